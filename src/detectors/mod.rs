@@ -1,0 +1,485 @@
+//! The detector catalog: one TOML file per provider under `detectors/`, embedded at build time,
+//! plus any files the user adds with `--detectors`.
+//!
+//! A detector is data: keywords for the prefilter, a regex with a `secret` capture, optional
+//! validation (checksum, structure, entropy), the lifetime and scope of the credential type,
+//! remediation text and examples. `detectors/README.md` documents the schema; the test suite runs
+//! every detector over its own examples.
+//!
+//! Regexes are compiled lazily, on the first file whose keywords call for them: a pre-commit hook
+//! that scans three files should not pay for compiling several hundred patterns.
+
+pub mod examples;
+pub mod placeholder;
+pub mod validators;
+
+use crate::assessment::{Lifetime, Scope};
+use anyhow::{Context, Result, bail};
+use regex::bytes::{Regex, RegexBuilder};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::OnceLock;
+pub use validators::Validator;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_detectors.rs"));
+}
+
+/// Bytes scanned after a keyword hit when the detector does not say.
+pub const DEFAULT_WINDOW_AFTER: usize = 512;
+/// Bytes scanned before a keyword hit when the detector does not say.
+pub const DEFAULT_WINDOW_BEFORE: usize = 128;
+/// A regex that compiles to more than this is refused: it would cost every scan memory and time.
+const REGEX_SIZE_LIMIT: usize = 4 << 20;
+
+/// How much a match of this detector can be trusted on its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+/// One `detectors/<provider>.toml` file as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProviderFile {
+    provider: String,
+    provider_name: String,
+    #[serde(rename = "detector")]
+    detectors: Vec<DetectorSpec>,
+}
+
+/// One `[[detector]]` table as written. See `detectors/README.md`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DetectorSpec {
+    id: String,
+    name: String,
+    #[serde(default)]
+    keywords: Vec<String>,
+    pattern: String,
+    #[serde(default)]
+    validators: Vec<String>,
+    min_entropy: Option<f64>,
+    confidence: Confidence,
+    #[serde(default)]
+    generic: bool,
+    #[serde(default)]
+    paths: Vec<String>,
+    window: Option<usize>,
+    window_before: Option<usize>,
+    #[serde(default)]
+    overrides: Vec<String>,
+    prefix: Option<String>,
+    lifetime: Lifetime,
+    scope: Scope,
+    #[serde(default)]
+    privileged: bool,
+    evidence: String,
+    remediation: String,
+    #[serde(default)]
+    references: Vec<String>,
+    #[serde(default)]
+    positive: Vec<String>,
+    #[serde(default)]
+    negative: Vec<String>,
+}
+
+/// A loaded detector. The regex is compiled on first use and then shared by all threads.
+#[derive(Debug)]
+pub struct Detector {
+    pub id: String,
+    pub name: String,
+    pub provider: String,
+    pub provider_name: String,
+    pub keywords: Vec<String>,
+    pub pattern: String,
+    pub validators: Vec<Validator>,
+    pub min_entropy: Option<f64>,
+    pub confidence: Confidence,
+    /// Generic detectors yield to any specific finding on the same bytes.
+    pub generic: bool,
+    /// Path globs: when one matches, the detector runs over the whole file, keywords or not.
+    pub paths: Vec<String>,
+    pub window_after: usize,
+    pub window_before: usize,
+    /// Ids of detectors whose overlapping findings this detector replaces.
+    pub overrides: Vec<String>,
+    /// A literal prefix that identifies the type and may be shown in redacted output.
+    pub prefix: Option<String>,
+    pub lifetime: Lifetime,
+    pub scope: Scope,
+    pub privileged: bool,
+    pub evidence: String,
+    pub remediation: String,
+    pub references: Vec<String>,
+    pub positive: Vec<String>,
+    pub negative: Vec<String>,
+    /// The file this detector came from (`github.toml`, or the user's path).
+    pub source: String,
+    compiled: OnceLock<Option<Compiled>>,
+}
+
+/// A compiled detector regex and the index of its `secret` capture group.
+#[derive(Debug)]
+pub struct Compiled {
+    pub regex: Regex,
+    pub secret_group: usize,
+}
+
+impl Compiled {
+    fn new(regex: Regex) -> Option<Compiled> {
+        let secret_group = regex.capture_names().position(|n| n == Some("secret"))?;
+        Some(Compiled {
+            regex,
+            secret_group,
+        })
+    }
+}
+
+impl Detector {
+    /// The compiled regex, built on first call. `None` only if an embedded pattern fails to
+    /// compile, which the test suite rules out; user patterns are compiled when loaded.
+    pub fn compiled(&self) -> Option<&Compiled> {
+        self.compiled
+            .get_or_init(|| build_regex(&self.pattern).ok().and_then(Compiled::new))
+            .as_ref()
+    }
+
+    /// The length of the `prefix` if the secret starts with it (case-sensitively).
+    pub fn known_prefix_len(&self, secret: &[u8]) -> usize {
+        match &self.prefix {
+            Some(p) if secret.starts_with(p.as_bytes()) => p.len(),
+            _ => 0,
+        }
+    }
+}
+
+fn build_regex(pattern: &str) -> std::result::Result<Regex, regex::Error> {
+    RegexBuilder::new(pattern)
+        // ASCII semantics: `\b`, `\w` and `(?i)` on bytes, faster and what token formats mean.
+        .unicode(false)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .build()
+}
+
+/// Every detector in use for a scan.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    pub detectors: Vec<Detector>,
+}
+
+impl Catalog {
+    /// The embedded catalog only.
+    pub fn builtin() -> Result<Catalog> {
+        let mut c = Catalog::default();
+        for (name, text) in embedded::EMBEDDED {
+            c.add_file(name, text, false)?;
+        }
+        c.check_references()?;
+        Ok(c)
+    }
+
+    /// The embedded catalog plus user detector files (a file, or every `*.toml` in a directory).
+    pub fn with_user_files(paths: &[std::path::PathBuf]) -> Result<Catalog> {
+        let mut c = Catalog::builtin()?;
+        for p in paths {
+            for file in toml_files(p)? {
+                let text = std::fs::read_to_string(&file)
+                    .with_context(|| format!("{}: cannot read detector file", file.display()))?;
+                c.add_file(&file.display().to_string(), &text, true)?;
+            }
+        }
+        c.check_references()?;
+        Ok(c)
+    }
+
+    /// Parses one provider file and appends its detectors. `eager` compiles the regexes now,
+    /// so a user's mistake is reported at start-up with the file and detector named.
+    pub fn add_file(&mut self, source: &str, text: &str, eager: bool) -> Result<()> {
+        let file: ProviderFile = toml::from_str(text).map_err(|e| {
+            anyhow::anyhow!(
+                "{source}: invalid detector file: {}",
+                one_line(&e.to_string())
+            )
+        })?;
+        let mut seen: HashSet<String> = self.detectors.iter().map(|d| d.id.clone()).collect();
+        for spec in file.detectors {
+            let d = make_detector(spec, &file.provider, &file.provider_name, source)?;
+            if !seen.insert(d.id.clone()) {
+                bail!("{source}: detector '{}': duplicate detector id", d.id);
+            }
+            if eager {
+                let re = build_regex(&d.pattern).map_err(|e| {
+                    anyhow::anyhow!(
+                        "{source}: detector '{}': invalid regex: {}",
+                        d.id,
+                        one_line(&e.to_string())
+                    )
+                })?;
+                check_secret_group(&re, source, &d.id)?;
+                let _ = d.compiled.set(Compiled::new(re));
+            }
+            self.detectors.push(d);
+        }
+        Ok(())
+    }
+
+    fn check_references(&self) -> Result<()> {
+        let ids: HashSet<&str> = self.detectors.iter().map(|d| d.id.as_str()).collect();
+        for d in &self.detectors {
+            for o in &d.overrides {
+                if !ids.contains(o.as_str()) {
+                    bail!(
+                        "{}: detector '{}': overrides unknown detector '{o}'",
+                        d.source,
+                        d.id
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Detector> {
+        self.detectors.iter().find(|d| d.id == id)
+    }
+
+    pub fn providers(&self) -> HashSet<&str> {
+        self.detectors.iter().map(|d| d.provider.as_str()).collect()
+    }
+}
+
+/// Compiles a detector's regex and checks it has exactly the captures the engine needs. Used at
+/// load time for user files and by the test suite for the embedded catalog.
+pub fn compile_checked(d: &Detector) -> Result<()> {
+    let re = build_regex(&d.pattern).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: detector '{}': invalid regex: {}",
+            d.source,
+            d.id,
+            one_line(&e.to_string())
+        )
+    })?;
+    check_secret_group(&re, &d.source, &d.id)
+}
+
+fn check_secret_group(re: &Regex, source: &str, id: &str) -> Result<()> {
+    if !re.capture_names().flatten().any(|n| n == "secret") {
+        bail!("{source}: detector '{id}': regex has no capture group named 'secret'");
+    }
+    Ok(())
+}
+
+fn make_detector(
+    s: DetectorSpec,
+    provider: &str,
+    provider_name: &str,
+    source: &str,
+) -> Result<Detector> {
+    let ctx = |msg: &str| anyhow::anyhow!("{source}: detector '{}': {msg}", s.id);
+    if s.id.is_empty()
+        || !s
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+    {
+        return Err(ctx("id must be non-empty lowercase [a-z0-9._-]"));
+    }
+    if s.keywords.is_empty() && s.paths.is_empty() {
+        return Err(ctx("needs at least one keyword or one path glob"));
+    }
+    if let Some(k) = s.keywords.iter().find(|k| k.len() < 3) {
+        return Err(ctx(&format!(
+            "keyword '{k}' is shorter than 3 bytes: it would match everywhere"
+        )));
+    }
+    let mut validators = Vec::new();
+    for v in &s.validators {
+        validators.push(
+            v.parse::<Validator>()
+                .map_err(|e| ctx(&format!("validator '{v}': {e}")))?,
+        );
+    }
+    for g in &s.paths {
+        crate::walk::path_glob(g).map_err(|e| ctx(&format!("path glob '{g}': {e}")))?;
+    }
+    if s.remediation.trim().is_empty() || s.evidence.trim().is_empty() {
+        return Err(ctx("remediation and evidence must not be empty"));
+    }
+    let mut keywords: Vec<String> = s.keywords.iter().map(|k| k.to_ascii_lowercase()).collect();
+    keywords.sort();
+    keywords.dedup();
+    Ok(Detector {
+        id: s.id,
+        name: s.name,
+        provider: provider.to_string(),
+        provider_name: provider_name.to_string(),
+        keywords,
+        pattern: s.pattern,
+        validators,
+        min_entropy: s.min_entropy,
+        confidence: s.confidence,
+        generic: s.generic,
+        paths: s.paths,
+        window_after: s.window.unwrap_or(DEFAULT_WINDOW_AFTER),
+        window_before: s.window_before.unwrap_or(DEFAULT_WINDOW_BEFORE),
+        overrides: s.overrides,
+        prefix: s.prefix,
+        lifetime: s.lifetime,
+        scope: s.scope,
+        privileged: s.privileged,
+        evidence: s.evidence,
+        remediation: s.remediation,
+        references: s.references,
+        positive: s.positive,
+        negative: s.negative,
+        source: source.to_string(),
+        compiled: OnceLock::new(),
+    })
+}
+
+fn toml_files(p: &Path) -> Result<Vec<std::path::PathBuf>> {
+    let meta = std::fs::metadata(p)
+        .with_context(|| format!("{}: cannot read detector path", p.display()))?;
+    if meta.is_file() {
+        return Ok(vec![p.to_path_buf()]);
+    }
+    let mut v: Vec<_> = std::fs::read_dir(p)
+        .with_context(|| format!("{}: cannot list detector directory", p.display()))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|f| f.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    v.sort();
+    Ok(v)
+}
+
+/// Error texts from the TOML and regex parsers span several lines; a CLI error is one line.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Shannon entropy of a byte string, in bits per byte.
+pub fn shannon_entropy(s: &[u8]) -> f64 {
+    if s.is_empty() {
+        return 0.0;
+    }
+    let mut counts = [0u32; 256];
+    for &b in s {
+        counts[b as usize] += 1;
+    }
+    let n = s.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entropy_of_uniform_and_constant() {
+        assert_eq!(shannon_entropy(b"aaaa"), 0.0);
+        assert!((shannon_entropy(b"abcd") - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn builtin_catalog_loads() {
+        let c = Catalog::builtin().unwrap();
+        assert!(c.detectors.len() >= 40);
+    }
+
+    #[test]
+    fn bad_user_files_are_one_line_errors_naming_file_and_detector() {
+        let mut c = Catalog::default();
+        let bad_re = r#"
+provider = "x"
+provider_name = "X"
+[[detector]]
+id = "x.bad"
+name = "bad"
+keywords = ["xyz"]
+pattern = '(?P<secret>[a-'
+confidence = "high"
+lifetime = "unknown"
+scope = "unknown"
+evidence = "e"
+remediation = "r"
+"#;
+        let e = c
+            .add_file("mine.toml", bad_re, true)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("mine.toml: detector 'x.bad': invalid regex"),
+            "{e}"
+        );
+        assert!(!e.contains('\n'));
+
+        let no_group = bad_re.replace("(?P<secret>[a-", "[a-z]+");
+        let e = c
+            .add_file("mine.toml", &no_group, true)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("no capture group named 'secret'"), "{e}");
+
+        let short_kw = bad_re
+            .replace("(?P<secret>[a-", "(?P<secret>[a-z]+)")
+            .replace("\"xyz\"", "\"k\"");
+        let e = c
+            .add_file("mine.toml", &short_kw, true)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("shorter than 3 bytes"), "{e}");
+
+        let typo = bad_re.replace("confidence", "confidance");
+        let e = c
+            .add_file("mine.toml", &typo, true)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("mine.toml: invalid detector file"), "{e}");
+        assert!(!e.contains('\n'));
+
+        let huge = bad_re.replace("(?P<secret>[a-", "(?P<secret>(?:[a-z0-9]{1000}){1000})");
+        let e = c
+            .add_file("mine.toml", &huge, true)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("invalid regex"), "{e}");
+    }
+
+    #[test]
+    fn duplicate_ids_are_refused() {
+        let mut c = Catalog::builtin().unwrap();
+        let dup = r#"
+provider = "github"
+provider_name = "GitHub"
+[[detector]]
+id = "github.pat.classic"
+name = "again"
+keywords = ["ghp_"]
+pattern = '(?P<secret>ghp_[a-z]+)'
+confidence = "high"
+lifetime = "unknown"
+scope = "unknown"
+evidence = "e"
+remediation = "r"
+"#;
+        let e = c.add_file("dup.toml", dup, true).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "dup.toml: detector 'github.pat.classic': duplicate detector id"
+        );
+    }
+}

@@ -1,0 +1,388 @@
+//! Matching: one Aho-Corasick prefilter over every detector's keywords, then each triggered
+//! detector's regex over a bounded window around each keyword hit.
+//!
+//! Why windows: a regex run over a whole 100 MB file for every detector whose keyword occurs
+//! once would make cost proportional to (file size x detectors). Windows make it proportional to
+//! the file size (one automaton pass) plus the keyword hits. Overlapping windows of one detector
+//! are merged first, so a file full of hits still costs one regex pass per detector.
+
+use crate::detectors::{Catalog, Detector, placeholder, shannon_entropy};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use globset::GlobSet;
+use regex::bytes::CaptureLocations;
+use std::ops::Range;
+use std::path::Path;
+
+/// When a regex match ends exactly at a window's end, the window is grown by this much once, so
+/// a long token (a PEM block, a JWT) is not cut in two.
+const WINDOW_EXTENSION: usize = 64 * 1024;
+
+/// A confirmed secret: which detector, and the byte range of its `secret` capture.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawMatch {
+    pub detector: usize,
+    pub secret: Range<usize>,
+}
+
+/// The compiled detector set, shared by every thread of a scan.
+pub struct Engine {
+    catalog: Catalog,
+    prefilter: Option<AhoCorasick>,
+    /// For each prefilter pattern, the detectors that listed it as a keyword.
+    keyword_detectors: Vec<Vec<usize>>,
+    /// The longest keyword: the overlap needed when a file is split into segments.
+    max_keyword_len: usize,
+    path_globs: GlobSet,
+    /// For each glob in `path_globs`, its detector.
+    glob_detectors: Vec<usize>,
+    /// Resolved `overrides`: detector index -> indices it replaces.
+    overrides: Vec<Vec<usize>>,
+}
+
+/// Per-thread working memory, reused from file to file so the hot path does not allocate.
+pub struct Scratch {
+    windows: Vec<Vec<(usize, usize)>>,
+    touched: Vec<usize>,
+    locs: Vec<Option<CaptureLocations>>,
+    glob_hits: Vec<usize>,
+}
+
+impl Engine {
+    pub fn new(catalog: Catalog) -> anyhow::Result<Engine> {
+        let mut keywords: Vec<String> = Vec::new();
+        let mut keyword_detectors: Vec<Vec<usize>> = Vec::new();
+        let mut index = std::collections::HashMap::new();
+        let mut builder = globset::GlobSetBuilder::new();
+        let mut glob_detectors = Vec::new();
+        for (i, d) in catalog.detectors.iter().enumerate() {
+            for k in &d.keywords {
+                let slot = *index.entry(k.clone()).or_insert_with(|| {
+                    keywords.push(k.clone());
+                    keyword_detectors.push(Vec::new());
+                    keywords.len() - 1
+                });
+                keyword_detectors[slot].push(i);
+            }
+            for g in &d.paths {
+                builder.add(crate::walk::path_glob(g)?);
+                glob_detectors.push(i);
+            }
+        }
+        let prefilter = if keywords.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&keywords)?,
+            )
+        };
+        let ids: std::collections::HashMap<&str, usize> = catalog
+            .detectors
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.as_str(), i))
+            .collect();
+        let overrides = catalog
+            .detectors
+            .iter()
+            .map(|d| {
+                d.overrides
+                    .iter()
+                    .filter_map(|o| ids.get(o.as_str()).copied())
+                    .collect()
+            })
+            .collect();
+        Ok(Engine {
+            max_keyword_len: keywords.iter().map(|k| k.len()).max().unwrap_or(0),
+            prefilter,
+            keyword_detectors,
+            path_globs: builder.build()?,
+            glob_detectors,
+            overrides,
+            catalog,
+        })
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    pub fn detector(&self, i: usize) -> &Detector {
+        &self.catalog.detectors[i]
+    }
+
+    /// The distinct prefilter keywords, lowercased.
+    pub fn keywords(&self) -> impl Iterator<Item = &str> {
+        self.catalog
+            .detectors
+            .iter()
+            .flat_map(|d| d.keywords.iter().map(|k| k.as_str()))
+    }
+
+    pub fn new_scratch(&self) -> Scratch {
+        let n = self.catalog.detectors.len();
+        Scratch {
+            windows: vec![Vec::new(); n],
+            touched: Vec::new(),
+            locs: (0..n).map(|_| None).collect(),
+            glob_hits: Vec::new(),
+        }
+    }
+
+    /// Scans a whole buffer. `path` (relative or absolute) selects path-triggered detectors.
+    pub fn scan(&self, hay: &[u8], path: &Path, scratch: &mut Scratch) -> Vec<RawMatch> {
+        let mut out = Vec::new();
+        self.scan_segment(hay, 0..hay.len(), Some(path), scratch, &mut out);
+        self.resolve(out)
+    }
+
+    /// Scans the keyword hits that start inside `seg`; windows may reach outside it, anywhere in
+    /// `hay`. Splitting a large file into segments and scanning them in parallel gives the same
+    /// matches as one pass (after `resolve`), because every hit belongs to exactly one segment.
+    /// `path` is given for one segment only, so path-triggered detectors run once.
+    pub fn scan_segment(
+        &self,
+        hay: &[u8],
+        seg: Range<usize>,
+        path: Option<&Path>,
+        scratch: &mut Scratch,
+        out: &mut Vec<RawMatch>,
+    ) {
+        for &d in &scratch.touched {
+            scratch.windows[d].clear();
+        }
+        scratch.touched.clear();
+
+        if let Some(path) = path
+            && !self.glob_detectors.is_empty()
+        {
+            self.path_globs.matches_into(path, &mut scratch.glob_hits);
+            for gi in 0..scratch.glob_hits.len() {
+                let d = self.glob_detectors[scratch.glob_hits[gi]];
+                push_window(scratch, d, (0, hay.len()));
+            }
+        }
+
+        if let Some(ac) = &self.prefilter {
+            // Let a keyword that starts in the segment finish past its end.
+            let search_end = (seg.end + self.max_keyword_len).min(hay.len());
+            for m in ac.find_overlapping_iter(&hay[seg.start..search_end]) {
+                let start = seg.start + m.start();
+                if start >= seg.end {
+                    continue;
+                }
+                let end = seg.start + m.end();
+                for &d in &self.keyword_detectors[m.pattern().as_usize()] {
+                    let det = &self.catalog.detectors[d];
+                    let w = (
+                        start.saturating_sub(det.window_before),
+                        (end + det.window_after).min(hay.len()),
+                    );
+                    push_window(scratch, d, w);
+                }
+            }
+        }
+
+        for ti in 0..scratch.touched.len() {
+            let d = scratch.touched[ti];
+            let det = &self.catalog.detectors[d];
+            let Some(compiled) = det.compiled() else {
+                continue;
+            };
+            let windows = &mut scratch.windows[d];
+            windows.sort_unstable();
+            let locs = scratch.locs[d].get_or_insert_with(|| compiled.regex.capture_locations());
+            let mut merged: Option<(usize, usize)> = None;
+            for &(s, e) in windows.iter() {
+                match merged {
+                    Some((ms, me)) if s <= me => merged = Some((ms, me.max(e))),
+                    Some(w) => {
+                        run_window(det, d, compiled, hay, w, locs, out);
+                        merged = Some((s, e));
+                    }
+                    None => merged = Some((s, e)),
+                }
+            }
+            if let Some(w) = merged {
+                run_window(det, d, compiled, hay, w, locs, out);
+            }
+        }
+    }
+
+    /// Removes duplicates (from overlapping segments) and findings that a more specific detector
+    /// explains: a generic finding yields to any specific one on the same bytes, and a detector
+    /// yields to one that declares it `overrides` it.
+    pub fn resolve(&self, mut v: Vec<RawMatch>) -> Vec<RawMatch> {
+        v.sort_by_key(|m| (m.secret.start, m.secret.end, m.detector));
+        v.dedup();
+        if v.len() < 2 {
+            return v;
+        }
+        let mut keep = vec![true; v.len()];
+        // Sorted by start: every pair that overlaps is (i, j) with i < j and start_j < end_i.
+        for i in 0..v.len() {
+            for j in i + 1..v.len() {
+                if v[j].secret.start >= v[i].secret.end {
+                    break;
+                }
+                for (a, b) in [(i, j), (j, i)] {
+                    let (da, db) = (v[a].detector, v[b].detector);
+                    let generic_yields =
+                        self.catalog.detectors[da].generic && !self.catalog.detectors[db].generic;
+                    if generic_yields || self.overrides[db].contains(&da) {
+                        keep[a] = false;
+                    }
+                }
+            }
+        }
+        let mut k = keep.into_iter();
+        v.retain(|_| k.next().unwrap());
+        v
+    }
+}
+
+fn push_window(scratch: &mut Scratch, d: usize, w: (usize, usize)) {
+    let list = &mut scratch.windows[d];
+    if list.is_empty() {
+        scratch.touched.push(d);
+    }
+    // Hits arrive in order; extend the last window instead of storing a new one when they
+    // overlap, which keeps a file full of one keyword at O(1) memory per detector.
+    if let Some(last) = list.last_mut()
+        && w.0 >= last.0
+        && w.0 <= last.1
+    {
+        last.1 = last.1.max(w.1);
+        return;
+    }
+    list.push(w);
+}
+
+fn run_window(
+    det: &Detector,
+    d: usize,
+    compiled: &crate::detectors::Compiled,
+    hay: &[u8],
+    (ws, we): (usize, usize),
+    locs: &mut CaptureLocations,
+    out: &mut Vec<RawMatch>,
+) {
+    let mut pos = ws;
+    while pos <= we {
+        if compiled
+            .regex
+            .captures_read_at(locs, &hay[..we], pos)
+            .is_none()
+        {
+            break;
+        }
+        let (mut ms, mut me) = locs.get(0).expect("group 0 always participates");
+        let mut secret = locs.get(compiled.secret_group);
+        if me == we && we < hay.len() {
+            // The match may be cut by the window: look again with room to finish.
+            let ext = (we + WINDOW_EXTENSION).min(hay.len());
+            if compiled
+                .regex
+                .captures_read_at(locs, &hay[..ext], ms)
+                .is_some()
+            {
+                let (s2, e2) = locs.get(0).expect("group 0");
+                if s2 == ms {
+                    me = e2;
+                    secret = locs.get(compiled.secret_group);
+                }
+            }
+            ms = ms.min(me);
+        }
+        if let Some((ss, se)) = secret
+            && accept(det, &hay[ss..se])
+        {
+            out.push(RawMatch {
+                detector: d,
+                secret: ss..se,
+            });
+        }
+        pos = if me > ms { me } else { me + 1 };
+    }
+}
+
+/// The checks after the regex: entropy floor, validators, placeholder filter.
+fn accept(det: &Detector, secret: &[u8]) -> bool {
+    if secret.is_empty() {
+        return false;
+    }
+    if det
+        .min_entropy
+        .is_some_and(|min| shannon_entropy(secret) < min)
+    {
+        return false;
+    }
+    if !det.validators.iter().all(|v| v.check(secret)) {
+        return false;
+    }
+    placeholder::placeholder_reason(secret, det.known_prefix_len(secret)).is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine() -> Engine {
+        Engine::new(Catalog::builtin().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn segments_give_the_same_matches_as_one_pass() {
+        let e = engine();
+        let mut text = String::new();
+        for i in 0..200 {
+            text.push_str(&format!(
+                "line {i} filler filler filler\nAWS_ACCESS_KEY_ID=AKIAZ2FAKE3CSWP7QX{}{}\n",
+                (b'A' + (i % 26) as u8) as char,
+                (b'B' + (i % 24) as u8) as char
+            ));
+        }
+        let hay = text.as_bytes();
+        let mut s = e.new_scratch();
+        let whole = e.scan(hay, Path::new("x.txt"), &mut s);
+        assert!(whole.len() >= 100, "{}", whole.len());
+        let mut parts = Vec::new();
+        let step = 997;
+        let mut lo = 0;
+        while lo < hay.len() {
+            let hi = (lo + step).min(hay.len());
+            e.scan_segment(
+                hay,
+                lo..hi,
+                (lo == 0).then_some(Path::new("x.txt")),
+                &mut s,
+                &mut parts,
+            );
+            lo = hi;
+        }
+        assert_eq!(e.resolve(parts), whole);
+    }
+
+    #[test]
+    fn a_token_longer_than_the_window_is_not_cut() {
+        let e = engine();
+        let body: String = (0..6000)
+            .map(|i| ["QUJD", "ZGVm", "R2hp", "amts"][i % 4])
+            .collect();
+        let key = format!(
+            "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\n",
+            body.as_bytes()
+                .chunks(64)
+                .map(|c| std::str::from_utf8(c).unwrap())
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        let mut s = e.new_scratch();
+        let m = e.scan(key.as_bytes(), Path::new("k.pem"), &mut s);
+        assert_eq!(m.len(), 1, "{m:?}");
+        let d = e.detector(m[0].detector);
+        assert_eq!(d.id, "private-key.rsa");
+    }
+}

@@ -1,0 +1,128 @@
+//! A finding: which detector matched, where, and the secret in memory only.
+//!
+//! The raw secret never leaves this struct through `Serialize`: it is skipped unless the report
+//! was asked for `--show-secrets`, in which case the report layer adds it explicitly.
+
+use crate::assessment::Assessment;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding {
+    pub detector_id: String,
+    pub detector_name: String,
+    pub provider: String,
+    /// The scan root this file was found under, as given on the command line.
+    pub root: String,
+    /// The path relative to `root` (or as given, for a file named directly).
+    pub path: String,
+    /// 1-based line and column (column in bytes) of the first byte of the secret.
+    pub line: u64,
+    pub column: u64,
+    /// Byte offsets of the secret in the scanned content. For a UTF-16 file these are offsets in
+    /// its UTF-8 decoding.
+    pub start: usize,
+    pub end: usize,
+    #[serde(skip)]
+    pub secret: Vec<u8>,
+    /// The secret with all but a short identifying prefix masked.
+    pub redacted: String,
+    /// `sha256("credsweep:v1:" + detector_id + "\0" + secret)`, first 32 hex digits: stable across
+    /// runs, machines and line moves, and useless for recovering the secret.
+    pub fingerprint: String,
+    /// The line holding the secret, with every secret found on it masked, at most ~200 chars.
+    pub line_text: String,
+    /// Whether git would ignore this file (an agent can read it; `git status` does not show it).
+    pub gitignored: bool,
+    pub confidence: crate::detectors::Confidence,
+    pub assessment: Assessment,
+    /// How the file was decoded before matching, when it was not read as raw bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<&'static str>,
+}
+
+/// Computes the documented fingerprint.
+pub fn fingerprint(detector_id: &str, secret: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(b"credsweep:v1:");
+    h.update(detector_id.as_bytes());
+    h.update([0u8]);
+    h.update(secret);
+    let d = h.finalize();
+    d.iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The masked form of a secret: the type prefix (`ghp_`, `sk_live_`) stays, then at most a few
+/// characters of the random part, never more than a quarter of it, then a fixed mask. Short
+/// secrets (passwords) show nothing of themselves.
+pub fn redact(secret: &[u8], known_prefix_len: usize) -> String {
+    let prefix_len = known_prefix_len.min(secret.len());
+    let body_len = secret.len() - prefix_len;
+    let show = if body_len >= 16 {
+        (body_len / 4).min(4)
+    } else {
+        0
+    };
+    let visible = &secret[..prefix_len + show];
+    let mut out = printable(visible);
+    out.push_str("*****");
+    out
+}
+
+/// Renders bytes for a report: printable ASCII as is, valid UTF-8 as is, everything else
+/// (control characters, terminal escapes, invalid bytes) escaped, so that a scanned file cannot
+/// write escape sequences to the user's terminal.
+pub fn printable(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c == '\t' {
+                out.push(' ');
+            } else if c.is_control() {
+                out.extend(c.escape_default());
+            } else {
+                out.push(c);
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_is_stable_and_depends_on_detector() {
+        let a = fingerprint("github.pat.classic", b"ghp_x");
+        assert_eq!(a, fingerprint("github.pat.classic", b"ghp_x"));
+        assert_ne!(a, fingerprint("npm.token", b"ghp_x"));
+        assert_eq!(a.len(), 32);
+    }
+
+    #[test]
+    fn redaction_never_shows_the_whole_secret() {
+        let s = b"ghp_9fK2mQ7vL4pR8sT1wZ3xC6bN0dH5jY7uE2aB";
+        let r = redact(s, 4);
+        assert_eq!(r, "ghp_9fK2*****");
+        assert_eq!(redact(b"hunter22", 0), "*****");
+        assert_eq!(redact(b"0123456789abcdef", 0), "0123*****");
+        for len in 0..80 {
+            let s: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+            for p in 0..=len.min(8) {
+                let r = redact(&s, p);
+                if !s.is_empty() {
+                    assert!(!r.contains(std::str::from_utf8(&s).unwrap()) || s.len() <= p);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn printable_escapes_terminal_control() {
+        assert_eq!(printable(b"a\x1b[31mb\xff"), "a\\u{1b}[31mb\\xff");
+    }
+}

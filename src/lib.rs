@@ -1,0 +1,22 @@
+//! credsweep: finds the credentials that an AI coding agent (or any process running as the user)
+//! could read in a workspace, and says how long-lived and how broad each one is.
+//!
+//! The crate is organised by what each part does:
+//! - [`walk`]: which files are visited (the agent's view, not git's), and `gitignored`;
+//! - [`source`]: how a file's bytes are read (buffers, memory maps, UTF-16);
+//! - [`detectors`]: the catalog of detectors, loaded from `detectors/*.toml`;
+//! - [`engine`]: keyword prefilter and regex confirmation over a buffer;
+//! - [`scan`]: the parallel scan that ties the above together;
+//! - [`finding`] and [`assessment`]: what is reported about each credential;
+//! - [`report`]: text, JSON and JSON Lines output;
+//! - [`cli`]: the command line.
+
+pub mod assessment;
+pub mod cli;
+pub mod detectors;
+pub mod engine;
+pub mod finding;
+pub mod report;
+pub mod scan;
+pub mod source;
+pub mod walk;

@@ -1,0 +1,63 @@
+//! JSON and JSON Lines reports. The schema is the serde form of [`Finding`], [`Skipped`],
+//! [`Warning`] and [`Summary`]; the raw secret appears (as `secret`) only with `--show-secrets`.
+
+use super::ReportOptions;
+use crate::finding::Finding;
+use crate::scan::ScanResult;
+use serde_json::{Value, json};
+use std::io::{self, Write};
+
+/// The version of the JSON report layout; bumped when a field changes meaning or disappears.
+pub const REPORT_VERSION: u32 = 1;
+
+fn finding_value(f: &Finding, opts: &ReportOptions) -> Value {
+    let mut v = serde_json::to_value(f).expect("findings serialize");
+    if opts.show_secrets {
+        v["secret"] = Value::String(String::from_utf8_lossy(&f.secret).into_owned());
+    }
+    v
+}
+
+fn tool() -> Value {
+    json!({ "name": "credsweep", "version": env!("CARGO_PKG_VERSION") })
+}
+
+pub fn write(result: &ScanResult, opts: &ReportOptions, out: &mut dyn Write) -> io::Result<()> {
+    let doc = json!({
+        "report_version": REPORT_VERSION,
+        "tool": tool(),
+        "findings": result.findings.iter().map(|f| finding_value(f, opts)).collect::<Vec<_>>(),
+        "skipped": result.skipped,
+        "warnings": result.warnings,
+        "summary": result.summary,
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+pub fn write_lines(
+    result: &ScanResult,
+    opts: &ReportOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let line = |out: &mut dyn Write, kind: &str, mut v: Value| -> io::Result<()> {
+        if let Value::Object(m) = &mut v {
+            m.insert("type".into(), Value::String(kind.into()));
+        }
+        serde_json::to_writer(&mut *out, &v)?;
+        writeln!(out)
+    };
+    for f in &result.findings {
+        line(out, "finding", finding_value(f, opts))?;
+    }
+    for s in &result.skipped {
+        line(out, "skipped", serde_json::to_value(s)?)?;
+    }
+    for w in &result.warnings {
+        line(out, "warning", serde_json::to_value(w)?)?;
+    }
+    let mut summary = serde_json::to_value(&result.summary)?;
+    summary["report_version"] = json!(REPORT_VERSION);
+    summary["tool"] = tool();
+    line(out, "summary", summary)
+}

@@ -1,0 +1,40 @@
+//! Reports: where findings are written. One module per format; each takes the same
+//! [`ScanResult`] and [`ReportOptions`], so a new format (SARIF) is one more module.
+
+pub mod json;
+pub mod text;
+
+use crate::scan::ScanResult;
+use std::io::{self, Write};
+
+/// The output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Readable text, one block per finding, and a summary.
+    Text,
+    /// One JSON document: findings, skipped files, warnings, summary.
+    Json,
+    /// One JSON object per line: each finding, skipped file and warning, then the summary.
+    Jsonl,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ReportOptions {
+    /// Include raw secrets. Off by default: an agent reads this output too.
+    pub show_secrets: bool,
+    pub color: bool,
+}
+
+/// Writes `result` in `format` to `out`.
+pub fn write(
+    format: Format,
+    result: &ScanResult,
+    opts: &ReportOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Text => text::write(result, opts, out),
+        Format::Json => json::write(result, opts, out),
+        Format::Jsonl => json::write_lines(result, opts, out),
+    }
+}

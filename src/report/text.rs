@@ -1,0 +1,149 @@
+//! The readable report: one block per finding, then skipped files, warnings and a summary.
+
+use super::ReportOptions;
+use crate::finding::{Finding, printable};
+use crate::scan::ScanResult;
+use std::io::{self, Write};
+use termcolor::{Ansi, Color, ColorSpec, NoColor, WriteColor};
+
+pub fn write(result: &ScanResult, opts: &ReportOptions, out: &mut dyn Write) -> io::Result<()> {
+    if opts.color {
+        render(result, opts, &mut Ansi::new(out))
+    } else {
+        render(result, opts, &mut NoColor::new(out))
+    }
+}
+
+fn style(fg: Color, bold: bool) -> ColorSpec {
+    let mut s = ColorSpec::new();
+    s.set_fg(Some(fg)).set_bold(bold);
+    s
+}
+
+fn render(result: &ScanResult, opts: &ReportOptions, w: &mut dyn WriteColor) -> io::Result<()> {
+    for f in &result.findings {
+        finding(f, opts, w)?;
+    }
+    if !result.skipped.is_empty() {
+        w.set_color(&style(Color::Yellow, true))?;
+        writeln!(w, "skipped")?;
+        w.reset()?;
+        for s in &result.skipped {
+            writeln!(w, "  {}: {}", printable(s.path.as_bytes()), s.reason)?;
+        }
+        writeln!(w)?;
+    }
+    if !result.warnings.is_empty() {
+        w.set_color(&style(Color::Yellow, true))?;
+        writeln!(w, "warnings")?;
+        w.reset()?;
+        for x in &result.warnings {
+            writeln!(w, "  {}: {}", printable(x.path.as_bytes()), x.message)?;
+        }
+        writeln!(w)?;
+    }
+    summary(result, w)
+}
+
+fn finding(f: &Finding, opts: &ReportOptions, w: &mut dyn WriteColor) -> io::Result<()> {
+    w.set_color(&style(Color::Red, true))?;
+    write!(w, "{}", f.detector_name)?;
+    w.reset()?;
+    writeln!(w, "  [{}]", f.detector_id)?;
+
+    write!(w, "  at       ")?;
+    w.set_color(&style(Color::Cyan, false))?;
+    let shown = if f.root == "." {
+        f.path.clone()
+    } else {
+        format!("{}/{}", f.root.trim_end_matches('/'), f.path)
+    };
+    write!(w, "{}:{}:{}", printable(shown.as_bytes()), f.line, f.column)?;
+    w.reset()?;
+    if f.gitignored {
+        write!(
+            w,
+            "  (gitignored: an agent can read it, git does not show it)"
+        )?;
+    }
+    if let Some(enc) = f.encoding {
+        write!(w, "  ({enc})")?;
+    }
+    writeln!(w)?;
+
+    if opts.show_secrets {
+        writeln!(w, "  secret   {}", printable(&f.secret))?;
+    } else {
+        writeln!(w, "  secret   {}", f.redacted)?;
+    }
+    writeln!(w, "  line     {}", f.line_text)?;
+    let a = &f.assessment;
+    write!(w, "  risk     lifetime {}, scope {}", a.lifetime, a.scope)?;
+    if a.privileged {
+        write!(w, ", privileged")?;
+    }
+    writeln!(w)?;
+    for e in &a.evidence {
+        writeln!(w, "           {e}")?;
+    }
+    writeln!(w, "  id       {}", f.fingerprint)?;
+    writeln!(w)
+}
+
+fn summary(result: &ScanResult, w: &mut dyn WriteColor) -> io::Result<()> {
+    let s = &result.summary;
+    w.set_color(ColorSpec::new().set_bold(true))?;
+    write!(
+        w,
+        "{} finding{}",
+        s.findings,
+        if s.findings == 1 { "" } else { "s" }
+    )?;
+    w.reset()?;
+    write!(
+        w,
+        " in {} file{} ({}) scanned in {:.2}s",
+        s.files_scanned,
+        if s.files_scanned == 1 { "" } else { "s" },
+        human_bytes(s.bytes_scanned),
+        s.elapsed().as_secs_f64()
+    )?;
+    if s.files_skipped > 0 {
+        write!(w, "; {} skipped", s.files_skipped)?;
+    }
+    if s.warnings > 0 {
+        write!(
+            w,
+            "; {} warning{}",
+            s.warnings,
+            if s.warnings == 1 { "" } else { "s" }
+        )?;
+    }
+    writeln!(w)
+}
+
+/// `1536` -> `1.5 KiB`.
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn human_bytes() {
+        assert_eq!(super::human_bytes(12), "12 B");
+        assert_eq!(super::human_bytes(1536), "1.5 KiB");
+        assert_eq!(super::human_bytes(64 << 20), "64.0 MiB");
+    }
+}

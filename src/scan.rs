@@ -1,0 +1,422 @@
+//! A scan: walk the roots in parallel, read each file, run the engine, turn matches into
+//! findings. Each walker thread keeps its own reader buffers and engine scratch; results are
+//! merged once per thread at the end, not per file.
+
+use crate::assessment::Assessment;
+use crate::engine::{Engine, RawMatch};
+use crate::finding::{Finding, fingerprint, printable, redact};
+use crate::source::{Content, LoadError, Reader, SkipReason, special_kind};
+use crate::walk::{self, GitIgnoreIndex, WalkOptions};
+use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkState};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// Files at least this large are split into segments matched in parallel.
+const SEGMENT_SIZE: usize = 4 * 1024 * 1024;
+/// How far around a secret the reported line reaches.
+const LINE_CONTEXT: usize = 80;
+
+#[derive(Clone, Debug)]
+pub struct ScanOptions {
+    pub walk: WalkOptions,
+    pub max_file_size: u64,
+}
+
+/// A file that was not scanned, and why.
+#[derive(Clone, Debug, Serialize)]
+pub struct Skipped {
+    pub path: String,
+    #[serde(flatten)]
+    pub reason: SkipReason,
+}
+
+/// A problem that did not stop the scan: an unreadable file, a directory loop.
+#[derive(Clone, Debug, Serialize)]
+pub struct Warning {
+    pub path: String,
+    pub message: String,
+}
+
+/// Live counters, read by the progress display while the scan runs.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub files: AtomicU64,
+    pub bytes: AtomicU64,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Summary {
+    pub files_scanned: u64,
+    pub bytes_scanned: u64,
+    pub findings: usize,
+    pub files_skipped: usize,
+    pub warnings: usize,
+    pub elapsed_ms: u128,
+}
+
+#[derive(Debug, Default)]
+pub struct ScanResult {
+    pub findings: Vec<Finding>,
+    pub skipped: Vec<Skipped>,
+    pub warnings: Vec<Warning>,
+    pub summary: Summary,
+}
+
+#[derive(Default)]
+struct Collected {
+    findings: Vec<Finding>,
+    skipped: Vec<Skipped>,
+    warnings: Vec<Warning>,
+    files: u64,
+    bytes: u64,
+}
+
+/// Runs a scan. Errors only for problems that make the whole scan meaningless (no such root,
+/// a bad exclude glob); per-file problems become warnings.
+pub fn run(engine: &Engine, opts: &ScanOptions, progress: &Progress) -> anyhow::Result<ScanResult> {
+    for r in &opts.walk.roots {
+        std::fs::symlink_metadata(r).map_err(|e| anyhow::anyhow!("{}: {e}", r.display()))?;
+    }
+    let start = Instant::now();
+    let walker = walk::build(&opts.walk)?;
+    let shared = Shared {
+        engine,
+        roots: &opts.walk.roots,
+        max_file_size: opts.max_file_size,
+        gitignore: GitIgnoreIndex::new(),
+        progress,
+        out: Mutex::new(Collected::default()),
+    };
+    let mut builder = VisitorBuilder { shared: &shared };
+    walker.visit(&mut builder);
+    let c = shared.out.into_inner().unwrap();
+    let mut findings = c.findings;
+    findings.sort_by(|a, b| {
+        (&a.root, &a.path, a.start, &a.detector_id).cmp(&(
+            &b.root,
+            &b.path,
+            b.start,
+            &b.detector_id,
+        ))
+    });
+    let mut skipped = c.skipped;
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut warnings = c.warnings;
+    warnings.sort_by(|a, b| a.path.cmp(&b.path));
+    let summary = Summary {
+        files_scanned: c.files,
+        bytes_scanned: c.bytes,
+        findings: findings.len(),
+        files_skipped: skipped.len(),
+        warnings: warnings.len(),
+        elapsed_ms: start.elapsed().as_millis(),
+    };
+    Ok(ScanResult {
+        findings,
+        skipped,
+        warnings,
+        summary,
+    })
+}
+
+impl Summary {
+    pub fn elapsed(&self) -> Duration {
+        Duration::from_millis(self.elapsed_ms as u64)
+    }
+}
+
+struct Shared<'a> {
+    engine: &'a Engine,
+    roots: &'a [PathBuf],
+    max_file_size: u64,
+    gitignore: GitIgnoreIndex,
+    progress: &'a Progress,
+    out: Mutex<Collected>,
+}
+
+struct VisitorBuilder<'s, 'a> {
+    shared: &'s Shared<'a>,
+}
+
+impl<'s, 'a: 's> ParallelVisitorBuilder<'s> for VisitorBuilder<'s, 'a> {
+    fn build(&mut self) -> Box<dyn ParallelVisitor + 's> {
+        Box::new(Visitor {
+            shared: self.shared,
+            reader: Reader::new(self.shared.max_file_size),
+            scratch: self.shared.engine.new_scratch(),
+            local: Collected::default(),
+        })
+    }
+}
+
+struct Visitor<'s, 'a> {
+    shared: &'s Shared<'a>,
+    reader: Reader,
+    scratch: crate::engine::Scratch,
+    local: Collected,
+}
+
+impl Drop for Visitor<'_, '_> {
+    fn drop(&mut self) {
+        let local = std::mem::take(&mut self.local);
+        let mut out = self.shared.out.lock().unwrap();
+        out.findings.extend(local.findings);
+        out.skipped.extend(local.skipped);
+        out.warnings.extend(local.warnings);
+        out.files += local.files;
+        out.bytes += local.bytes;
+    }
+}
+
+impl ParallelVisitor for Visitor<'_, '_> {
+    fn visit(&mut self, entry: Result<DirEntry, ignore::Error>) -> WalkState {
+        match entry {
+            Ok(e) => self.visit_entry(&e),
+            Err(err) => self.local.warnings.push(Warning {
+                path: error_path(&err).unwrap_or_default(),
+                message: one_line(&err.to_string()),
+            }),
+        }
+        WalkState::Continue
+    }
+}
+
+impl Visitor<'_, '_> {
+    fn visit_entry(&mut self, e: &DirEntry) {
+        let Some(ft) = e.file_type() else { return };
+        let path = e.path();
+        if ft.is_dir() {
+            return;
+        }
+        let display = display_path(path);
+        if ft.is_symlink() {
+            // Only reached without --follow; with it, the walker reports the target's type.
+            self.local.skipped.push(Skipped {
+                path: display,
+                reason: SkipReason::Symlink,
+            });
+            return;
+        }
+        if !ft.is_file() {
+            self.local.skipped.push(Skipped {
+                path: display,
+                reason: SkipReason::SpecialFile {
+                    kind: special_kind(&ft),
+                },
+            });
+            return;
+        }
+        let shared = self.shared;
+        let loaded = match self.reader.load(path) {
+            Ok(l) => l,
+            Err(LoadError::Skip(reason)) => {
+                self.local.skipped.push(Skipped {
+                    path: display,
+                    reason,
+                });
+                return;
+            }
+            Err(LoadError::Io(err)) => {
+                self.local.warnings.push(Warning {
+                    path: display,
+                    message: format!("cannot read: {err}"),
+                });
+                return;
+            }
+        };
+        let hay = loaded.content.bytes();
+        let (root, rel) = split_root(shared.roots, path);
+        let matches = match &loaded.content {
+            Content::Mapped(_) if hay.len() > SEGMENT_SIZE => {
+                scan_parallel(shared.engine, hay, &rel)
+            }
+            _ => shared.engine.scan(hay, &rel, &mut self.scratch),
+        };
+        self.local.files += 1;
+        self.local.bytes += hay.len() as u64;
+        shared.progress.files.fetch_add(1, Ordering::Relaxed);
+        shared
+            .progress
+            .bytes
+            .fetch_add(hay.len() as u64, Ordering::Relaxed);
+        if matches.is_empty() {
+            return;
+        }
+        let ctx = FileContext {
+            root: display_path(&root),
+            path: display_path(&rel),
+            gitignored: shared.gitignore.is_ignored(path),
+            encoding: loaded.encoding,
+        };
+        self.local
+            .findings
+            .extend(build_findings(shared.engine, hay, &matches, &ctx));
+    }
+}
+
+/// Splits a large buffer into segments and matches them on rayon's pool, so both cores work on
+/// one huge file as well as on many small ones.
+fn scan_parallel(engine: &Engine, hay: &[u8], rel: &Path) -> Vec<RawMatch> {
+    let n = hay.len().div_ceil(SEGMENT_SIZE);
+    let parts: Vec<RawMatch> = (0..n)
+        .into_par_iter()
+        .map_init(
+            || engine.new_scratch(),
+            |scratch, i| {
+                let seg = i * SEGMENT_SIZE..((i + 1) * SEGMENT_SIZE).min(hay.len());
+                let mut out = Vec::new();
+                engine.scan_segment(hay, seg, (i == 0).then_some(rel), scratch, &mut out);
+                out
+            },
+        )
+        .flatten()
+        .collect();
+    engine.resolve(parts)
+}
+
+/// Where a file sits, for the findings in it.
+pub struct FileContext {
+    pub root: String,
+    pub path: String,
+    pub gitignored: bool,
+    pub encoding: Option<&'static str>,
+}
+
+/// Turns confirmed matches (sorted by start) into findings: line and column, the redacted line,
+/// fingerprint and the detector's static assessment.
+pub fn build_findings(
+    engine: &Engine,
+    hay: &[u8],
+    matches: &[RawMatch],
+    ctx: &FileContext,
+) -> Vec<Finding> {
+    let mut out = Vec::with_capacity(matches.len());
+    let mut line = 1u64;
+    let mut line_start = 0usize;
+    let mut counted_to = 0usize;
+    for m in matches {
+        let s = m.secret.start;
+        // Count newlines incrementally: one pass over the file however many findings it has.
+        let chunk = &hay[counted_to..s];
+        let nl = memchr::memchr_iter(b'\n', chunk).count();
+        if nl > 0 {
+            line += nl as u64;
+            line_start = counted_to + memchr::memrchr(b'\n', chunk).unwrap() + 1;
+        }
+        counted_to = s;
+        let det = engine.detector(m.detector);
+        let secret = hay[m.secret.clone()].to_vec();
+        let prefix_len = det.known_prefix_len(&secret);
+        out.push(Finding {
+            detector_id: det.id.clone(),
+            detector_name: det.name.clone(),
+            provider: det.provider.clone(),
+            root: ctx.root.clone(),
+            path: ctx.path.clone(),
+            line,
+            column: (s - line_start + 1) as u64,
+            start: s,
+            end: m.secret.end,
+            redacted: redact(&secret, prefix_len),
+            fingerprint: fingerprint(&det.id, &secret),
+            line_text: line_text(engine, hay, matches, line_start, s),
+            secret,
+            gitignored: ctx.gitignored,
+            confidence: det.confidence,
+            assessment: Assessment {
+                lifetime: det.lifetime,
+                scope: det.scope,
+                privileged: det.privileged,
+                evidence: vec![det.evidence.clone()],
+            },
+            encoding: ctx.encoding,
+        });
+    }
+    out
+}
+
+/// The part of the line around a secret, with every secret that overlaps it masked (a line may
+/// hold more than one). Bounded: a 100 MB single-line file yields a short excerpt.
+fn line_text(
+    engine: &Engine,
+    hay: &[u8],
+    matches: &[RawMatch],
+    line_start: usize,
+    s: usize,
+) -> String {
+    let from = line_start.max(s.saturating_sub(LINE_CONTEXT));
+    let limit = (s + 2 * LINE_CONTEXT).min(hay.len());
+    let to = memchr::memchr(b'\n', &hay[s..limit]).map_or(limit, |i| s + i);
+    let mut text = String::new();
+    if from > line_start {
+        text.push('…');
+    }
+    let mut pos = from;
+    for m in matches {
+        if m.secret.end <= from || m.secret.start >= to {
+            continue;
+        }
+        let ms = m.secret.start.max(from);
+        if ms > pos {
+            text.push_str(&printable(trim_cr(&hay[pos..ms])));
+        }
+        if m.secret.start >= from {
+            let secret = &hay[m.secret.clone()];
+            let det = engine.detector(m.detector);
+            text.push_str(&redact(secret, det.known_prefix_len(secret)));
+        } else if ms >= pos {
+            text.push_str("*****");
+        }
+        pos = pos.max(m.secret.end.min(to));
+    }
+    if pos < to {
+        text.push_str(&printable(trim_cr(&hay[pos..to])));
+    }
+    if to < hay.len() && hay[to] != b'\n' && hay[to] != b'\r' {
+        text.push('…');
+    }
+    text.trim().to_string()
+}
+
+fn trim_cr(b: &[u8]) -> &[u8] {
+    b.strip_suffix(b"\r").unwrap_or(b)
+}
+
+/// The root a walked path came from, and the path relative to it. A file given directly as a
+/// root is reported as given, under root ".".
+fn split_root(roots: &[PathBuf], path: &Path) -> (PathBuf, PathBuf) {
+    for r in roots {
+        if let Ok(rel) = path.strip_prefix(r) {
+            if rel.as_os_str().is_empty() {
+                return (PathBuf::from("."), path.to_path_buf());
+            }
+            return (r.clone(), rel.to_path_buf());
+        }
+    }
+    (PathBuf::from("."), path.to_path_buf())
+}
+
+/// Paths in reports: lossy UTF-8, with `./` removed from the front.
+pub fn display_path(p: &Path) -> String {
+    let s = p.to_string_lossy();
+    s.strip_prefix("./").unwrap_or(&s).to_string()
+}
+
+fn error_path(err: &ignore::Error) -> Option<String> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(display_path(path)),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(display_path(child)),
+        _ => None,
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
