@@ -42,6 +42,12 @@ pub struct Finding {
 }
 
 /// Computes the documented fingerprint.
+///
+/// ```
+/// let a = credsweep::finding::fingerprint("aws.access-key-id", b"AKIAZ2FAKE3CSWP7QXRT");
+/// assert_eq!(a.len(), 32);
+/// assert_ne!(a, credsweep::finding::fingerprint("aws.access-key-id", b"AKIAZ2FAKE3CSWP7QXRA"));
+/// ```
 pub fn fingerprint(detector_id: &str, secret: &[u8]) -> String {
     let mut h = Sha256::new();
     h.update(b"credsweep:v1:");
@@ -55,6 +61,12 @@ pub fn fingerprint(detector_id: &str, secret: &[u8]) -> String {
 /// The masked form of a secret: the type prefix (`ghp_`, `sk_live_`) stays, then at most a few
 /// characters of the random part, never more than a quarter of it, then a fixed mask. Short
 /// secrets (passwords) show nothing of themselves.
+///
+/// ```
+/// use credsweep::finding::redact;
+/// assert_eq!(redact(b"sk_live_FAKE9xQ2mV7pL4rT8wZ1", 8), "sk_live_FAKE*****");
+/// assert_eq!(redact(b"hunter2hunter2", 0), "*****");
+/// ```
 pub fn redact(secret: &[u8], known_prefix_len: usize) -> String {
     let prefix_len = known_prefix_len.min(secret.len());
     let body_len = secret.len() - prefix_len;
@@ -110,13 +122,14 @@ mod tests {
         assert_eq!(r, "ghp_9fK2*****");
         assert_eq!(redact(b"hunter22", 0), "*****");
         assert_eq!(redact(b"0123456789abcdef", 0), "0123*****");
-        for len in 0..80 {
-            let s: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
-            for p in 0..=len.min(8) {
-                let r = redact(&s, p);
-                if !s.is_empty() {
-                    assert!(!r.contains(std::str::from_utf8(&s).unwrap()) || s.len() <= p);
-                }
+        for len in 1..80usize {
+            let s: String = (0..len)
+                .map(|i| (b'a' + (i * 7 % 26) as u8) as char)
+                .collect();
+            for p in 0..len.min(12) {
+                let r = redact(s.as_bytes(), p);
+                assert!(!r.contains(&s), "len {len} prefix {p}: {r}");
+                assert!(r.len() <= p + (len - p) / 4 + 5);
             }
         }
     }

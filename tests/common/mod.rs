@@ -1,0 +1,98 @@
+//! Shared helpers for the integration tests.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The path of a fixture under `fixtures/`.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+/// Copies a fixture into a fresh temporary directory, ready to scan:
+/// - `_gitignore` becomes `.gitignore` and `_git` becomes `.git` (real ones would hide fixture
+///   files from this repository, or make git treat the fixture as a repository of its own);
+/// - `{{crc32 PREFIX BODY}}` in text files expands to a checksum-valid token, so that no
+///   checksummed credential is ever committed.
+pub fn materialize(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture(name), dir.path());
+    dir
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let name = e.file_name().to_string_lossy().into_owned();
+        let target_name = match name.as_str() {
+            "_gitignore" => ".gitignore".to_string(),
+            "_git" => ".git".to_string(),
+            _ => name,
+        };
+        let target = to.join(target_name);
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            let bytes = fs::read(e.path()).unwrap();
+            match String::from_utf8(bytes) {
+                Ok(text) => fs::write(
+                    &target,
+                    credsweep::detectors::examples::expand_generators(&text),
+                )
+                .unwrap(),
+                Err(e) => fs::write(&target, e.into_bytes()).unwrap(),
+            }
+        }
+    }
+}
+
+/// The credsweep binary under test.
+pub fn credsweep() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("credsweep").unwrap();
+    c.env_remove("NO_COLOR");
+    c
+}
+
+/// Runs a JSON scan of `dir` with extra args and returns (exit code, parsed report).
+pub fn scan_json(dir: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
+    let out = credsweep()
+        .current_dir(dir)
+        .args(["scan", "--format", "json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): stdout={} stderr={}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap(), v)
+}
+
+/// `path:line:column detector [gitignored]` for each finding, in report order.
+pub fn finding_lines(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{}:{} {}{}",
+                f["path"].as_str().unwrap(),
+                f["line"],
+                f["column"],
+                f["detector_id"].as_str().unwrap(),
+                if f["gitignored"].as_bool().unwrap() {
+                    " gitignored"
+                } else {
+                    ""
+                }
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,452 @@
+//! Integration tests: the real binary over `fixtures/`, asserting exact findings, exit codes,
+//! reports and redaction.
+
+mod common;
+
+use common::{credsweep, finding_lines, materialize, scan_json};
+use predicates::prelude::*;
+use std::fs;
+
+/// What the agent's view of `fixtures/agent-workspace` must yield, exactly.
+const AGENT_VIEW: &[&str] = &[
+    ".claude/settings.local.json:3:27 anthropic.api-key gitignored",
+    ".env:2:19 aws.access-key-id gitignored",
+    ".env:3:23 aws.secret-access-key gitignored",
+    ".env:4:19 stripe.secret-key.live gitignored",
+    ".env:5:24 generic.env-assignment gitignored",
+    ".env.local:1:19 railway.api-token gitignored",
+    ".git/config:4:31 github.pat.classic",
+    ".hidden/notes.txt:2:8 slack.bot-token",
+    ".mcp.json:6:35 openai.project-key",
+    ".mcp.json:10:86 postgresql.connection-uri",
+    "assets/blob.bin:7:354 aws.access-key-id",
+    "docs/windows-notes.txt:2:13 stripe.secret-key.live",
+    "secrets/db.txt:1:36 postgresql.connection-uri gitignored",
+];
+
+#[test]
+fn agent_view_finds_exactly_the_expected_credentials() {
+    let ws = materialize("agent-workspace");
+    let (code, report) = scan_json(ws.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(finding_lines(&report), AGENT_VIEW);
+    let s = &report["summary"];
+    assert_eq!(s["findings"], 13);
+    assert_eq!(
+        s["files_scanned"], 11,
+        "objects under .git must not be read"
+    );
+    assert_eq!(report["skipped"].as_array().unwrap().len(), 0);
+    // The UTF-16 file is decoded, and says so.
+    let utf16 = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "docs/windows-notes.txt")
+        .unwrap();
+    assert_eq!(utf16["encoding"], "utf-16le");
+}
+
+#[test]
+fn respect_gitignore_gives_the_committed_view() {
+    let ws = materialize("agent-workspace");
+    let (code, report) = scan_json(ws.path(), &["--respect-gitignore"]);
+    assert_eq!(code, 1);
+    let expected: Vec<&str> = AGENT_VIEW
+        .iter()
+        .copied()
+        .filter(|l| !l.ends_with("gitignored"))
+        .collect();
+    assert_eq!(finding_lines(&report), expected);
+}
+
+#[test]
+fn findings_carry_the_documented_fields() {
+    let ws = materialize("agent-workspace");
+    let (_, report) = scan_json(ws.path(), &[]);
+    let f = &report["findings"][1];
+    assert_eq!(f["detector_id"], "aws.access-key-id");
+    assert_eq!(f["provider"], "aws");
+    assert_eq!(f["root"], ".");
+    assert_eq!(f["line_text"], "AWS_ACCESS_KEY_ID=AKIAFAKE*****");
+    assert_eq!(f["redacted"], "AKIAFAKE*****");
+    assert_eq!(
+        f["end"].as_u64().unwrap() - f["start"].as_u64().unwrap(),
+        20
+    );
+    assert_eq!(f["fingerprint"].as_str().unwrap().len(), 32);
+    assert_eq!(f["assessment"]["lifetime"], "no-expiry");
+    assert_eq!(f["assessment"]["scope"], "account");
+    assert!(f.get("secret").is_none());
+    // The fingerprint is sha256("credsweep:v1:" + id + "\0" + secret), 32 hex digits.
+    let (_, shown) = scan_json(ws.path(), &["--show-secrets"]);
+    let secret = shown["findings"][1]["secret"].as_str().unwrap();
+    assert_eq!(
+        f["fingerprint"].as_str().unwrap(),
+        credsweep::finding::fingerprint("aws.access-key-id", secret.as_bytes())
+    );
+}
+
+/// Every raw secret of the fixture, read from a `--show-secrets` report.
+fn raw_secrets(ws: &std::path::Path) -> Vec<String> {
+    let (_, report) = scan_json(ws, &["--show-secrets"]);
+    let v: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["secret"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(v.len(), AGENT_VIEW.len());
+    v
+}
+
+#[test]
+fn no_output_format_contains_a_raw_secret() {
+    let ws = materialize("agent-workspace");
+    let secrets = raw_secrets(ws.path());
+    let out_file = ws.path().join("report.out");
+    let mut outputs = Vec::new();
+    for format in ["text", "json", "jsonl"] {
+        for color in ["never", "always"] {
+            let o = credsweep()
+                .current_dir(ws.path())
+                .args(["scan", "--format", format, "--color", color])
+                .output()
+                .unwrap();
+            assert_eq!(o.status.code(), Some(1));
+            outputs.push((format!("{format}/{color} stdout"), o.stdout));
+            outputs.push((format!("{format}/{color} stderr"), o.stderr));
+        }
+        let o = credsweep()
+            .current_dir(ws.path())
+            .args(["scan", "--format", format, "--output"])
+            .arg(&out_file)
+            .arg(".")
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1));
+        assert!(o.stdout.is_empty());
+        outputs.push((format!("{format} --output"), fs::read(&out_file).unwrap()));
+        fs::remove_file(&out_file).unwrap();
+    }
+    for (what, bytes) in &outputs {
+        let text = String::from_utf8_lossy(bytes);
+        for s in &secrets {
+            assert!(!text.contains(s.as_str()), "{what} leaks a secret");
+        }
+    }
+    // And the check can fail: with --show-secrets the secrets are there.
+    let shown = credsweep()
+        .current_dir(ws.path())
+        .args(["scan", "--show-secrets"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&shown.stdout);
+    assert!(secrets.iter().all(|s| text.contains(s.as_str())));
+}
+
+#[cfg(unix)]
+#[test]
+fn report_file_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let ws = materialize("agent-workspace");
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("r.json");
+    credsweep()
+        .current_dir(ws.path())
+        .args(["scan", "-f", "json", "-o"])
+        .arg(&file)
+        .assert()
+        .code(1);
+    let mode = fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+}
+
+#[test]
+fn text_report_has_blocks_and_a_summary() {
+    let ws = materialize("agent-workspace");
+    credsweep()
+        .current_dir(ws.path())
+        .args(["scan", "--color", "never"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "AWS access key ID (long-term IAM user key)  [aws.access-key-id]\n  at       .env:2:19  (gitignored: an agent can read it, git does not show it)\n  secret   AKIAFAKE*****\n",
+        ))
+        .stdout(predicate::str::contains("13 findings in 11 files"))
+        .stdout(predicate::str::contains("\x1b[").not());
+}
+
+#[test]
+fn color_always_colours_and_auto_does_not_when_piped() {
+    let ws = materialize("agent-workspace");
+    credsweep()
+        .current_dir(ws.path())
+        .args(["scan", "--color", "always"])
+        .assert()
+        .stdout(predicate::str::contains("\x1b["));
+    credsweep()
+        .current_dir(ws.path())
+        .args(["scan"])
+        .assert()
+        .stdout(predicate::str::contains("\x1b[").not());
+}
+
+#[test]
+fn jsonl_has_one_object_per_line_and_a_summary_last() {
+    let ws = materialize("agent-workspace");
+    let o = credsweep()
+        .current_dir(ws.path())
+        .args(["scan", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    let lines: Vec<serde_json::Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 14);
+    assert!(lines[..13].iter().all(|l| l["type"] == "finding"));
+    assert_eq!(lines[13]["type"], "summary");
+    assert_eq!(lines[13]["findings"], 13);
+}
+
+#[test]
+fn clean_tree_exits_zero() {
+    let ws = materialize("agent-workspace");
+    credsweep()
+        .current_dir(ws.path())
+        .args(["scan", "src"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("0 findings in 1 file"));
+}
+
+#[test]
+fn a_file_given_directly_is_scanned() {
+    let ws = materialize("agent-workspace");
+    let (code, report) = scan_json(ws.path(), &[".hidden/notes.txt"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        finding_lines(&report),
+        [".hidden/notes.txt:2:8 slack.bot-token"]
+    );
+}
+
+#[test]
+fn exclude_skips_matching_paths() {
+    let ws = materialize("agent-workspace");
+    let (_, report) = scan_json(
+        ws.path(),
+        &["--exclude", ".mcp.json", "--exclude", "secrets/**"],
+    );
+    let lines = finding_lines(&report);
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.starts_with(".mcp.json") || l.starts_with("secrets/"))
+    );
+    assert_eq!(lines.len(), AGENT_VIEW.len() - 3);
+}
+
+#[test]
+fn oversized_files_are_reported_as_skipped_with_their_size() {
+    let ws = materialize("agent-workspace");
+    let (code, report) = scan_json(ws.path(), &["--max-file-size", "1K"]);
+    assert_eq!(code, 1);
+    let skipped = report["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert_eq!(skipped[0]["path"], "assets/blob.bin");
+    assert_eq!(skipped[0]["reason"], "too-large");
+    assert_eq!(skipped[0]["limit"], 1024);
+    assert_eq!(
+        skipped[0]["size"].as_u64().unwrap(),
+        fs::metadata(ws.path().join("assets/blob.bin"))
+            .unwrap()
+            .len()
+    );
+    assert_eq!(report["summary"]["files_skipped"], 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_and_symlinks() {
+    use std::os::unix::fs::symlink;
+    let ws = materialize("agent-workspace");
+    let p = ws.path();
+    let fifo = std::ffi::CString::new(p.join("pipe").to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(
+        outside.path().join("linked.env"),
+        fs::read(p.join(".env")).unwrap(),
+    )
+    .unwrap();
+    symlink(outside.path().join("linked.env"), p.join("link.env")).unwrap();
+    symlink(p.join("loop"), p.join("loop")).ok();
+    fs::create_dir(p.join("dirloop")).unwrap();
+    symlink("..", p.join("dirloop/up")).unwrap();
+
+    let (code, report) = scan_json(p, &[]);
+    assert_eq!(code, 1);
+    let skipped: Vec<String> = report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {}",
+                s["path"].as_str().unwrap(),
+                s["reason"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(
+        skipped.contains(&"pipe special-file".to_string()),
+        "{skipped:?}"
+    );
+    assert!(
+        skipped.contains(&"link.env symlink".to_string()),
+        "{skipped:?}"
+    );
+    assert_eq!(finding_lines(&report).len(), AGENT_VIEW.len());
+
+    // With --follow the link is read and the directory loop is a warning, not a hang.
+    let (code, report) = scan_json(p, &["--follow"]);
+    assert_eq!(code, 1);
+    let lines = finding_lines(&report);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("link.env:2:19 aws.access-key-id")),
+        "{lines:?}"
+    );
+    assert!(report["summary"]["warnings"].as_u64().unwrap() >= 1);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn unreadable_files_are_warnings_and_the_scan_goes_on() {
+    let ws = materialize("agent-workspace");
+    // Reading /proc/self/mem at offset 0 fails with EIO whoever runs the test (root included,
+    // for whom permission bits are no obstacle).
+    std::os::unix::fs::symlink("/proc/self/mem", ws.path().join("mem")).unwrap();
+    let (code, report) = scan_json(ws.path(), &["--follow"]);
+    assert_eq!(code, 1);
+    let warnings = report["warnings"].as_array().unwrap();
+    assert!(
+        warnings.iter().any(
+            |w| w["path"] == "mem" && w["message"].as_str().unwrap().starts_with("cannot read")
+        ),
+        "{warnings:?}"
+    );
+    assert_eq!(finding_lines(&report), AGENT_VIEW);
+}
+
+#[test]
+fn user_detectors_add_findings() {
+    let ws = materialize("agent-workspace");
+    let det = ws.path().join("mine.toml");
+    fs::write(
+        &det,
+        r#"
+provider = "acme"
+provider_name = "Acme"
+[[detector]]
+id = "acme.deploy-key"
+name = "Acme deploy key"
+keywords = ["acme_dk_"]
+pattern = '\b(?P<secret>acme_dk_[a-z0-9]{24})\b'
+confidence = "high"
+lifetime = "no-expiry"
+scope = "project"
+evidence = "acme_dk_ prefix: deploy key"
+remediation = "Rotate it in the Acme console."
+positive = ["«acme_dk_q7w2e9r4t1y6u3i8o5p0a2s4»"]
+negative = ["acme_dk_short"]
+"#,
+    )
+    .unwrap();
+    fs::write(
+        ws.path().join("src/acme.cfg"),
+        "key = acme_dk_q7w2e9r4t1y6u3i8o5p0a2s4\n",
+    )
+    .unwrap();
+    let (code, report) = scan_json(ws.path(), &["--detectors", "mine.toml", "src"]);
+    assert_eq!(code, 1);
+    assert_eq!(finding_lines(&report), ["acme.cfg:1:7 acme.deploy-key"]);
+}
+
+#[test]
+fn bad_detector_file_is_a_one_line_error_and_exit_2() {
+    let ws = materialize("agent-workspace");
+    let det = ws.path().join("bad.toml");
+    fs::write(
+        &det,
+        r#"
+provider = "acme"
+provider_name = "Acme"
+[[detector]]
+id = "acme.broken"
+name = "broken"
+keywords = ["acme_"]
+pattern = '(?P<secret>acme_[a-z'
+confidence = "high"
+lifetime = "unknown"
+scope = "unknown"
+evidence = "e"
+remediation = "r"
+"#,
+    )
+    .unwrap();
+    let o = credsweep()
+        .current_dir(ws.path())
+        .args(["scan", "--detectors", "bad.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty(), "nothing half-done on stdout");
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("credsweep: error: bad.toml: detector 'acme.broken': invalid regex:"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_path_and_bad_flags_exit_2() {
+    let ws = materialize("agent-workspace");
+    credsweep()
+        .current_dir(ws.path())
+        .args(["scan", "no-such-dir"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no-such-dir"));
+    credsweep()
+        .args(["scan", "--max-file-size", "lots"])
+        .assert()
+        .code(2);
+    credsweep()
+        .args(["scan", "--format", "xml"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn detectors_list_reports_the_catalog() {
+    let o = credsweep()
+        .args(["detectors", "list", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let list = v.as_array().unwrap();
+    assert!(list.len() >= 40);
+    let gh = list
+        .iter()
+        .find(|d| d["id"] == "github.pat.classic")
+        .unwrap();
+    assert_eq!(gh["validators"][0], "crc32-base62");
+    assert_eq!(gh["lifetime"], "no-expiry");
+}
