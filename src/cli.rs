@@ -1,5 +1,6 @@
 //! The command line: argument parsing and dispatch. `main.rs` only calls [`run`].
 
+use crate::assessment::{Environment, Risk};
 use crate::detectors::Catalog;
 use crate::engine::Engine;
 use crate::report::{self, Format, ReportOptions};
@@ -12,9 +13,9 @@ use std::process::ExitCode;
 use std::sync::mpsc;
 use std::time::Duration;
 
-/// Exit code: the scan found nothing.
+/// Exit code: no finding at or above `--fail-on`.
 pub const EXIT_CLEAN: u8 = 0;
-/// Exit code: the scan found credentials.
+/// Exit code: findings at or above `--fail-on`.
 pub const EXIT_FINDINGS: u8 = 1;
 /// Exit code: the scan could not be done (bad arguments, bad detector file, unreadable root).
 pub const EXIT_ERROR: u8 = 2;
@@ -24,7 +25,7 @@ pub const EXIT_ERROR: u8 = 2;
     name = "credsweep",
     version,
     about = "Find the credentials an AI agent (or anyone) could read in a workspace, and how long-lived and broad they are.",
-    after_help = "Exit codes: 0 no findings, 1 findings, 2 error."
+    after_help = "Exit codes: 0 no finding at or above --fail-on (default high), 1 such findings, 2 error."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -105,6 +106,20 @@ pub struct ScanArgs {
 
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// Exit with 1 when a finding of this risk or higher is found (default: high). Lower-risk
+    /// findings are still reported.
+    #[arg(long, value_enum, value_name = "RISK", default_value_t = Risk::High)]
+    pub fail_on: Risk,
+
+    /// Show only findings of this risk or higher (default: all, down to info).
+    #[arg(long, value_enum, value_name = "RISK", default_value_t = Risk::Info)]
+    pub min_risk: Risk,
+
+    /// The environment of the workspace being scanned. A production credential found in a
+    /// staging, development or test workspace is then critical.
+    #[arg(long, value_enum, value_name = "ENV")]
+    pub workspace_env: Option<Environment>,
 
     /// Print raw secrets in the report. Off by default: whoever reads the output (an agent
     /// included) would otherwise get every credential in one place.
@@ -201,9 +216,11 @@ fn scan_command(args: ScanArgs) -> anyhow::Result<u8> {
             threads,
         },
         max_file_size: args.max_file_size,
+        workspace_env: args.workspace_env,
+        now: now()?,
     };
     let progress = Progress::default();
-    let result = std::thread::scope(|s| {
+    let mut result = std::thread::scope(|s| {
         let (done_tx, done_rx) = mpsc::channel::<()>();
         if std::io::stderr().is_terminal() {
             let p = &progress;
@@ -214,6 +231,15 @@ fn scan_command(args: ScanArgs) -> anyhow::Result<u8> {
         r
     })?;
 
+    let fail = result
+        .findings
+        .iter()
+        .any(|f| f.assessment.risk >= args.fail_on);
+    let before = result.findings.len();
+    result
+        .findings
+        .retain(|f| f.assessment.risk >= args.min_risk);
+    result.summary.not_shown = before - result.findings.len();
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -243,11 +269,18 @@ fn scan_command(args: ScanArgs) -> anyhow::Result<u8> {
             w.flush()?;
         }
     }
-    Ok(if result.findings.is_empty() {
-        EXIT_CLEAN
-    } else {
-        EXIT_FINDINGS
-    })
+    Ok(if fail { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+/// The time against which encoded expiries are judged. `CREDSWEEP_NOW` (RFC 3339) overrides the
+/// clock, so that reports about expiry can be reproduced.
+fn now() -> anyhow::Result<jiff::Timestamp> {
+    match std::env::var("CREDSWEEP_NOW") {
+        Ok(v) => v
+            .parse()
+            .map_err(|e| anyhow::anyhow!("CREDSWEEP_NOW={v:?}: not an RFC 3339 time: {e}")),
+        Err(_) => Ok(jiff::Timestamp::now()),
+    }
 }
 
 /// Reports hold redacted findings, but still say where credentials are: keep them private.

@@ -103,6 +103,37 @@ pub fn printable(bytes: &[u8]) -> String {
     out
 }
 
+/// Renders a piece of scanned content for a one-line excerpt: printable text as is, and each run
+/// of control characters or invalid bytes (binary files) as one `·`, so that an excerpt of a
+/// binary file stays short and cannot carry terminal escapes.
+pub fn excerpt(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    let mut in_junk = false;
+    let junk = |out: &mut String, in_junk: &mut bool| {
+        if !*in_junk {
+            out.push('·');
+            *in_junk = true;
+        }
+    };
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c == '\t' {
+                out.push(' ');
+                in_junk = false;
+            } else if c.is_control() || c == '\u{fffd}' {
+                junk(&mut out, &mut in_junk);
+            } else {
+                out.push(c);
+                in_junk = false;
+            }
+        }
+        if !chunk.invalid().is_empty() {
+            junk(&mut out, &mut in_junk);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,6 +163,15 @@ mod tests {
                 assert!(r.len() <= p + (len - p) / 4 + 5);
             }
         }
+    }
+
+    #[test]
+    fn excerpts_collapse_binary_runs() {
+        assert_eq!(
+            excerpt(b"\0\0\0key=\x1b[31m\xff\xfeAKIA"),
+            "·key=·[31m·AKIA"
+        );
+        assert_eq!(excerpt("caf\u{e9}\tx".as_bytes()), "caf\u{e9} x");
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //! findings. Each walker thread keeps its own reader buffers and engine scratch; results are
 //! merged once per thread at the end, not per file.
 
-use crate::assessment::Assessment;
+use crate::assessment::context::{GitStatus, Locator};
+use crate::assessment::{self, Environment, Location, Risk, Site};
 use crate::engine::{Engine, RawMatch};
-use crate::finding::{Finding, fingerprint, printable, redact};
+use crate::finding::{Finding, excerpt, fingerprint, redact};
 use crate::source::{Content, LoadError, Reader, SkipReason, special_kind};
 use crate::walk::{self, GitIgnoreIndex, WalkOptions};
 use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkState};
@@ -24,6 +25,10 @@ const LINE_CONTEXT: usize = 80;
 pub struct ScanOptions {
     pub walk: WalkOptions,
     pub max_file_size: u64,
+    /// The environment of the workspace being scanned, when declared.
+    pub workspace_env: Option<Environment>,
+    /// "Now", for deciding whether encoded expiries have passed.
+    pub now: jiff::Timestamp,
 }
 
 /// A file that was not scanned, and why.
@@ -52,10 +57,40 @@ pub struct Progress {
 pub struct Summary {
     pub files_scanned: u64,
     pub bytes_scanned: u64,
+    /// Every finding, shown or not.
     pub findings: usize,
+    /// Findings by risk.
+    pub by_risk: RiskCounts,
+    /// Findings below `--min-risk`, counted but not in the report.
+    pub not_shown: usize,
     pub files_skipped: usize,
     pub warnings: usize,
     pub elapsed_ms: u128,
+}
+
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct RiskCounts {
+    pub critical: usize,
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+    pub info: usize,
+}
+
+impl RiskCounts {
+    pub fn of(findings: &[Finding]) -> RiskCounts {
+        let mut c = RiskCounts::default();
+        for f in findings {
+            *match f.assessment.risk {
+                Risk::Critical => &mut c.critical,
+                Risk::High => &mut c.high,
+                Risk::Medium => &mut c.medium,
+                Risk::Low => &mut c.low,
+                Risk::Info => &mut c.info,
+            } += 1;
+        }
+        c
+    }
 }
 
 #[derive(Debug, Default)]
@@ -88,6 +123,9 @@ pub fn run(engine: &Engine, opts: &ScanOptions, progress: &Progress) -> anyhow::
         roots: &opts.walk.roots,
         max_file_size: opts.max_file_size,
         gitignore: GitIgnoreIndex::new(),
+        locator: Locator::default(),
+        workspace_env: opts.workspace_env,
+        now: opts.now,
         progress,
         out: Mutex::new(Collected::default()),
     };
@@ -111,6 +149,8 @@ pub fn run(engine: &Engine, opts: &ScanOptions, progress: &Progress) -> anyhow::
         files_scanned: c.files,
         bytes_scanned: c.bytes,
         findings: findings.len(),
+        by_risk: RiskCounts::of(&findings),
+        not_shown: 0,
         files_skipped: skipped.len(),
         warnings: warnings.len(),
         elapsed_ms: start.elapsed().as_millis(),
@@ -134,6 +174,9 @@ struct Shared<'a> {
     roots: &'a [PathBuf],
     max_file_size: u64,
     gitignore: GitIgnoreIndex,
+    locator: Locator,
+    workspace_env: Option<Environment>,
+    now: jiff::Timestamp,
     progress: &'a Progress,
     out: Mutex<Collected>,
 }
@@ -246,11 +289,16 @@ impl Visitor<'_, '_> {
         if matches.is_empty() {
             return;
         }
+        let git = shared.gitignore.status(path);
         let ctx = FileContext {
             root: display_path(&root),
             path: display_path(&rel),
-            gitignored: shared.gitignore.is_ignored(path),
+            rel_path: &rel,
+            gitignored: git == GitStatus::Ignored,
+            location: shared.locator.locate(&rel, git),
             encoding: loaded.encoding,
+            workspace_env: shared.workspace_env,
+            now: shared.now,
         };
         self.local
             .findings
@@ -279,11 +327,15 @@ fn scan_parallel(engine: &Engine, hay: &[u8], rel: &Path) -> Vec<RawMatch> {
 }
 
 /// Where a file sits, for the findings in it.
-pub struct FileContext {
+pub struct FileContext<'a> {
     pub root: String,
     pub path: String,
+    pub rel_path: &'a Path,
     pub gitignored: bool,
+    pub location: Location,
     pub encoding: Option<&'static str>,
+    pub workspace_env: Option<Environment>,
+    pub now: jiff::Timestamp,
 }
 
 /// Turns confirmed matches (sorted by start) into findings: line and column, the redacted line,
@@ -295,6 +347,12 @@ pub fn build_findings(
     ctx: &FileContext,
 ) -> Vec<Finding> {
     let mut out = Vec::with_capacity(matches.len());
+    let mut in_file: Vec<&str> = matches
+        .iter()
+        .map(|m| engine.detector(m.detector).id.as_str())
+        .collect();
+    in_file.sort_unstable();
+    in_file.dedup();
     let mut line = 1u64;
     let mut line_start = 0usize;
     let mut counted_to = 0usize;
@@ -327,12 +385,20 @@ pub fn build_findings(
             secret,
             gitignored: ctx.gitignored,
             confidence: det.confidence,
-            assessment: Assessment {
-                lifetime: det.lifetime,
-                scope: det.scope,
-                privileged: det.privileged,
-                evidence: vec![det.evidence.clone()],
-            },
+            assessment: assessment::assess(
+                det,
+                &Site {
+                    hay,
+                    secret: m.secret.clone(),
+                    line_start,
+                    path: ctx.rel_path,
+                    location: ctx.location,
+                    detectors_in_file: &in_file,
+                    catalog: engine.catalog(),
+                    workspace: ctx.workspace_env,
+                    now: ctx.now,
+                },
+            ),
             encoding: ctx.encoding,
         });
     }
@@ -362,7 +428,7 @@ fn line_text(
         }
         let ms = m.secret.start.max(from);
         if ms > pos {
-            text.push_str(&printable(trim_cr(&hay[pos..ms])));
+            text.push_str(&excerpt(trim_cr(&hay[pos..ms])));
         }
         if m.secret.start >= from {
             let secret = &hay[m.secret.clone()];
@@ -374,7 +440,7 @@ fn line_text(
         pos = pos.max(m.secret.end.min(to));
     }
     if pos < to {
-        text.push_str(&printable(trim_cr(&hay[pos..to])));
+        text.push_str(&excerpt(trim_cr(&hay[pos..to])));
     }
     if to < hay.len() && hay[to] != b'\n' && hay[to] != b'\r' {
         text.push('…');

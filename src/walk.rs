@@ -8,10 +8,11 @@
 //! Whether git ignores a file is still recorded for every finding, through [`GitIgnoreIndex`],
 //! which evaluates `.gitignore` files the way git does, lazily and only for files with findings.
 
+pub use crate::assessment::context::GitStatus;
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{WalkBuilder, WalkParallel};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ffi::OsStr;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -116,13 +117,15 @@ fn allowed_in_git_dir(rel: &[&OsStr], is_dir: bool) -> bool {
     }
 }
 
-/// Answers "does git ignore this file?" with git's rules: the deepest `.gitignore` that matches
+/// Answers "is this file tracked, ignored or untracked by git?". Ignore rules are git's: the deepest `.gitignore` that matches
 /// decides, then `.git/info/exclude`, then the user's global excludes file; a file inside an
 /// ignored directory is ignored whatever its own patterns say. Directory states are cached, so
 /// a question costs one lookup plus the patterns of the file's own directory chain.
 pub struct GitIgnoreIndex {
     global: Option<Arc<Gitignore>>,
     dirs: Mutex<HashMap<PathBuf, Arc<DirState>>>,
+    /// Per work-tree root: the paths in its index (`.git/index`), read once, on first need.
+    tracked: Mutex<HashMap<PathBuf, Arc<HashSet<Vec<u8>>>>>,
 }
 
 struct DirState {
@@ -131,6 +134,8 @@ struct DirState {
 }
 
 struct RepoDir {
+    /// The work tree's root (the directory holding `.git`).
+    root: Arc<PathBuf>,
     /// Deepest first.
     matchers: Vec<Arc<Gitignore>>,
     ignored: bool,
@@ -148,7 +153,50 @@ impl GitIgnoreIndex {
         GitIgnoreIndex {
             global: (!global.is_empty()).then(|| Arc::new(global)),
             dirs: Mutex::new(HashMap::new()),
+            tracked: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The git status of the file at `path`. A tracked file is tracked even if an ignore rule
+    /// matches it (git ignores only untracked files). Files inside `.git/` count as untracked.
+    pub fn status(&self, path: &Path) -> GitStatus {
+        let Ok(abs) = std::path::absolute(path) else {
+            return GitStatus::OutsideRepository;
+        };
+        let Some(parent) = abs.parent() else {
+            return GitStatus::OutsideRepository;
+        };
+        let state = self.dir_state(parent);
+        let Some(repo) = &state.repo else {
+            return GitStatus::OutsideRepository;
+        };
+        if abs.components().any(|c| c.as_os_str() == ".git") {
+            return GitStatus::Untracked;
+        }
+        if let Ok(rel) = abs.strip_prefix(repo.root.as_path())
+            && self
+                .tracked_paths(&repo.root)
+                .contains(rel.as_os_str().as_encoded_bytes())
+        {
+            return GitStatus::Tracked;
+        }
+        if self.is_ignored(&abs) {
+            GitStatus::Ignored
+        } else {
+            GitStatus::Untracked
+        }
+    }
+
+    fn tracked_paths(&self, root: &Path) -> Arc<HashSet<Vec<u8>>> {
+        if let Some(t) = self.tracked.lock().unwrap().get(root) {
+            return t.clone();
+        }
+        let set = Arc::new(read_index(root).unwrap_or_default());
+        self.tracked
+            .lock()
+            .unwrap()
+            .insert(root.to_path_buf(), set.clone());
+        set
     }
 
     /// Whether git would ignore the file at `path`.
@@ -190,6 +238,7 @@ impl GitIgnoreIndex {
             matchers.extend(self.global.clone());
             return DirState {
                 repo: Some(RepoDir {
+                    root: Arc::new(dir.to_path_buf()),
                     matchers,
                     ignored: false,
                 }),
@@ -206,9 +255,43 @@ impl GitIgnoreIndex {
         let mut matchers: Vec<Arc<Gitignore>> = own.into_iter().collect();
         matchers.extend(pr.matchers.iter().cloned());
         DirState {
-            repo: Some(RepoDir { matchers, ignored }),
+            repo: Some(RepoDir {
+                root: pr.root.clone(),
+                matchers,
+                ignored,
+            }),
         }
     }
+}
+
+/// The paths recorded in a work tree's index. `.git` may be a directory or, in linked work
+/// trees and submodules, a file that points to the git directory.
+fn read_index(root: &Path) -> Option<HashSet<Vec<u8>>> {
+    let dot_git = root.join(".git");
+    let git_dir = if dot_git.is_file() {
+        let text = std::fs::read_to_string(&dot_git).ok()?;
+        let target = text.strip_prefix("gitdir:")?.trim();
+        root.join(target)
+    } else {
+        dot_git
+    };
+    let index = git_dir.join("index");
+    if !index.is_file() {
+        return Some(HashSet::new());
+    }
+    let file = gix_index::File::at(
+        &index,
+        gix_hash::Kind::Sha1,
+        true,
+        gix_index::decode::Options::default(),
+    )
+    .ok()?;
+    Some(
+        file.entries()
+            .iter()
+            .map(|e| e.path(&file).to_vec())
+            .collect(),
+    )
 }
 
 fn decide(matchers: &[Arc<Gitignore>], path: &Path, is_dir: bool) -> bool {

@@ -13,7 +13,8 @@ pub mod examples;
 pub mod placeholder;
 pub mod validators;
 
-use crate::assessment::{Lifetime, Scope};
+use crate::assessment::token::Analyzer;
+use crate::assessment::{Environment, Lifetime, Scope};
 use anyhow::{Context, Result, bail};
 use regex::bytes::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
@@ -78,6 +79,13 @@ struct DetectorSpec {
     scope: Scope,
     #[serde(default)]
     privileged: bool,
+    environment: Option<Environment>,
+    #[serde(default)]
+    analyzers: Vec<String>,
+    #[serde(default)]
+    requires: Vec<String>,
+    #[serde(default = "yes")]
+    usable: bool,
     evidence: String,
     remediation: String,
     #[serde(default)]
@@ -86,6 +94,10 @@ struct DetectorSpec {
     positive: Vec<String>,
     #[serde(default)]
     negative: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A loaded detector. The regex is compiled on first use and then shared by all threads.
@@ -113,6 +125,15 @@ pub struct Detector {
     pub lifetime: Lifetime,
     pub scope: Scope,
     pub privileged: bool,
+    /// The environment the token itself names (Stripe `sk_live_` is production).
+    pub environment: Option<Environment>,
+    /// Token analyses that refine the assessment (JWT claims, SAS expiry, ...).
+    pub analyzers: Vec<Analyzer>,
+    /// Companion detectors, one of whose findings must sit in the same file for the credential
+    /// to be usable (an AWS key id and its secret key). Empty: usable alone.
+    pub requires: Vec<String>,
+    /// False for types that cannot be used as found (an encrypted private key).
+    pub usable: bool,
     pub evidence: String,
     pub remediation: String,
     pub references: Vec<String>,
@@ -232,6 +253,13 @@ impl Catalog {
     fn check_references(&self) -> Result<()> {
         let ids: HashSet<&str> = self.detectors.iter().map(|d| d.id.as_str()).collect();
         for d in &self.detectors {
+            if let Some(r) = d.requires.iter().find(|r| !ids.contains(r.as_str())) {
+                bail!(
+                    "{}: detector '{}': requires unknown detector '{r}'",
+                    d.source,
+                    d.id
+                );
+            }
             for o in &d.overrides {
                 if !ids.contains(o.as_str()) {
                     bail!(
@@ -305,6 +333,13 @@ fn make_detector(
                 .map_err(|e| ctx(&format!("validator '{v}': {e}")))?,
         );
     }
+    let mut analyzers = Vec::new();
+    for a in &s.analyzers {
+        analyzers.push(
+            a.parse::<Analyzer>()
+                .map_err(|e| ctx(&format!("analyzer '{a}': {e}")))?,
+        );
+    }
     for g in &s.paths {
         crate::walk::path_glob(g).map_err(|e| ctx(&format!("path glob '{g}': {e}")))?;
     }
@@ -333,6 +368,10 @@ fn make_detector(
         lifetime: s.lifetime,
         scope: s.scope,
         privileged: s.privileged,
+        environment: s.environment,
+        analyzers,
+        requires: s.requires,
+        usable: s.usable,
         evidence: s.evidence,
         remediation: s.remediation,
         references: s.references,
@@ -457,6 +496,39 @@ remediation = "r"
             .unwrap_err()
             .to_string();
         assert!(e.contains("invalid regex"), "{e}");
+    }
+
+    #[test]
+    fn lifetime_and_scope_must_be_stated() {
+        let full = r#"
+provider = "x"
+provider_name = "X"
+[[detector]]
+id = "x.y"
+name = "y"
+keywords = ["xyz"]
+pattern = '(?P<secret>xyz[0-9]+)'
+confidence = "high"
+lifetime = "unknown"
+scope = "unknown"
+evidence = "e"
+remediation = "r"
+"#;
+        assert!(Catalog::default().add_file("ok.toml", full, true).is_ok());
+        for field in ["lifetime", "scope"] {
+            let without: String = full
+                .lines()
+                .filter(|l| !l.starts_with(field))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let e = Catalog::default()
+                .add_file("x.toml", &without, true)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(&format!("missing field `{field}`")), "{e}");
+        }
+        let bad = full.replace("lifetime = \"unknown\"", "lifetime = \"forever\"");
+        assert!(Catalog::default().add_file("x.toml", &bad, true).is_err());
     }
 
     #[test]

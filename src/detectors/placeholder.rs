@@ -120,11 +120,18 @@ pub fn placeholder_reason(secret: &[u8], prefix_len: usize) -> Option<Reason> {
         return Some(Reason::PlaceholderWord);
     }
     let body = &secret[prefix_len.min(secret.len())..];
-    if repeated(body) {
-        return Some(Reason::RepeatedCharacters);
+    // Runs and sequences are checked on token-sized secrets only: long encoded bodies (PEM and
+    // OpenSSH keys) legitimately hold runs such as `AAAAAAAAAAAB` (zero bytes in base64).
+    if body.len() <= SHORT_SECRET {
+        if repeated_run(body) {
+            return Some(Reason::RepeatedCharacters);
+        }
+        if has_sequence(body) {
+            return Some(Reason::Sequence);
+        }
     }
-    if has_sequence(body) {
-        return Some(Reason::Sequence);
+    if mostly_one_char(body) {
+        return Some(Reason::RepeatedCharacters);
     }
     None
 }
@@ -142,8 +149,11 @@ fn is_template(lower: &str) -> bool {
         || (b.len() > 2 && b[0] == b'@' && b[b.len() - 1] == b'@' && ident(&b[1..b.len() - 1]))
 }
 
-/// Eight or more of one character in a row, or a body that is mostly one character.
-fn repeated(body: &[u8]) -> bool {
+/// Secrets up to this length get the run and sequence checks.
+const SHORT_SECRET: usize = 128;
+
+/// Eight or more of one character in a row.
+fn repeated_run(body: &[u8]) -> bool {
     let mut run = 1;
     for w in body.windows(2) {
         if w[0] == w[1] {
@@ -155,15 +165,19 @@ fn repeated(body: &[u8]) -> bool {
             run = 1;
         }
     }
-    if body.len() >= 8 {
-        let mut counts = [0usize; 256];
-        for &c in body {
-            counts[c as usize] += 1;
-        }
-        let max = counts.iter().max().copied().unwrap_or(0);
-        return max * 2 > body.len();
-    }
     false
+}
+
+/// A body of eight or more characters, more than half of which are one character.
+fn mostly_one_char(body: &[u8]) -> bool {
+    if body.len() < 8 {
+        return false;
+    }
+    let mut counts = [0usize; 256];
+    for &c in body {
+        counts[c as usize] += 1;
+    }
+    counts.iter().max().copied().unwrap_or(0) * 2 > body.len()
 }
 
 /// A run of eight consecutive ascending or descending characters (`abcdefgh`, `12345678`), or
@@ -231,6 +245,14 @@ mod tests {
         assert_eq!(ph("wJ7Mq2pXv9Lk3Rt8Zs1Nd4Fg6Hb0Yc5Ue"), None);
         assert_eq!(ph("3f9c1a7e52b84d06a9e1c7f23b5d8e40"), None);
         assert_eq!(ph("Tr0ub4dor&3xK"), None);
+    }
+
+    #[test]
+    fn long_encoded_bodies_may_hold_runs() {
+        // The start of every unencrypted OpenSSH key: "openssh-key-v1\0" + "none" + "none" + ...
+        let body = "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZWQyNTUxOQAAACBq\nQ2FzZWZha2V4eXo5ODc2NTQzMjFxd2VydHl1aW9wYXNkZmdoamtsenhjdmJubTEyMzQ1Njc4OTA";
+        assert_eq!(ph(body), None);
+        assert_eq!(ph(&"A".repeat(200)), Some(Reason::RepeatedCharacters));
     }
 
     #[test]

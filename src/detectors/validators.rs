@@ -2,7 +2,18 @@
 //! would almost never have. A detector names the validators it needs in its TOML file.
 
 use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+use base64::alphabet;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+
+/// Standard base64 that accepts missing padding and non-zero trailing bits: a validator asks
+/// "is this base64-shaped", not "is this canonical".
+const LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
+);
 use std::str::FromStr;
 
 /// A named validator. The names are what detector files use.
@@ -121,10 +132,7 @@ fn base64_body_valid(body: &[u8]) -> bool {
         }
         i += 1;
     }
-    let decoded = STANDARD
-        .decode(&clean)
-        .or_else(|_| STANDARD_NO_PAD.decode(&clean));
-    matches!(decoded, Ok(d) if d.len() >= 48)
+    matches!(LENIENT.decode(&clean), Ok(d) if d.len() >= 48)
 }
 
 fn pypi_valid(token: &[u8]) -> bool {
@@ -179,6 +187,7 @@ mod tests {
 
     #[test]
     fn base64_body() {
+        use base64::engine::general_purpose::STANDARD;
         let body = STANDARD.encode([7u8; 64]);
         assert!(Validator::Base64.check(body.as_bytes()));
         let wrapped = format!("{}\\n{}", &body[..40], &body[40..]);

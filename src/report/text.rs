@@ -1,6 +1,7 @@
 //! The readable report: one block per finding, then skipped files, warnings and a summary.
 
 use super::ReportOptions;
+use crate::assessment::Risk;
 use crate::finding::{Finding, printable};
 use crate::scan::ScanResult;
 use std::io::{self, Write};
@@ -20,9 +21,40 @@ fn style(fg: Color, bold: bool) -> ColorSpec {
     s
 }
 
+fn risk_color(r: Risk) -> Color {
+    match r {
+        Risk::Critical => Color::Red,
+        Risk::High => Color::Magenta,
+        Risk::Medium => Color::Yellow,
+        Risk::Low => Color::Blue,
+        Risk::Info => Color::White,
+    }
+}
+
 fn render(result: &ScanResult, opts: &ReportOptions, w: &mut dyn WriteColor) -> io::Result<()> {
-    for f in &result.findings {
-        finding(f, opts, w)?;
+    // Worst first: the findings grouped by risk, each group in path order.
+    for level in [
+        Risk::Critical,
+        Risk::High,
+        Risk::Medium,
+        Risk::Low,
+        Risk::Info,
+    ] {
+        let group: Vec<&Finding> = result
+            .findings
+            .iter()
+            .filter(|f| f.assessment.risk == level)
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        w.set_color(&style(risk_color(level), true))?;
+        write!(w, "{}", level.as_str().to_ascii_uppercase())?;
+        w.reset()?;
+        writeln!(w, " ({})\n", group.len())?;
+        for f in group {
+            finding(f, opts, w)?;
+        }
     }
     if !result.skipped.is_empty() {
         w.set_color(&style(Color::Yellow, true))?;
@@ -46,7 +78,7 @@ fn render(result: &ScanResult, opts: &ReportOptions, w: &mut dyn WriteColor) -> 
 }
 
 fn finding(f: &Finding, opts: &ReportOptions, w: &mut dyn WriteColor) -> io::Result<()> {
-    w.set_color(&style(Color::Red, true))?;
+    w.set_color(&style(risk_color(f.assessment.risk), true))?;
     write!(w, "{}", f.detector_name)?;
     w.reset()?;
     writeln!(w, "  [{}]", f.detector_id)?;
@@ -78,13 +110,26 @@ fn finding(f: &Finding, opts: &ReportOptions, w: &mut dyn WriteColor) -> io::Res
     }
     writeln!(w, "  line     {}", f.line_text)?;
     let a = &f.assessment;
-    write!(w, "  risk     lifetime {}, scope {}", a.lifetime, a.scope)?;
-    if a.privileged {
-        write!(w, ", privileged")?;
+    write!(w, "  risk     ")?;
+    w.set_color(&style(risk_color(a.risk), true))?;
+    write!(w, "{}", a.risk)?;
+    w.reset()?;
+    writeln!(w, ": {}", a.why)?;
+    write!(
+        w,
+        "  what     lifetime {}, scope {}{}, environment {}, location {}",
+        a.lifetime,
+        a.scope,
+        if a.privileged { " (privileged)" } else { "" },
+        a.environment,
+        a.location
+    )?;
+    if let Some(exp) = &a.expires_at {
+        write!(w, ", expires {exp}")?;
     }
     writeln!(w)?;
-    for e in &a.evidence {
-        writeln!(w, "           {e}")?;
+    for (i, e) in a.evidence.iter().enumerate() {
+        writeln!(w, "  {}{e}", if i == 0 { "why      " } else { "         " })?;
     }
     writeln!(w, "  id       {}", f.fingerprint)?;
     writeln!(w)
@@ -108,6 +153,15 @@ fn summary(result: &ScanResult, w: &mut dyn WriteColor) -> io::Result<()> {
         human_bytes(s.bytes_scanned),
         s.elapsed().as_secs_f64()
     )?;
+    let r = &s.by_risk;
+    write!(
+        w,
+        " [critical {}, high {}, medium {}, low {}, info {}]",
+        r.critical, r.high, r.medium, r.low, r.info
+    )?;
+    if s.not_shown > 0 {
+        write!(w, "; {} below --min-risk not shown", s.not_shown)?;
+    }
     if s.files_skipped > 0 {
         write!(w, "; {} skipped", s.files_skipped)?;
     }

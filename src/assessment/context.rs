@@ -1,0 +1,284 @@
+//! Signals from around the credential: the environment it belongs to (from the variable name,
+//! the section it sits in, the file name, the path) and the kind of file it sits in.
+
+use super::{Environment, Location};
+
+/// Maps one word of a name to an environment. Words are the parts of a name split on `_`, `-`,
+/// `.`, `/` and spaces, compared case-insensitively.
+fn word_env(w: &str) -> Option<Environment> {
+    Some(match w.to_ascii_lowercase().as_str() {
+        "prod" | "production" | "prd" | "live" => Environment::Production,
+        "staging" | "stage" | "stg" | "preprod" | "uat" => Environment::Staging,
+        "dev" | "development" | "local" => Environment::Development,
+        "test" | "tests" | "testing" | "qa" | "sandbox" | "testdata" | "fixtures" | "__tests__" => {
+            Environment::Test
+        }
+        _ => return None,
+    })
+}
+
+/// The environment named by any word of `name`, if exactly one environment is named.
+pub fn env_from_name(name: &str) -> Option<Environment> {
+    let mut found = None;
+    for w in name.split(|c: char| !c.is_ascii_alphanumeric()) {
+        if let Some(e) = word_env(w) {
+            match found {
+                None => found = Some(e),
+                Some(f) if f == e => {}
+                Some(_) => return None,
+            }
+        }
+    }
+    found
+}
+
+/// The name a value is assigned to on its line: `PROD_KEY=`, `"prod_key": "`, `prod_key: `.
+pub fn assigned_name(line_before_secret: &[u8]) -> Option<String> {
+    let s = String::from_utf8_lossy(line_before_secret);
+    let t = s.trim_end().trim_end_matches(['"', '\'']).trim_end();
+    let t = t.strip_suffix('=').or_else(|| t.strip_suffix(':'))?;
+    let t = t.trim_end().trim_end_matches(['"', '\'']);
+    let start = t
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+        .map_or(0, |i| i + 1);
+    let name = &t[start..];
+    (!name.is_empty()).then(|| name.to_string())
+}
+
+/// The section a line sits in: the nearest INI header above it (`[production]`,
+/// `[profile prod]`), or, for indented YAML, the nearest less-indented `key:` line above.
+pub fn section_name(hay: &[u8], line_start: usize) -> Option<String> {
+    // Look back at most 64 KiB: sections are near their values, and this stays bounded.
+    let from = line_start.saturating_sub(64 * 1024);
+    let before = &hay[from..line_start];
+    let text = String::from_utf8_lossy(before);
+    let this_line = line_indent(&hay[line_start..hay.len().min(line_start + 256)]);
+    let mut want_indent = this_line;
+    for line in text.lines().rev() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with(';') {
+            continue;
+        }
+        if trimmed.starts_with('[') && trimmed.ends_with(']') && !trimmed.contains('=') {
+            return Some(trimmed[1..trimmed.len() - 1].trim().to_string());
+        }
+        let indent = line_indent(line.as_bytes());
+        if indent < want_indent && trimmed.ends_with(':') {
+            let key = trimmed.trim_end_matches(':').trim_matches(['"', '\'']);
+            if env_from_name(key).is_some() {
+                return Some(key.to_string());
+            }
+            want_indent = indent;
+        }
+    }
+    None
+}
+
+fn line_indent(line: &[u8]) -> usize {
+    line.iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count()
+}
+
+/// Agent and MCP configuration files: read by agents by design, often holding API keys in `env`.
+const AGENT_CONFIGS: &[&str] = &[
+    "**/.mcp.json",
+    "**/.cursor/mcp.json",
+    "**/.vscode/mcp.json",
+    "**/.claude/settings.json",
+    "**/.claude/settings.local.json",
+    "**/.claude.json",
+    "**/claude_desktop_config.json",
+    "**/.codex/config.toml",
+    "**/.gemini/settings.json",
+    "**/.codeium/windsurf/mcp_config.json",
+    "**/.copilot/mcp-config.json",
+    "**/Code/User/mcp.json",
+];
+
+/// CLI credential stores, relative to a home directory (or anywhere below a scan root).
+const CLI_STORES: &[&str] = &[
+    "**/.aws/credentials",
+    "**/.aws/config",
+    "**/.aws/sso/cache/*.json",
+    "**/.aws/cli/cache/*.json",
+    "**/.config/gh/hosts.yml",
+    "**/.git-credentials",
+    "**/.config/git/credentials",
+    "**/.netrc",
+    "**/_netrc",
+    "**/.npmrc",
+    "**/.yarnrc.yml",
+    "**/.pypirc",
+    "**/.cargo/credentials",
+    "**/.cargo/credentials.toml",
+    "**/.docker/config.json",
+    "**/.kube/config",
+    "**/.railway/config*.json",
+    "**/.config/gcloud/**",
+    "**/.azure/**",
+    "**/.config/doctl/config.yaml",
+    "**/.fly/config.yml",
+    "**/.vault-token",
+    "**/.databrickscfg",
+    "**/.terraform.d/credentials.tfrc.json",
+    "**/.terraformrc",
+    "**/.config/stripe/config.toml",
+    "**/.supabase/access-token",
+    "**/.cache/huggingface/token",
+    "**/.cache/huggingface/stored_tokens",
+    "**/.config/configstore/firebase-tools.json",
+    "**/.claude/.credentials.json",
+    "**/.codex/auth.json",
+    "**/.gem/credentials",
+    "**/.sentryclirc",
+    "**/.pulumi/credentials.json",
+    "**/.config/netlify/config.json",
+    "**/com.vercel.cli/auth.json",
+    "**/.wrangler/config/default.toml",
+    "**/.snowflake/connections.toml",
+    "**/.doppler/.doppler.yaml",
+];
+
+fn globset(globs: &[&str]) -> globset::GlobSet {
+    let mut b = globset::GlobSetBuilder::new();
+    for g in globs {
+        b.add(
+            globset::GlobBuilder::new(g)
+                .literal_separator(true)
+                .build()
+                .expect("built-in globs are valid"),
+        );
+    }
+    b.build().expect("built-in globs are valid")
+}
+
+/// Classifies files by where they sit.
+pub struct Locator {
+    agent: globset::GlobSet,
+    cli: globset::GlobSet,
+}
+
+impl Default for Locator {
+    fn default() -> Self {
+        Locator {
+            agent: globset(AGENT_CONFIGS),
+            cli: globset(CLI_STORES),
+        }
+    }
+}
+
+/// The git status of a file, from [`crate::walk::GitStatusIndex`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GitStatus {
+    OutsideRepository,
+    Tracked,
+    Ignored,
+    Untracked,
+}
+
+impl Locator {
+    /// Agent configs and CLI stores first (what the file is), then the git status.
+    pub fn locate(&self, path: &std::path::Path, git: GitStatus) -> Location {
+        if self.agent.is_match(path) {
+            Location::AgentConfig
+        } else if self.cli.is_match(path) {
+            Location::CliStore
+        } else {
+            match git {
+                GitStatus::Tracked => Location::Tracked,
+                GitStatus::Ignored => Location::Gitignored,
+                GitStatus::Untracked => Location::Untracked,
+                GitStatus::OutsideRepository => Location::OutsideRepository,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn names() {
+        assert_eq!(
+            env_from_name("PROD_STRIPE_KEY"),
+            Some(Environment::Production)
+        );
+        assert_eq!(env_from_name(".env.staging"), Some(Environment::Staging));
+        assert_eq!(
+            env_from_name("appsettings.Development.json"),
+            Some(Environment::Development)
+        );
+        assert_eq!(env_from_name("tests/fixtures/x"), Some(Environment::Test));
+        assert_eq!(env_from_name("STRIPE_KEY"), None);
+        assert_eq!(
+            env_from_name("prod-to-dev-sync"),
+            None,
+            "two environments: no decision"
+        );
+        assert_eq!(env_from_name("PRODUCT_KEY"), None, "words, not substrings");
+    }
+
+    #[test]
+    fn assigned() {
+        assert_eq!(
+            assigned_name(b"export PROD_KEY=").as_deref(),
+            Some("PROD_KEY")
+        );
+        assert_eq!(
+            assigned_name(b"  \"staging_token\": \"").as_deref(),
+            Some("staging_token")
+        );
+        assert_eq!(assigned_name(b"key: ").as_deref(), Some("key"));
+        assert_eq!(assigned_name(b"curl -H ").as_deref(), None);
+    }
+
+    #[test]
+    fn sections() {
+        let ini = b"[default]\nx = 1\n[profile prod]\naws_access_key_id = AKIA\n";
+        let at = ini.len() - "aws_access_key_id = AKIA\n".len();
+        assert_eq!(section_name(ini, at).as_deref(), Some("profile prod"));
+        let yaml = b"production:\n  db:\n    password: x\n";
+        let at = yaml.len() - "    password: x\n".len();
+        assert_eq!(section_name(yaml, at).as_deref(), Some("production"));
+        assert_eq!(section_name(b"password: x\n", 0), None);
+    }
+
+    #[test]
+    fn locations() {
+        let l = Locator::default();
+        assert_eq!(
+            l.locate(Path::new(".mcp.json"), GitStatus::Tracked),
+            Location::AgentConfig
+        );
+        assert_eq!(
+            l.locate(Path::new("home/.claude.json"), GitStatus::OutsideRepository),
+            Location::AgentConfig
+        );
+        assert_eq!(
+            l.locate(Path::new(".aws/credentials"), GitStatus::OutsideRepository),
+            Location::CliStore
+        );
+        assert_eq!(
+            l.locate(
+                Path::new(".railway/config.json"),
+                GitStatus::OutsideRepository
+            ),
+            Location::CliStore
+        );
+        assert_eq!(
+            l.locate(Path::new("src/a.py"), GitStatus::Tracked),
+            Location::Tracked
+        );
+        assert_eq!(
+            l.locate(Path::new(".env"), GitStatus::Ignored),
+            Location::Gitignored
+        );
+        assert_eq!(
+            l.locate(Path::new("new.txt"), GitStatus::Untracked),
+            Location::Untracked
+        );
+    }
+}
