@@ -187,6 +187,31 @@ fn jwt(secret: &[u8], now: Timestamp) -> Facts {
             &sub["system:serviceaccount:".len()..]
         ));
     }
+    if let Some(nbf) = claims.get("nbf").and_then(|v| v.as_i64())
+        && let Ok(t) = Timestamp::from_second(nbf)
+        && t > now
+    {
+        f.evidence
+            .push(format!("JWT nbf {}: not valid yet", t.strftime("%Y-%m-%d")));
+    }
+    if let Some(iat) = claims.get("iat").and_then(|v| v.as_i64())
+        && let Ok(t) = Timestamp::from_second(iat)
+    {
+        f.evidence
+            .push(format!("JWT issued {}", t.strftime("%Y-%m-%d")));
+    }
+    let aud = str_claim("aud").or_else(|| {
+        claims.get("aud").and_then(|v| v.as_array()).map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+    });
+    if let Some(aud) = aud {
+        let shown: String = aud.chars().take(80).collect();
+        f.evidence.push(format!("JWT audience {shown}"));
+    }
     if let Some(iss) = str_claim("iss") {
         let shown: String = iss.chars().take(80).collect();
         f.evidence.push(format!("JWT issuer {shown}"));
