@@ -1,6 +1,7 @@
 //! The command line: argument parsing and dispatch. `main.rs` only calls [`run`].
 
 use crate::assessment::{Environment, Risk};
+use crate::config::{Allowlist, Config};
 use crate::detectors::Catalog;
 use crate::engine::Engine;
 use crate::report::{self, Format, ReportOptions};
@@ -8,7 +9,7 @@ use crate::scan::{self, Progress, ScanOptions};
 use crate::walk::WalkOptions;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -39,6 +40,36 @@ pub enum Command {
     /// Inspect the detector catalog.
     #[command(subcommand)]
     Detectors(DetectorsCommand),
+    /// Accept the current findings, so that later scans with --baseline report only new ones.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+    /// Validate a .credsweep.toml file.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BaselineCommand {
+    /// Scan PATHs and write every finding's fingerprint to FILE (no secrets, no line numbers),
+    /// and mark FILE merge=union in .gitattributes beside it.
+    Create {
+        /// The baseline file to write.
+        file: PathBuf,
+        #[command(flatten)]
+        target: TargetArgs,
+        /// Do not touch .gitattributes.
+        #[arg(long)]
+        no_gitattributes: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCommand {
+    /// Check a config file (default: .credsweep.toml) and say what it sets.
+    Check {
+        #[arg(value_name = "FILE", default_value = crate::config::DEFAULT_FILE)]
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -66,8 +97,9 @@ pub enum ColorChoice {
     Never,
 }
 
+/// What to scan and how: shared by `scan` and `baseline create`.
 #[derive(clap::Args, Debug)]
-pub struct ScanArgs {
+pub struct TargetArgs {
     /// Files or directories to scan.
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
@@ -97,6 +129,30 @@ pub struct ScanArgs {
     #[arg(long = "detectors", value_name = "PATH")]
     pub detectors: Vec<PathBuf>,
 
+    /// Read settings and allow rules from FILE (default: .credsweep.toml in the first PATH, if
+    /// there is one). Flags win over the file.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore credsweep:allow comments (for audits).
+    #[arg(long)]
+    pub no_inline_allow: bool,
+
+    /// The environment of the workspace being scanned. A production credential found in a
+    /// staging, development or test workspace is then critical.
+    #[arg(long, value_enum, value_name = "ENV")]
+    pub workspace_env: Option<Environment>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+
+    /// Report only findings that are not in this baseline file (see `baseline create`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
@@ -107,22 +163,22 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
-    /// Exit with 1 when a finding of this risk or higher is found (default: high). Lower-risk
+    /// Exit with 1 when a finding of this risk or higher is found [default: high]. Lower-risk
     /// findings are still reported.
-    #[arg(long, value_enum, value_name = "RISK", default_value_t = Risk::High)]
-    pub fail_on: Risk,
+    #[arg(long, value_enum, value_name = "RISK")]
+    pub fail_on: Option<Risk>,
 
-    /// Show only findings of this risk or higher (default: all, down to info).
-    #[arg(long, value_enum, value_name = "RISK", default_value_t = Risk::Info)]
-    pub min_risk: Risk,
+    /// Show only findings of this risk or higher [default: info, i.e. all].
+    #[arg(long, value_enum, value_name = "RISK")]
+    pub min_risk: Option<Risk>,
 
-    /// The environment of the workspace being scanned. A production credential found in a
-    /// staging, development or test workspace is then critical.
-    #[arg(long, value_enum, value_name = "ENV")]
-    pub workspace_env: Option<Environment>,
+    /// SARIF: the category of this analysis (runs[].automationDetails.id), to keep several
+    /// uploads for one commit apart.
+    #[arg(long, value_name = "CATEGORY")]
+    pub sarif_category: Option<String>,
 
-    /// Print raw secrets in the report. Off by default: whoever reads the output (an agent
-    /// included) would otherwise get every credential in one place.
+    /// Print raw secrets in the report (never in SARIF). Off by default: whoever reads the
+    /// output (an agent included) would otherwise get every credential in one place.
     #[arg(long)]
     pub show_secrets: bool,
 }
@@ -160,6 +216,12 @@ pub fn run() -> ExitCode {
         Command::Detectors(DetectorsCommand::List { format, detectors }) => {
             list_command(format, &detectors)
         }
+        Command::Baseline(BaselineCommand::Create {
+            file,
+            target,
+            no_gitattributes,
+        }) => baseline_command(&file, &target, !no_gitattributes),
+        Command::Config(ConfigCommand::Check { file }) => config_check(&file),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -199,46 +261,101 @@ fn threads(requested: Option<usize>) -> usize {
     }
 }
 
-fn scan_command(args: ScanArgs) -> anyhow::Result<u8> {
-    let catalog = Catalog::with_user_files(&args.detectors)?;
-    let engine = Engine::new(catalog)?;
-    let threads = threads(args.threads);
+/// A scan prepared from the command line and the config file.
+struct Prepared {
+    engine: Engine,
+    opts: ScanOptions,
+    config: Config,
+}
+
+/// Loads the config (explicit, or `.credsweep.toml` in the first root), the detectors and the
+/// allowlist, and builds the scan options. Command-line values win over the config.
+fn prepare(t: &TargetArgs, baseline: Option<&Path>) -> anyhow::Result<Prepared> {
+    let config_path = match &t.config {
+        Some(p) => Some(p.clone()),
+        None => t
+            .paths
+            .first()
+            .map(|r| r.join(crate::config::DEFAULT_FILE))
+            .filter(|p| p.is_file()),
+    };
+    let config = match &config_path {
+        Some(p) => Config::load(p)?,
+        None => Config::default(),
+    };
+    let mut detector_files = config.detectors.clone();
+    detector_files.extend(t.detectors.iter().cloned());
+    let engine = Engine::new(Catalog::with_user_files(&detector_files)?)?;
+    let threads = threads(t.threads);
     // The pool that splits large files; ignore's walker has its own threads.
     let _ = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build_global();
+    let mut allow = Allowlist::default();
+    if let Some(b) = baseline
+        .map(Path::to_path_buf)
+        .or_else(|| config.baseline.clone())
+    {
+        allow.baseline = crate::baseline::load(&b)?;
+        allow.baseline_source = b.display().to_string();
+    }
+    allow.rules = std::mem::take(&mut config_rules(&config));
+    let mut excludes = config.exclude.clone();
+    excludes.extend(t.exclude.iter().cloned());
     let opts = ScanOptions {
         walk: WalkOptions {
-            roots: args.paths.clone(),
-            respect_gitignore: args.respect_gitignore,
-            excludes: args.exclude.clone(),
-            follow_links: args.follow,
+            roots: t.paths.clone(),
+            respect_gitignore: t.respect_gitignore,
+            excludes,
+            follow_links: t.follow,
             threads,
         },
-        max_file_size: args.max_file_size,
-        workspace_env: args.workspace_env,
+        max_file_size: t.max_file_size,
+        workspace_env: t.workspace_env.or(config.workspace_env),
         now: now()?,
+        inline_allow: !t.no_inline_allow,
+        allow,
     };
+    Ok(Prepared {
+        engine,
+        opts,
+        config,
+    })
+}
+
+fn config_rules(config: &Config) -> Vec<crate::config::AllowRule> {
+    config.allow.iter().map(|r| r.clone_rule()).collect()
+}
+
+/// Runs the scan with a progress spinner on stderr when it is a terminal.
+fn run_scan(p: &Prepared) -> anyhow::Result<scan::ScanResult> {
     let progress = Progress::default();
-    let mut result = std::thread::scope(|s| {
+    std::thread::scope(|s| {
         let (done_tx, done_rx) = mpsc::channel::<()>();
         if std::io::stderr().is_terminal() {
-            let p = &progress;
-            s.spawn(move || show_progress(p, done_rx));
+            let pr = &progress;
+            s.spawn(move || show_progress(pr, done_rx));
         }
-        let r = scan::run(&engine, &opts, &progress);
+        let r = scan::run(&p.engine, &p.opts, &progress);
         drop(done_tx);
         r
-    })?;
+    })
+}
 
-    let fail = result
-        .findings
-        .iter()
-        .any(|f| f.assessment.risk >= args.fail_on);
+fn scan_command(args: ScanArgs) -> anyhow::Result<u8> {
+    let prepared = prepare(&args.target, args.baseline.as_deref())?;
+    let mut result = run_scan(&prepared)?;
+    let fail_on = args
+        .fail_on
+        .or(prepared.config.fail_on)
+        .unwrap_or(Risk::High);
+    let min_risk = args
+        .min_risk
+        .or(prepared.config.min_risk)
+        .unwrap_or(Risk::Info);
+    let fail = result.findings.iter().any(|f| f.assessment.risk >= fail_on);
     let before = result.findings.len();
-    result
-        .findings
-        .retain(|f| f.assessment.risk >= args.min_risk);
+    result.findings.retain(|f| f.assessment.risk >= min_risk);
     result.summary.not_shown = before - result.findings.len();
     let color = match args.color {
         ColorChoice::Always => true,
@@ -253,6 +370,8 @@ fn scan_command(args: ScanArgs) -> anyhow::Result<u8> {
     let ropts = ReportOptions {
         show_secrets: args.show_secrets,
         color,
+        catalog: Some(prepared.engine.catalog()),
+        sarif_category: args.sarif_category.clone(),
     };
     match &args.output {
         Some(path) => {
@@ -270,6 +389,56 @@ fn scan_command(args: ScanArgs) -> anyhow::Result<u8> {
         }
     }
     Ok(if fail { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+fn baseline_command(file: &Path, target: &TargetArgs, gitattributes: bool) -> anyhow::Result<u8> {
+    let prepared = prepare(target, None)?;
+    let result = run_scan(&prepared)?;
+    let n = crate::baseline::write(file, &result.findings)?;
+    eprintln!(
+        "credsweep: wrote {n} fingerprint{} to {} ({} finding{} already allowed otherwise)",
+        if n == 1 { "" } else { "s" },
+        file.display(),
+        result.suppressed.len(),
+        if result.suppressed.len() == 1 {
+            " was"
+        } else {
+            "s were"
+        }
+    );
+    if gitattributes && crate::baseline::ensure_union_merge(file)? {
+        eprintln!(
+            "credsweep: marked it merge=union in .gitattributes, so branches that add findings merge without conflicts"
+        );
+    }
+    Ok(EXIT_CLEAN)
+}
+
+fn config_check(file: &Path) -> anyhow::Result<u8> {
+    let c = Config::load(file)?;
+    println!(
+        "{}: ok: {} exclude glob{}, {} detector path{}, {} allow rule{}{}{}{}",
+        file.display(),
+        c.exclude.len(),
+        if c.exclude.len() == 1 { "" } else { "s" },
+        c.detectors.len(),
+        if c.detectors.len() == 1 { "" } else { "s" },
+        c.allow.len(),
+        if c.allow.len() == 1 { "" } else { "s" },
+        c.baseline
+            .as_ref()
+            .map(|b| format!(", baseline {}", b.display()))
+            .unwrap_or_default(),
+        c.fail_on
+            .map(|r| format!(", fail_on {r}"))
+            .unwrap_or_default(),
+        c.min_risk
+            .map(|r| format!(", min_risk {r}"))
+            .unwrap_or_default(),
+    );
+    // Detector files named by the config must load too.
+    Catalog::with_user_files(&c.detectors)?;
+    Ok(EXIT_CLEAN)
 }
 
 /// The time against which encoded expiries are judged. `CREDSWEEP_NOW` (RFC 3339) overrides the

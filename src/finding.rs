@@ -19,6 +19,9 @@ pub struct Finding {
     /// 1-based line and column (column in bytes) of the first byte of the secret.
     pub line: u64,
     pub column: u64,
+    /// Line and column just past the last byte of the secret (SARIF's `endColumn`).
+    pub end_line: u64,
+    pub end_column: u64,
     /// Byte offsets of the secret in the scanned content. For a UTF-16 file these are offsets in
     /// its UTF-8 decoding.
     pub start: usize,
@@ -39,6 +42,15 @@ pub struct Finding {
     /// How the file was decoded before matching, when it was not read as raw bytes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding: Option<&'static str>,
+    /// Start and end columns in UTF-16 code units, as SARIF counts them by default.
+    #[serde(skip)]
+    pub sarif_columns: (u64, u64),
+    /// GitHub's `primaryLocationLineHash` of the finding's line (see [`github_line_hashes`]).
+    #[serde(skip)]
+    pub line_hash: String,
+    /// Why the finding is not reported as active, if it is allowed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<Suppression>,
 }
 
 /// Computes the documented fingerprint.
@@ -134,6 +146,110 @@ pub fn excerpt(bytes: &[u8]) -> String {
     out
 }
 
+/// An allowed finding: kept for the record (SARIF `suppressions`, JSON `suppressed`), not counted
+/// against `--fail-on`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    /// `in-source` (a `credsweep:allow` comment) or `external` (baseline, config allowlist).
+    pub kind: SuppressionKind,
+    /// Who allowed it and why.
+    pub justification: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SuppressionKind {
+    InSource,
+    External,
+}
+
+/// GitHub code scanning's `primaryLocationLineHash` for the given 1-based lines of `content`,
+/// computed as `github/codeql-action` does (`src/fingerprints.ts`): a rolling hash (base 37,
+/// wrapping 64-bit) over the next 100 characters from the start of each line (UTF-16 code units,
+/// then one EOF mark), with spaces and tabs skipped and CR/CRLF read as LF, written as
+/// `hex:occurrence`, where occurrence counts earlier lines of the file with the same hash.
+pub fn github_line_hashes(
+    content: &[u8],
+    wanted: &std::collections::BTreeSet<u64>,
+) -> std::collections::HashMap<u64, String> {
+    use std::collections::HashMap;
+    const BLOCK: usize = 100;
+    const MOD: i64 = 37;
+    let first_mod = (0..BLOCK).fold(1i64, |acc, _| acc.wrapping_mul(MOD));
+    let mut window = [0i64; BLOCK];
+    let mut line_numbers = [-1i64; BLOCK];
+    let mut hash: i64 = 0;
+    let mut index = 0usize;
+    let mut line_number = 0i64;
+    let mut line_start = true;
+    let mut prev_cr = false;
+    let mut counts: HashMap<u64, u32> = HashMap::new();
+    let mut out = HashMap::new();
+    if wanted.is_empty() {
+        return out;
+    }
+
+    // Emits the hash of the line whose window starts at `index`, as outputHash() does.
+    let mut output = |hash: i64, line: i64, out: &mut HashMap<u64, String>| {
+        let h = hash as u64;
+        let n = counts.entry(h).or_insert(0);
+        *n += 1;
+        if wanted.contains(&(line as u64)) {
+            out.insert(line as u64, format!("{h:x}:{n}"));
+        }
+    };
+    let text = String::from_utf8_lossy(content);
+    // The action processes one EOF character (65535) after the content, as a character.
+    for unit in text.encode_utf16().chain(std::iter::once(0xFFFF)) {
+        let mut c = unit as i64;
+        if c == ' ' as i64 || c == '\t' as i64 || (prev_cr && c == '\n' as i64) {
+            prev_cr = false;
+            continue;
+        }
+        if c == '\r' as i64 {
+            c = '\n' as i64;
+            prev_cr = true;
+        } else {
+            prev_cr = false;
+        }
+        if line_numbers[index] != -1 {
+            output(hash, line_numbers[index], &mut out);
+            line_numbers[index] = -1;
+            if out.len() == wanted.len() {
+                return out;
+            }
+        }
+        if line_start {
+            line_start = false;
+            line_number += 1;
+            line_numbers[index] = line_number;
+        }
+        if c == '\n' as i64 {
+            line_start = true;
+        }
+        let begin = window[index];
+        window[index] = c;
+        hash = MOD
+            .wrapping_mul(hash)
+            .wrapping_add(c)
+            .wrapping_sub(first_mod.wrapping_mul(begin));
+        index = (index + 1) % BLOCK;
+    }
+    for _ in 0..BLOCK {
+        if line_numbers[index] != -1 {
+            output(hash, line_numbers[index], &mut out);
+            line_numbers[index] = -1;
+        }
+        let begin = window[index];
+        window[index] = 0;
+        hash = MOD
+            .wrapping_mul(hash)
+            .wrapping_sub(first_mod.wrapping_mul(begin));
+        index = (index + 1) % BLOCK;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,5 +293,43 @@ mod tests {
     #[test]
     fn printable_escapes_terminal_control() {
         assert_eq!(printable(b"a\x1b[31mb\xff"), "a\\u{1b}[31mb\\xff");
+    }
+}
+
+#[cfg(test)]
+mod github_hash_tests {
+    use super::github_line_hashes;
+
+    fn all(content: &str, lines: u64) -> Vec<String> {
+        let wanted = (1..=lines).collect();
+        let h = github_line_hashes(content.as_bytes(), &wanted);
+        (1..=lines)
+            .map(|l| h.get(&l).cloned().unwrap_or_default())
+            .collect()
+    }
+
+    /// Test vectors of github/codeql-action's fingerprints.test.ts.
+    #[test]
+    fn matches_codeql_action() {
+        assert_eq!(
+            all(" a\nb\n  \t\tc\n d", 4),
+            [
+                "271789c17abda88f:1",
+                "54703d4cd895b18:1",
+                "180aee12dab6264:1",
+                "a23a3dc5e078b07b:1"
+            ]
+        );
+        assert_eq!(
+            all(" hello; \t\nworld!!!\n\n\n  \t\tGreetings\n End", 6),
+            [
+                "8b7cf3e952e7aeb2:1",
+                "b1ae1287ec4718d9:1",
+                "bff680108adb0fcc:1",
+                "c6805c5e1288b612:1",
+                "b86d3392aea1be30:1",
+                "e6ceba753e1a442:1"
+            ]
+        );
     }
 }

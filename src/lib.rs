@@ -8,11 +8,14 @@
 //! - [`engine`]: keyword prefilter and regex confirmation over a buffer;
 //! - [`scan`]: the parallel scan that ties the above together;
 //! - [`finding`] and [`assessment`]: what is reported about each credential;
-//! - [`report`]: text, JSON and JSON Lines output;
+//! - [`report`]: text, JSON, JSON Lines and SARIF output;
+//! - [`config`] and [`baseline`]: `.credsweep.toml`, allowlists and accepted findings;
 //! - [`cli`]: the command line.
 
 pub mod assessment;
+pub mod baseline;
 pub mod cli;
+pub mod config;
 pub mod detectors;
 pub mod engine;
 pub mod finding;

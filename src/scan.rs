@@ -21,7 +21,7 @@ const SEGMENT_SIZE: usize = 4 * 1024 * 1024;
 /// How far around a secret the reported line reaches.
 const LINE_CONTEXT: usize = 80;
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct ScanOptions {
     pub walk: WalkOptions,
     pub max_file_size: u64,
@@ -29,6 +29,10 @@ pub struct ScanOptions {
     pub workspace_env: Option<Environment>,
     /// "Now", for deciding whether encoded expiries have passed.
     pub now: jiff::Timestamp,
+    /// Honour `credsweep:allow` comments (off with `--no-inline-allow`, for audits).
+    pub inline_allow: bool,
+    /// Baseline fingerprints and config allow rules.
+    pub allow: crate::config::Allowlist,
 }
 
 /// A file that was not scanned, and why.
@@ -63,6 +67,8 @@ pub struct Summary {
     pub by_risk: RiskCounts,
     /// Findings below `--min-risk`, counted but not in the report.
     pub not_shown: usize,
+    /// Findings allowed by an inline comment, the baseline or the config (not in `findings`).
+    pub suppressed: usize,
     pub files_skipped: usize,
     pub warnings: usize,
     pub elapsed_ms: u128,
@@ -95,7 +101,10 @@ impl RiskCounts {
 
 #[derive(Debug, Default)]
 pub struct ScanResult {
+    /// Active findings: not allowed by an inline comment, the baseline or the config.
     pub findings: Vec<Finding>,
+    /// Allowed findings, each with its `suppression`.
+    pub suppressed: Vec<Finding>,
     pub skipped: Vec<Skipped>,
     pub warnings: Vec<Warning>,
     pub summary: Summary,
@@ -126,6 +135,7 @@ pub fn run(engine: &Engine, opts: &ScanOptions, progress: &Progress) -> anyhow::
         locator: Locator::default(),
         workspace_env: opts.workspace_env,
         now: opts.now,
+        inline_allow: opts.inline_allow,
         progress,
         out: Mutex::new(Collected::default()),
     };
@@ -133,6 +143,11 @@ pub fn run(engine: &Engine, opts: &ScanOptions, progress: &Progress) -> anyhow::
     walker.visit(&mut builder);
     let c = shared.out.into_inner().unwrap();
     let mut findings = c.findings;
+    for f in &mut findings {
+        if f.suppression.is_none() {
+            f.suppression = opts.allow.check(f);
+        }
+    }
     findings.sort_by(|a, b| {
         (&a.root, &a.path, a.start, &a.detector_id).cmp(&(
             &b.root,
@@ -141,6 +156,8 @@ pub fn run(engine: &Engine, opts: &ScanOptions, progress: &Progress) -> anyhow::
             &b.detector_id,
         ))
     });
+    let (suppressed, findings): (Vec<Finding>, Vec<Finding>) =
+        findings.into_iter().partition(|f| f.suppression.is_some());
     let mut skipped = c.skipped;
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     let mut warnings = c.warnings;
@@ -151,12 +168,14 @@ pub fn run(engine: &Engine, opts: &ScanOptions, progress: &Progress) -> anyhow::
         findings: findings.len(),
         by_risk: RiskCounts::of(&findings),
         not_shown: 0,
+        suppressed: suppressed.len(),
         files_skipped: skipped.len(),
         warnings: warnings.len(),
         elapsed_ms: start.elapsed().as_millis(),
     };
     Ok(ScanResult {
         findings,
+        suppressed,
         skipped,
         warnings,
         summary,
@@ -177,6 +196,7 @@ struct Shared<'a> {
     locator: Locator,
     workspace_env: Option<Environment>,
     now: jiff::Timestamp,
+    inline_allow: bool,
     progress: &'a Progress,
     out: Mutex<Collected>,
 }
@@ -291,6 +311,7 @@ impl Visitor<'_, '_> {
         }
         let git = shared.gitignore.status(path);
         let ctx = FileContext {
+            inline_allow: shared.inline_allow,
             root: display_path(&root),
             path: display_path(&rel),
             rel_path: &rel,
@@ -328,6 +349,8 @@ fn scan_parallel(engine: &Engine, hay: &[u8], rel: &Path) -> Vec<RawMatch> {
 
 /// Where a file sits, for the findings in it.
 pub struct FileContext<'a> {
+    /// Honour `credsweep:allow` comments.
+    pub inline_allow: bool,
     pub root: String,
     pub path: String,
     pub rel_path: &'a Path,
@@ -353,6 +376,7 @@ pub fn build_findings(
         .collect();
     in_file.sort_unstable();
     in_file.dedup();
+    let mut lines_wanted = std::collections::BTreeSet::new();
     let mut line = 1u64;
     let mut line_start = 0usize;
     let mut counted_to = 0usize;
@@ -369,6 +393,25 @@ pub fn build_findings(
         let det = engine.detector(m.detector);
         let secret = hay[m.secret.clone()].to_vec();
         let prefix_len = det.known_prefix_len(&secret);
+        // Where the secret ends, for SARIF regions (trailing line breaks are not part of it).
+        let body = trim_line_breaks(&secret);
+        let inner_nl = memchr::memchr_iter(b'\n', body).count() as u64;
+        let end_column = match memchr::memrchr(b'\n', body) {
+            Some(i) => (body.len() - i) as u64,
+            None => (s - line_start + body.len() + 1) as u64,
+        };
+        lines_wanted.insert(line);
+        let utf16 = |b: &[u8]| String::from_utf8_lossy(b).encode_utf16().count() as u64;
+        let last_line_start = memchr::memrchr(b'\n', body).map_or(line_start, |i| s + i + 1);
+        let sarif_columns = (
+            utf16(&hay[line_start..s]) + 1,
+            utf16(&hay[last_line_start..s + body.len()]) + 1,
+        );
+        let suppression = if ctx.inline_allow {
+            inline_allow(hay, line_start, &det.id)
+        } else {
+            None
+        };
         out.push(Finding {
             detector_id: det.id.clone(),
             detector_name: det.name.clone(),
@@ -377,6 +420,8 @@ pub fn build_findings(
             path: ctx.path.clone(),
             line,
             column: (s - line_start + 1) as u64,
+            end_line: line + inner_nl,
+            end_column,
             start: s,
             end: m.secret.end,
             redacted: redact(&secret, prefix_len),
@@ -400,9 +445,74 @@ pub fn build_findings(
                 },
             ),
             encoding: ctx.encoding,
+            sarif_columns,
+            line_hash: String::new(),
+            suppression,
         });
     }
+    let hashes = crate::finding::github_line_hashes(hay, &lines_wanted);
+    for f in &mut out {
+        if let Some(h) = hashes.get(&f.line) {
+            f.line_hash = h.clone();
+        }
+    }
     out
+}
+
+fn trim_line_breaks(b: &[u8]) -> &[u8] {
+    let mut b = b;
+    while let [rest @ .., b'\n' | b'\r'] = b {
+        b = rest;
+    }
+    b
+}
+
+/// The marker of an inline allow comment.
+const ALLOW_MARK: &[u8] = b"credsweep:allow";
+
+/// A `credsweep:allow` comment on the finding's line suppresses it; `credsweep:allow=ID[,ID]`
+/// only for those detectors. The text after the marker is the justification.
+fn inline_allow(
+    hay: &[u8],
+    line_start: usize,
+    detector_id: &str,
+) -> Option<crate::finding::Suppression> {
+    // Bounded look at the line: a minified 100 MB line is not searched to its end.
+    let limit = (line_start + 64 * 1024).min(hay.len());
+    let line_end = memchr::memchr(b'\n', &hay[line_start..limit]).map_or(limit, |i| line_start + i);
+    let line = &hay[line_start..line_end];
+    let at = memchr::memmem::find(line, ALLOW_MARK)?;
+    let rest = &line[at + ALLOW_MARK.len()..];
+    let (ids, note) = match rest.strip_prefix(b"=") {
+        Some(r) => {
+            let n = r
+                .iter()
+                .position(|&b| !(b.is_ascii_alphanumeric() || b"._-,".contains(&b)))
+                .unwrap_or(r.len());
+            (Some(&r[..n]), &r[n..])
+        }
+        None => (None, rest),
+    };
+    if let Some(ids) = ids
+        && !ids
+            .split(|&b| b == b',')
+            .any(|id| id == detector_id.as_bytes())
+    {
+        return None;
+    }
+    let note = crate::finding::excerpt(note);
+    let note = note.trim_matches(|c: char| c.is_whitespace() || "-:#/*>".contains(c));
+    Some(crate::finding::Suppression {
+        kind: crate::finding::SuppressionKind::InSource,
+        justification: if note.is_empty() {
+            "credsweep:allow comment".to_string()
+        } else {
+            format!(
+                "credsweep:allow comment: {}",
+                note.chars().take(200).collect::<String>()
+            )
+        },
+    })
 }
 
 /// The part of the line around a secret, with every secret that overlaps it masked (a line may

@@ -106,7 +106,7 @@ fn no_output_format_contains_a_raw_secret() {
     let secrets = raw_secrets(ws.path());
     let out_file = ws.path().join("report.out");
     let mut outputs = Vec::new();
-    for format in ["text", "json", "jsonl"] {
+    for format in ["text", "json", "jsonl", "sarif"] {
         for color in ["never", "always"] {
             let o = credsweep()
                 .current_dir(ws.path())
@@ -129,6 +129,15 @@ fn no_output_format_contains_a_raw_secret() {
         outputs.push((format!("{format} --output"), fs::read(&out_file).unwrap()));
         fs::remove_file(&out_file).unwrap();
     }
+    credsweep()
+        .current_dir(ws.path())
+        .args(["baseline", "create", "baseline.txt"])
+        .assert()
+        .code(0);
+    outputs.push((
+        "baseline".into(),
+        fs::read(ws.path().join("baseline.txt")).unwrap(),
+    ));
     for (what, bytes) in &outputs {
         let text = String::from_utf8_lossy(bytes);
         for s in &secrets {

@@ -27,6 +27,7 @@ pub fn write(result: &ScanResult, opts: &ReportOptions, out: &mut dyn Write) -> 
         "report_version": REPORT_VERSION,
         "tool": tool(),
         "findings": result.findings.iter().map(|f| finding_value(f, opts)).collect::<Vec<_>>(),
+        "suppressed": result.suppressed.iter().map(|f| finding_value(f, opts)).collect::<Vec<_>>(),
         "skipped": result.skipped,
         "warnings": result.warnings,
         "summary": result.summary,
@@ -49,6 +50,9 @@ pub fn write_lines(
     };
     for f in &result.findings {
         line(out, "finding", finding_value(f, opts))?;
+    }
+    for f in &result.suppressed {
+        line(out, "suppressed", finding_value(f, opts))?;
     }
     for s in &result.skipped {
         line(out, "skipped", serde_json::to_value(s)?)?;

@@ -2,6 +2,7 @@
 //! [`ScanResult`] and [`ReportOptions`], so a new format (SARIF) is one more module.
 
 pub mod json;
+pub mod sarif;
 pub mod text;
 
 use crate::scan::ScanResult;
@@ -16,13 +17,20 @@ pub enum Format {
     Json,
     /// One JSON object per line: each finding, skipped file and warning, then the summary.
     Jsonl,
+    /// SARIF 2.1.0, as GitHub code scanning takes it.
+    Sarif,
 }
 
 #[derive(Clone, Debug, Default)]
-pub struct ReportOptions {
-    /// Include raw secrets. Off by default: an agent reads this output too.
+pub struct ReportOptions<'a> {
+    /// Include raw secrets. Off by default: an agent reads this output too. (SARIF never
+    /// includes them: it is uploaded to a third party.)
     pub show_secrets: bool,
     pub color: bool,
+    /// The detectors, for rule metadata (SARIF).
+    pub catalog: Option<&'a crate::detectors::Catalog>,
+    /// `runs[].automationDetails.id` category (SARIF).
+    pub sarif_category: Option<String>,
 }
 
 /// Writes `result` in `format` to `out`.
@@ -36,5 +44,6 @@ pub fn write(
         Format::Text => text::write(result, opts, out),
         Format::Json => json::write(result, opts, out),
         Format::Jsonl => json::write_lines(result, opts, out),
+        Format::Sarif => sarif::write(result, opts, out),
     }
 }

@@ -159,6 +159,13 @@ fn summary(result: &ScanResult, w: &mut dyn WriteColor) -> io::Result<()> {
         " [critical {}, high {}, medium {}, low {}, info {}]",
         r.critical, r.high, r.medium, r.low, r.info
     )?;
+    if s.suppressed > 0 {
+        write!(
+            w,
+            "; {} allowed (baseline, config or credsweep:allow)",
+            s.suppressed
+        )?;
+    }
     if s.not_shown > 0 {
         write!(w, "; {} below --min-risk not shown", s.not_shown)?;
     }
