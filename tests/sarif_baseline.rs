@@ -464,3 +464,45 @@ fn bad_config_is_a_one_line_error_with_file_and_line() {
         );
     }
 }
+
+#[test]
+fn gitlab_secret_detection_report() {
+    let ws = materialize("agent-workspace");
+    let out = credsweep()
+        .current_dir(ws.path())
+        .env("CI_COMMIT_SHA", "0123456789abcdef0123456789abcdef01234567")
+        .args(["scan", "--format", "gitlab"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["version"], "15.0.7");
+    assert_eq!(v["scan"]["type"], "secret_detection");
+    assert_eq!(v["scan"]["status"], "success");
+    let time = v["scan"]["start_time"].as_str().unwrap();
+    assert_eq!(time.len(), "2026-01-01T00:00:00".len(), "{time}");
+    let vulns = v["vulnerabilities"].as_array().unwrap();
+    assert_eq!(vulns.len(), 13);
+    let mut ids = std::collections::HashSet::new();
+    for x in vulns {
+        assert!(
+            ids.insert(x["id"].as_str().unwrap().to_string()),
+            "ids are unique"
+        );
+        assert!(
+            ["Critical", "High", "Medium", "Low", "Info"]
+                .contains(&x["severity"].as_str().unwrap())
+        );
+        assert!(!x["identifiers"].as_array().unwrap().is_empty());
+        assert_eq!(
+            x["location"]["commit"]["sha"],
+            "0123456789abcdef0123456789abcdef01234567"
+        );
+        assert!(x["location"]["start_line"].as_u64().unwrap() >= 1);
+    }
+    let (_, shown) = scan_json(ws.path(), &["--show-secrets"]);
+    for f in shown["findings"].as_array().unwrap() {
+        assert!(!text.contains(f["secret"].as_str().unwrap()));
+    }
+}

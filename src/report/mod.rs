@@ -1,6 +1,7 @@
 //! Reports: where findings are written. One module per format; each takes the same
 //! [`ScanResult`] and [`ReportOptions`], so a new format (SARIF) is one more module.
 
+pub mod gitlab;
 pub mod json;
 pub mod sarif;
 pub mod text;
@@ -19,6 +20,8 @@ pub enum Format {
     Jsonl,
     /// SARIF 2.1.0, as GitHub code scanning takes it.
     Sarif,
+    /// GitLab's secret detection report (artifacts:reports:secret_detection).
+    Gitlab,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -45,5 +48,6 @@ pub fn write(
         Format::Json => json::write(result, opts, out),
         Format::Jsonl => json::write_lines(result, opts, out),
         Format::Sarif => sarif::write(result, opts, out),
+        Format::Gitlab => gitlab::write(result, opts, out),
     }
 }
