@@ -46,6 +46,62 @@ pub enum Command {
     /// Validate a .credsweep.toml file.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Scan everything an agent could reach (workspace, home credential stores, environment),
+    /// then start COMMAND only if no credential at or above --fail-on is there.
+    Guard(GuardArgs),
+    /// Hooks that stop an agent before it reads a credential.
+    #[command(subcommand)]
+    Hook(HookCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum HookCommand {
+    /// Claude Code PreToolUse hook: reads the tool call on stdin; exits 2 with a reason when
+    /// the call would read a credential at or above --fail-on, 0 otherwise.
+    Claude {
+        /// Block calls that would expose a credential of this risk or higher [default: high].
+        #[arg(long, value_enum, value_name = "RISK", default_value_t = Risk::High)]
+        fail_on: Risk,
+        /// Instead of running as the hook, add it to .claude/settings.json here.
+        #[arg(long)]
+        install: bool,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct GuardArgs {
+    /// Do not start the command when a finding of this risk or higher is found [default: high].
+    #[arg(long, value_enum, value_name = "RISK")]
+    pub fail_on: Option<Risk>,
+
+    /// Accept the finding with this fingerprint for this run (repeatable).
+    #[arg(long, value_name = "FINGERPRINT")]
+    pub allow: Vec<String>,
+
+    /// The workspace the agent gets.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub workspace: PathBuf,
+
+    /// The home directory whose credential stores the agent can read (default: $HOME).
+    #[arg(long, value_name = "DIR")]
+    pub home: Option<PathBuf>,
+
+    /// The environment of the workspace; a production credential in a non-production workspace
+    /// is critical.
+    #[arg(long, value_enum, value_name = "ENV")]
+    pub workspace_env: Option<Environment>,
+
+    /// Settings and allow rules (default: .credsweep.toml in the workspace).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Findings in this baseline do not block.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// The command to start, after `--`.
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<std::ffi::OsString>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -142,6 +198,25 @@ pub struct TargetArgs {
     /// staging, development or test workspace is then critical.
     #[arg(long, value_enum, value_name = "ENV")]
     pub workspace_env: Option<Environment>,
+
+    /// What to scan, as an agent would reach it: the PATHs (workspace), the credential stores
+    /// of the home directory (home), this process's environment (env), or all. Combinable:
+    /// --reach workspace,home.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "workspace")]
+    pub reach: Vec<Reach>,
+
+    /// The home directory for --reach home (default: $HOME).
+    #[arg(long, value_name = "DIR")]
+    pub home: Option<PathBuf>,
+}
+
+/// What an agent can reach.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Reach {
+    Workspace,
+    Home,
+    Env,
+    All,
 }
 
 #[derive(clap::Args, Debug)]
@@ -176,6 +251,15 @@ pub struct ScanArgs {
     /// uploads for one commit apart.
     #[arg(long, value_name = "CATEGORY")]
     pub sarif_category: Option<String>,
+
+    /// Write deny rules for these agents (claude, cursor, gemini, copilot, all) for every file
+    /// holding a credential at or above --fail-on, merged into their files.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "AGENT")]
+    pub agent_policy: Vec<crate::agent::policy::Agent>,
+
+    /// With --agent-policy: print the changes instead of writing them.
+    #[arg(long)]
+    pub dry_run: bool,
 
     /// Print raw secrets in the report (never in SARIF). Off by default: whoever reads the
     /// output (an agent included) would otherwise get every credential in one place.
@@ -222,6 +306,10 @@ pub fn run() -> ExitCode {
             no_gitattributes,
         }) => baseline_command(&file, &target, !no_gitattributes),
         Command::Config(ConfigCommand::Check { file }) => config_check(&file),
+        Command::Guard(args) => guard_command(args),
+        Command::Hook(HookCommand::Claude { fail_on, install }) => {
+            claude_hook_command(fail_on, install)
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -266,6 +354,14 @@ struct Prepared {
     engine: Engine,
     opts: ScanOptions,
     config: Config,
+    reach: Reaches,
+}
+
+/// What `--reach` resolved to.
+struct Reaches {
+    workspace: bool,
+    home: Option<PathBuf>,
+    env: bool,
 }
 
 /// Loads the config (explicit, or `.credsweep.toml` in the first root), the detectors and the
@@ -299,7 +395,7 @@ fn prepare(t: &TargetArgs, baseline: Option<&Path>) -> anyhow::Result<Prepared> 
         allow.baseline = crate::baseline::load(&b)?;
         allow.baseline_source = b.display().to_string();
     }
-    allow.rules = std::mem::take(&mut config_rules(&config));
+    allow.rules = config.allow.clone();
     let mut excludes = config.exclude.clone();
     excludes.extend(t.exclude.iter().cloned());
     let opts = ScanOptions {
@@ -315,16 +411,25 @@ fn prepare(t: &TargetArgs, baseline: Option<&Path>) -> anyhow::Result<Prepared> 
         now: now()?,
         inline_allow: !t.no_inline_allow,
         allow,
+        home: None,
+    };
+    let all = t.reach.contains(&Reach::All);
+    let reach = Reaches {
+        workspace: all || t.reach.contains(&Reach::Workspace),
+        home: (all || t.reach.contains(&Reach::Home))
+            .then(|| t.home.clone().or_else(std::env::home_dir))
+            .map(|h| {
+                h.ok_or_else(|| anyhow::anyhow!("--reach home: no home directory (use --home DIR)"))
+            })
+            .transpose()?,
+        env: all || t.reach.contains(&Reach::Env),
     };
     Ok(Prepared {
         engine,
         opts,
         config,
+        reach,
     })
-}
-
-fn config_rules(config: &Config) -> Vec<crate::config::AllowRule> {
-    config.allow.iter().map(|r| r.clone_rule()).collect()
 }
 
 /// Runs the scan with a progress spinner on stderr when it is a terminal.
@@ -336,10 +441,59 @@ fn run_scan(p: &Prepared) -> anyhow::Result<scan::ScanResult> {
             let pr = &progress;
             s.spawn(move || show_progress(pr, done_rx));
         }
-        let r = scan::run(&p.engine, &p.opts, &progress);
+        let r = scan_reaches(p, &progress);
         drop(done_tx);
         r
     })
+}
+
+/// Scans what `--reach` asks for and merges the results: the workspace roots, the home
+/// directory's credential stores, the environment.
+fn scan_reaches(p: &Prepared, progress: &Progress) -> anyhow::Result<scan::ScanResult> {
+    let mut result = if p.reach.workspace {
+        scan::run(&p.engine, &p.opts, progress)?
+    } else {
+        scan::ScanResult::default()
+    };
+    if let Some(home) = &p.reach.home {
+        let stores = crate::stores::Stores::builtin()?;
+        let mut o = p.opts.clone();
+        o.walk.roots = stores.files(home);
+        o.walk.respect_gitignore = false;
+        o.home = Some(home.clone());
+        if !o.walk.roots.is_empty() {
+            merge(&mut result, scan::run(&p.engine, &o, progress)?);
+        }
+    }
+    if p.reach.env {
+        let found = scan::scan_env(&p.engine, &p.opts);
+        let (suppressed, active): (Vec<_>, Vec<_>) =
+            found.into_iter().partition(|f| f.suppression.is_some());
+        merge(
+            &mut result,
+            scan::ScanResult {
+                findings: active,
+                suppressed,
+                ..Default::default()
+            },
+        );
+    }
+    result.summary.findings = result.findings.len();
+    result.summary.by_risk = scan::RiskCounts::of(&result.findings);
+    result.summary.suppressed = result.suppressed.len();
+    Ok(result)
+}
+
+fn merge(into: &mut scan::ScanResult, from: scan::ScanResult) {
+    into.findings.extend(from.findings);
+    into.suppressed.extend(from.suppressed);
+    into.skipped.extend(from.skipped);
+    into.warnings.extend(from.warnings);
+    into.summary.files_scanned += from.summary.files_scanned;
+    into.summary.bytes_scanned += from.summary.bytes_scanned;
+    into.summary.files_skipped += from.summary.files_skipped;
+    into.summary.warnings += from.summary.warnings;
+    into.summary.elapsed_ms += from.summary.elapsed_ms;
 }
 
 fn scan_command(args: ScanArgs) -> anyhow::Result<u8> {
@@ -354,6 +508,9 @@ fn scan_command(args: ScanArgs) -> anyhow::Result<u8> {
         .or(prepared.config.min_risk)
         .unwrap_or(Risk::Info);
     let fail = result.findings.iter().any(|f| f.assessment.risk >= fail_on);
+    if !args.agent_policy.is_empty() {
+        agent_policy(&args, &result, fail_on)?;
+    }
     let before = result.findings.len();
     result.findings.retain(|f| f.assessment.risk >= min_risk);
     result.summary.not_shown = before - result.findings.len();
@@ -389,6 +546,115 @@ fn scan_command(args: ScanArgs) -> anyhow::Result<u8> {
         }
     }
     Ok(if fail { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+/// Writes (or with --dry-run, prints) the deny rules for the files with findings at or above
+/// `level`.
+fn agent_policy(args: &ScanArgs, result: &scan::ScanResult, level: Risk) -> anyhow::Result<()> {
+    use crate::agent::policy::{self, Target};
+    let workspace = args
+        .target
+        .paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| ".".into());
+    let targets: Vec<Target> = result
+        .findings
+        .iter()
+        .filter(|f| f.assessment.risk >= level)
+        .filter_map(|f| match f.root.as_str() {
+            "~" => Some(Target::Home(f.path.clone())),
+            "env" => None,
+            r if Path::new(r) == workspace || r == "." => Some(Target::Workspace(f.path.clone())),
+            _ => None,
+        })
+        .collect();
+    let changes = policy::apply(&workspace, &args.agent_policy, &targets, args.dry_run)?;
+    for c in &changes {
+        eprintln!(
+            "credsweep: {} {} deny rule{} to {}",
+            if args.dry_run { "would add" } else { "added" },
+            c.added.len(),
+            if c.added.len() == 1 { "" } else { "s" },
+            c.file.display()
+        );
+        if args.dry_run {
+            for a in &c.added {
+                eprintln!("  + {a}");
+            }
+        }
+    }
+    if changes.is_empty() {
+        eprintln!("credsweep: agent policy already up to date");
+    }
+    Ok(())
+}
+
+fn claude_hook_command(fail_on: Risk, install: bool) -> anyhow::Result<u8> {
+    if install {
+        let changed = crate::agent::claude_hook::install(Path::new("."))?;
+        eprintln!(
+            "credsweep: {}",
+            if changed {
+                "added the PreToolUse hook to .claude/settings.json"
+            } else {
+                ".claude/settings.json already runs the hook"
+            }
+        );
+        return Ok(EXIT_CLEAN);
+    }
+    let mut input = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin(), &mut input)?;
+    let event: serde_json::Value = serde_json::from_str(&input)
+        .map_err(|e| anyhow::anyhow!("hook claude: the event on stdin is not JSON: {e}"))?;
+    let engine = Engine::new(Catalog::builtin()?)?;
+    match crate::agent::claude_hook::decide(&event, fail_on, &engine) {
+        None => Ok(EXIT_CLEAN),
+        Some(reason) => {
+            eprint!("{reason}");
+            // Exit code 2 tells Claude Code to block the call and show stderr to the agent.
+            Ok(2)
+        }
+    }
+}
+
+fn guard_command(g: GuardArgs) -> anyhow::Result<u8> {
+    let target = TargetArgs {
+        paths: vec![g.workspace.clone()],
+        respect_gitignore: false,
+        exclude: Vec::new(),
+        max_file_size: 64 << 20,
+        threads: None,
+        follow: false,
+        detectors: Vec::new(),
+        config: g.config.clone(),
+        no_inline_allow: false,
+        workspace_env: g.workspace_env,
+        reach: vec![Reach::All],
+        home: g.home.clone(),
+    };
+    let mut prepared = prepare(&target, g.baseline.as_deref())?;
+    for fp in &g.allow {
+        prepared
+            .opts
+            .allow
+            .rules
+            .push(crate::config::AllowRule::for_fingerprint(
+                fp,
+                "accepted for this session",
+                "credsweep guard --allow",
+            ));
+    }
+    let fail_on = g.fail_on.or(prepared.config.fail_on).unwrap_or(Risk::High);
+    let result = scan_reaches(&prepared, &Progress::default())?;
+    let blocked = result.findings.iter().any(|f| f.assessment.risk >= fail_on);
+    eprint!("{}", crate::guard::summary(&result.findings, fail_on));
+    if blocked {
+        return Ok(EXIT_FINDINGS);
+    }
+    let code = crate::guard::exec(&g.command)?;
+    // Exit codes above 255 cannot be returned; shells truncate them the same way.
+    Ok((code & 0xff) as u8)
 }
 
 fn baseline_command(file: &Path, target: &TargetArgs, gitattributes: bool) -> anyhow::Result<u8> {

@@ -77,7 +77,7 @@ pub struct Config {
 }
 
 /// One `[[allow]]` entry: every condition it names must hold.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct AllowRule {
     pub reason: String,
     /// `FILE:LINE` of the entry, for the justification.
@@ -89,15 +89,15 @@ pub struct AllowRule {
 }
 
 impl AllowRule {
-    /// A copy (the compiled regex and glob are cheap to clone).
-    pub fn clone_rule(&self) -> AllowRule {
+    /// An allow for one fingerprint, from the command line.
+    pub fn for_fingerprint(fingerprint: &str, reason: &str, source: &str) -> AllowRule {
         AllowRule {
-            reason: self.reason.clone(),
-            source: self.source.clone(),
-            fingerprint: self.fingerprint.clone(),
-            regex: self.regex.clone(),
-            path: self.path.clone(),
-            detector: self.detector.clone(),
+            reason: reason.to_string(),
+            source: source.to_string(),
+            fingerprint: Some(fingerprint.to_ascii_lowercase()),
+            regex: None,
+            path: None,
+            detector: None,
         }
     }
 
@@ -206,7 +206,7 @@ impl Config {
 
 /// Everything that can allow a finding besides an inline comment: the baseline and the config's
 /// `[[allow]]` entries.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Allowlist {
     pub baseline: HashSet<String>,
     /// The baseline file, for the justification.

@@ -39,6 +39,9 @@ pub struct Finding {
     pub gitignored: bool,
     pub confidence: crate::detectors::Confidence,
     pub assessment: Assessment,
+    /// The CLI or agent credential store the file belongs to (`--reach home`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub store: Option<StoreRef>,
     /// How the file was decoded before matching, when it was not read as raw bytes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding: Option<&'static str>,
@@ -144,6 +147,15 @@ pub fn excerpt(bytes: &[u8]) -> String {
         }
     }
     out
+}
+
+/// Which credential store a finding is in, and the profile, host or key inside it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StoreRef {
+    pub id: String,
+    pub tool: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
 }
 
 /// An allowed finding: kept for the record (SARIF `suppressions`, JSON `suppressed`), not counted

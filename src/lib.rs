@@ -3,6 +3,7 @@
 //!
 //! The crate is organised by what each part does:
 //! - [`walk`]: which files are visited (the agent's view, not git's), and `gitignored`;
+//! - [`stores`]: the CLI and agent credential stores of a home directory (`--reach home`);
 //! - [`source`]: how a file's bytes are read (buffers, memory maps, UTF-16);
 //! - [`detectors`]: the catalog of detectors, loaded from `detectors/*.toml`;
 //! - [`engine`]: keyword prefilter and regex confirmation over a buffer;
@@ -12,6 +13,7 @@
 //! - [`config`] and [`baseline`]: `.credsweep.toml`, allowlists and accepted findings;
 //! - [`cli`]: the command line.
 
+pub mod agent;
 pub mod assessment;
 pub mod baseline;
 pub mod cli;
@@ -19,7 +21,9 @@ pub mod config;
 pub mod detectors;
 pub mod engine;
 pub mod finding;
+pub mod guard;
 pub mod report;
 pub mod scan;
 pub mod source;
+pub mod stores;
 pub mod walk;

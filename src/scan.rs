@@ -21,7 +21,7 @@ const SEGMENT_SIZE: usize = 4 * 1024 * 1024;
 /// How far around a secret the reported line reaches.
 const LINE_CONTEXT: usize = 80;
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ScanOptions {
     pub walk: WalkOptions,
     pub max_file_size: u64,
@@ -33,6 +33,9 @@ pub struct ScanOptions {
     pub inline_allow: bool,
     /// Baseline fingerprints and config allow rules.
     pub allow: crate::config::Allowlist,
+    /// The home directory whose credential stores are among the roots (`--reach home`):
+    /// findings there name their store and are reported as `~/...`.
+    pub home: Option<PathBuf>,
 }
 
 /// A file that was not scanned, and why.
@@ -136,6 +139,10 @@ pub fn run(engine: &Engine, opts: &ScanOptions, progress: &Progress) -> anyhow::
         workspace_env: opts.workspace_env,
         now: opts.now,
         inline_allow: opts.inline_allow,
+        home: match &opts.home {
+            Some(h) => Some((h.clone(), crate::stores::Stores::builtin()?)),
+            None => None,
+        },
         progress,
         out: Mutex::new(Collected::default()),
     };
@@ -197,6 +204,7 @@ struct Shared<'a> {
     workspace_env: Option<Environment>,
     now: jiff::Timestamp,
     inline_allow: bool,
+    home: Option<(PathBuf, crate::stores::Stores)>,
     progress: &'a Progress,
     out: Mutex<Collected>,
 }
@@ -292,7 +300,14 @@ impl Visitor<'_, '_> {
             }
         };
         let hay = loaded.content.bytes();
-        let (root, rel) = split_root(shared.roots, path);
+        let in_home = shared.home.as_ref().and_then(|(home, stores)| {
+            let rel = path.strip_prefix(home).ok()?;
+            stores.find(rel).map(|s| (rel.to_path_buf(), s))
+        });
+        let (root, rel) = match &in_home {
+            Some((rel, _)) => (PathBuf::from("~"), rel.clone()),
+            None => split_root(shared.roots, path),
+        };
         let matches = match &loaded.content {
             Content::Mapped(_) if hay.len() > SEGMENT_SIZE => {
                 scan_parallel(shared.engine, hay, &rel)
@@ -310,13 +325,20 @@ impl Visitor<'_, '_> {
             return;
         }
         let git = shared.gitignore.status(path);
+        let store = in_home.map(|(_, s)| s);
+        let location = match store {
+            Some(s) if s.kind == crate::stores::Kind::AgentConfig => Location::AgentConfig,
+            Some(_) => Location::CliStore,
+            None => shared.locator.locate(&rel, git),
+        };
         let ctx = FileContext {
+            store,
             inline_allow: shared.inline_allow,
             root: display_path(&root),
             path: display_path(&rel),
             rel_path: &rel,
             gitignored: git == GitStatus::Ignored,
-            location: shared.locator.locate(&rel, git),
+            location,
             encoding: loaded.encoding,
             workspace_env: shared.workspace_env,
             now: shared.now,
@@ -325,6 +347,45 @@ impl Visitor<'_, '_> {
             .findings
             .extend(build_findings(shared.engine, hay, &matches, &ctx));
     }
+}
+
+/// Scans the environment of this process (`--reach env`): each variable as a `NAME=value` line,
+/// with the detectors that apply to `.env` files, reported as `$NAME`.
+pub fn scan_env(engine: &Engine, opts: &ScanOptions) -> Vec<Finding> {
+    let mut scratch = engine.new_scratch();
+    let mut out = Vec::new();
+    let mut vars: Vec<(std::ffi::OsString, std::ffi::OsString)> = std::env::vars_os().collect();
+    vars.sort();
+    for (k, v) in vars {
+        let mut hay = k.as_encoded_bytes().to_vec();
+        hay.push(b'=');
+        hay.extend_from_slice(v.as_encoded_bytes());
+        hay.push(b'\n');
+        let matches = engine.scan(&hay, Path::new(".env"), &mut scratch);
+        if matches.is_empty() {
+            continue;
+        }
+        let name = k.to_string_lossy().into_owned();
+        let ctx = FileContext {
+            store: None,
+            inline_allow: false,
+            root: "env".into(),
+            path: format!("${name}"),
+            rel_path: Path::new(&name),
+            gitignored: false,
+            location: Location::EnvironmentVariable,
+            encoding: None,
+            workspace_env: opts.workspace_env,
+            now: opts.now,
+        };
+        out.extend(build_findings(engine, &hay, &matches, &ctx));
+    }
+    for f in &mut out {
+        if f.suppression.is_none() {
+            f.suppression = opts.allow.check(f);
+        }
+    }
+    out
 }
 
 /// Splits a large buffer into segments and matches them on rayon's pool, so both cores work on
@@ -349,6 +410,8 @@ fn scan_parallel(engine: &Engine, hay: &[u8], rel: &Path) -> Vec<RawMatch> {
 
 /// Where a file sits, for the findings in it.
 pub struct FileContext<'a> {
+    /// The credential store the file belongs to, for `--reach home`.
+    pub store: Option<&'a crate::stores::Store>,
     /// Honour `credsweep:allow` comments.
     pub inline_allow: bool,
     pub root: String,
@@ -444,6 +507,11 @@ pub fn build_findings(
                     now: ctx.now,
                 },
             ),
+            store: ctx.store.map(|st| crate::finding::StoreRef {
+                id: st.id.clone(),
+                tool: st.tool.clone(),
+                context: crate::stores::context(st.format, hay, s),
+            }),
             encoding: ctx.encoding,
             sarif_columns,
             line_hash: String::new(),

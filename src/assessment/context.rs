@@ -32,6 +32,16 @@ pub fn env_from_name(name: &str) -> Option<Environment> {
     found
 }
 
+/// The environment named by a directory path. "local" is not taken from directories: it names
+/// `~/.local` far more often than a development environment.
+pub fn env_from_dir(dir: &str) -> Option<Environment> {
+    let words: Vec<&str> = dir
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.eq_ignore_ascii_case("local"))
+        .collect();
+    env_from_name(&words.join("/"))
+}
+
 /// The name a value is assigned to on its line: `PROD_KEY=`, `"prod_key": "`, `prod_key: `.
 pub fn assigned_name(line_before_secret: &[u8]) -> Option<String> {
     let s = String::from_utf8_lossy(line_before_secret);

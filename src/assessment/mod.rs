@@ -468,7 +468,7 @@ fn context_environment(site: &Site) -> Option<(Environment, String)> {
         return Some((e, format!("environment {e}: file name {name}")));
     }
     if let Some(dir) = site.path.parent().map(|p| p.to_string_lossy())
-        && let Some(e) = context::env_from_name(&dir)
+        && let Some(e) = context::env_from_dir(&dir)
     {
         return Some((e, format!("environment {e}: path {dir}/")));
     }

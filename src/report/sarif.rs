@@ -91,6 +91,16 @@ fn bag(
 /// `(uri, uriBaseId)`: relative to `%SRCROOT%` (the working directory) when the file is below
 /// it, an absolute `file://` URI otherwise.
 pub fn artifact_uri(root: &str, path: &str) -> (String, Option<String>) {
+    if root == "~" {
+        // A home credential store: an absolute URI under the home directory.
+        let home = std::env::home_dir().unwrap_or_else(|| "/".into());
+        return (file_uri(&home.join(path), false), None);
+    }
+    if root == "env" {
+        // An environment variable has no file; name it so the location is still readable.
+        let name = path.trim_start_matches('$');
+        return (format!("env:{}", utf8_percent_encode(name, URI_KEEP)), None);
+    }
     let full = if root == "." {
         Path::new(path).to_path_buf()
     } else {
@@ -531,6 +541,7 @@ mod tests {
             now: jiff::Timestamp::now(),
             inline_allow: true,
             allow: Default::default(),
+            home: None,
         };
         crate::scan::run(&engine, &opts, &Default::default()).unwrap()
     }

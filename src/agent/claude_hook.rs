@@ -1,0 +1,316 @@
+//! `credsweep hook claude`: a Claude Code `PreToolUse` hook. It reads the tool call on stdin,
+//! finds the files the call would read, scans them, and blocks the call (exit code 2, a reason on
+//! stderr for the agent) when one holds a credential at or above the level. Otherwise it exits 0
+//! and prints nothing.
+//!
+//! Results are cached per file by path, size and modification time, in a file that holds no
+//! secret (detector, risk, line), so repeated reads of the same files cost a stat each.
+
+use crate::assessment::{Risk, context::Locator};
+use crate::engine::Engine;
+use crate::source::Reader;
+use crate::walk::GitIgnoreIndex;
+use anyhow::Result;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// At most this many files are looked at for one call (a Grep over a huge tree).
+const MAX_FILES: usize = 20_000;
+/// Files larger than this are not scanned by the hook (the agent's own tools cap reads too).
+const MAX_SIZE: u64 = 16 << 20;
+
+/// What the cache remembers of a file: no secret, only what the block message needs.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct Entry {
+    size: u64,
+    mtime_ns: i128,
+    findings: Vec<Seen>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Seen {
+    detector: String,
+    risk: Risk,
+    why: String,
+    line: u64,
+}
+
+#[derive(Default, Serialize, Deserialize)]
+struct Cache {
+    files: HashMap<PathBuf, Entry>,
+}
+
+fn cache_path() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("CREDSWEEP_CACHE_DIR") {
+        return Some(PathBuf::from(d).join("claude-hook.json"));
+    }
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::home_dir().map(|h| h.join(".cache")))?;
+    Some(base.join("credsweep").join("claude-hook.json"))
+}
+
+/// The files a tool call would read, resolved against the call's working directory.
+pub fn paths_of(event: &Value) -> Vec<PathBuf> {
+    let cwd = event["cwd"]
+        .as_str()
+        .map(PathBuf::from)
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_default();
+    let input = &event["tool_input"];
+    let resolve = |p: &str| -> PathBuf {
+        if let Some(rest) = p.strip_prefix("~/")
+            && let Some(h) = std::env::home_dir()
+        {
+            return h.join(rest);
+        }
+        cwd.join(p)
+    };
+    let field = |k: &str| input[k].as_str().filter(|s| !s.is_empty());
+    match event["tool_name"].as_str().unwrap_or("") {
+        "Read" | "Edit" | "MultiEdit" | "Write" => {
+            field("file_path").map(resolve).into_iter().collect()
+        }
+        "NotebookRead" | "NotebookEdit" => {
+            field("notebook_path").map(resolve).into_iter().collect()
+        }
+        "Grep" | "Glob" | "LS" => vec![field("path").map_or_else(|| cwd.clone(), resolve)],
+        "Bash" => field("command")
+            .map(|c| {
+                c.split(|ch: char| ch.is_whitespace() || "|;&<>()`".contains(ch))
+                    .map(|w| w.trim_matches(['"', '\'']))
+                    .filter(|w| !w.is_empty() && !w.starts_with('-'))
+                    .map(|w| w.split_once('=').map_or(w, |(_, v)| v))
+                    .map(resolve)
+                    .filter(|p| p.exists())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+fn files_under(p: &Path) -> Vec<PathBuf> {
+    if p.is_file() {
+        return vec![p.to_path_buf()];
+    }
+    if !p.is_dir() {
+        return Vec::new();
+    }
+    ignore::WalkBuilder::new(p)
+        .standard_filters(false)
+        .filter_entry(|e| {
+            crate::walk::git_internal_allowed(e.path(), e.file_type().is_some_and(|t| t.is_dir()))
+        })
+        .build()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .take(MAX_FILES)
+        .map(|e| e.into_path())
+        .collect()
+}
+
+fn mtime_ns(m: &std::fs::Metadata) -> i128 {
+    m.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128)
+}
+
+/// The hook's decision: `None` to allow, `Some(reason)` to block.
+pub fn decide(event: &Value, level: Risk, engine: &Engine) -> Option<String> {
+    let targets = paths_of(event);
+    if targets.is_empty() {
+        return None;
+    }
+    let cache_file = cache_path();
+    let mut cache: Cache = cache_file
+        .as_ref()
+        .and_then(|p| std::fs::read(p).ok())
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let mut dirty = false;
+    let mut reader = Reader::new(MAX_SIZE);
+    let mut scratch = engine.new_scratch();
+    let git = GitIgnoreIndex::new();
+    let locator = Locator::default();
+    let now = jiff::Timestamp::now();
+    let mut hits: Vec<(PathBuf, Seen)> = Vec::new();
+    for target in &targets {
+        for file in files_under(target) {
+            let Ok(meta) = std::fs::metadata(&file) else {
+                continue;
+            };
+            if meta.len() > MAX_SIZE {
+                continue;
+            }
+            let key = std::path::absolute(&file).unwrap_or(file.clone());
+            let fresh = cache
+                .files
+                .get(&key)
+                .is_some_and(|e| e.size == meta.len() && e.mtime_ns == mtime_ns(&meta));
+            if !fresh {
+                let Ok(loaded) = reader.load(&file) else {
+                    continue;
+                };
+                let hay = loaded.content.bytes();
+                let matches = engine.scan(hay, &file, &mut scratch);
+                let mut seen = Vec::new();
+                if !matches.is_empty() {
+                    let status = git.status(&file);
+                    let ctx = crate::scan::FileContext {
+                        store: None,
+                        inline_allow: true,
+                        root: ".".into(),
+                        path: file.display().to_string(),
+                        rel_path: &file,
+                        gitignored: status == crate::walk::GitStatus::Ignored,
+                        location: locator.locate(&file, status),
+                        encoding: loaded.encoding,
+                        workspace_env: None,
+                        now,
+                    };
+                    for f in crate::scan::build_findings(engine, hay, &matches, &ctx) {
+                        if f.suppression.is_none() {
+                            seen.push(Seen {
+                                detector: f.detector_name,
+                                risk: f.assessment.risk,
+                                why: f.assessment.why,
+                                line: f.line,
+                            });
+                        }
+                    }
+                }
+                cache.files.insert(
+                    key.clone(),
+                    Entry {
+                        size: meta.len(),
+                        mtime_ns: mtime_ns(&meta),
+                        findings: seen,
+                    },
+                );
+                dirty = true;
+            }
+            for s in &cache.files[&key].findings {
+                if s.risk >= level {
+                    hits.push((file.clone(), s.clone()));
+                }
+            }
+        }
+    }
+    if dirty && let Some(p) = &cache_file {
+        let _ = write_private(p, &serde_json::to_vec(&cache).unwrap_or_default());
+    }
+    if hits.is_empty() {
+        return None;
+    }
+    hits.sort_by_key(|h| std::cmp::Reverse(h.1.risk));
+    let mut msg = format!(
+        "credsweep blocked this {} call: it would expose {} credential{} at or above {level} risk.\n",
+        event["tool_name"].as_str().unwrap_or("tool"),
+        hits.len(),
+        if hits.len() == 1 { "" } else { "s" }
+    );
+    for (file, s) in hits.iter().take(10) {
+        msg.push_str(&format!(
+            "- {}:{}: {} ({} risk: {})\n",
+            file.display(),
+            s.line,
+            s.detector,
+            s.risk,
+            s.why
+        ));
+    }
+    msg.push_str(
+        "Do not read or print these files. If the task needs access to that service, ask the user for a scoped, short-lived credential, or for the value to be provided through an environment the tool reads itself.\n",
+    );
+    Some(msg)
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(d) = path.parent() {
+        std::fs::create_dir_all(d)?;
+    }
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    use std::io::Write;
+    o.open(path)?.write_all(bytes)
+}
+
+/// The `settings.json` entry that runs the hook before every tool that reads files.
+pub fn settings_entry() -> Value {
+    serde_json::json!({
+        "matcher": "Read|Edit|MultiEdit|Grep|Glob|LS|Bash|NotebookRead",
+        "hooks": [{ "type": "command", "command": "credsweep hook claude" }]
+    })
+}
+
+/// Adds [`settings_entry`] to `.claude/settings.json` under `hooks.PreToolUse`, once, keeping
+/// everything else in the file. Returns whether the file changed.
+pub fn install(workspace: &Path) -> Result<bool> {
+    let file = workspace.join(".claude/settings.json");
+    let mut doc: Value = match std::fs::read_to_string(&file) {
+        Ok(t) if !t.trim().is_empty() => serde_json::from_str(&t).map_err(|e| {
+            anyhow::anyhow!("{}: not valid JSON ({e}); not changing it", file.display())
+        })?,
+        _ => Value::Object(Default::default()),
+    };
+    let list = doc
+        .as_object_mut()
+        .ok_or_else(|| anyhow::anyhow!("{}: not a JSON object", file.display()))?
+        .entry("hooks")
+        .or_insert_with(|| Value::Object(Default::default()))
+        .as_object_mut()
+        .ok_or_else(|| anyhow::anyhow!("{}: hooks is not an object", file.display()))?
+        .entry("PreToolUse")
+        .or_insert_with(|| Value::Array(Vec::new()))
+        .as_array_mut()
+        .ok_or_else(|| anyhow::anyhow!("{}: hooks.PreToolUse is not an array", file.display()))?;
+    let present = list.iter().any(|e| {
+        e["hooks"].as_array().is_some_and(|h| {
+            h.iter().any(|x| {
+                x["command"]
+                    .as_str()
+                    .is_some_and(|c| c.contains("credsweep hook claude"))
+            })
+        })
+    });
+    if present {
+        return Ok(false);
+    }
+    list.push(settings_entry());
+    std::fs::create_dir_all(file.parent().expect("has a parent"))?;
+    let mut text = serde_json::to_string_pretty(&doc)?;
+    text.push('\n');
+    std::fs::write(&file, text)?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn paths_from_events() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join(".env"), "x").unwrap();
+        let cwd = d.path().to_str().unwrap();
+        let read = json!({"tool_name": "Read", "cwd": cwd, "tool_input": {"file_path": ".env"}});
+        assert_eq!(paths_of(&read), [d.path().join(".env")]);
+        let grep = json!({"tool_name": "Grep", "cwd": cwd, "tool_input": {"pattern": "KEY"}});
+        assert_eq!(paths_of(&grep), [d.path().to_path_buf()]);
+        let bash = json!({"tool_name": "Bash", "cwd": cwd, "tool_input": {"command": "cat .env | grep KEY > out.txt"}});
+        assert_eq!(paths_of(&bash), [d.path().join(".env")]);
+        let other =
+            json!({"tool_name": "WebFetch", "cwd": cwd, "tool_input": {"url": "https://x"}});
+        assert!(paths_of(&other).is_empty());
+    }
+}

@@ -1,0 +1,6 @@
+//! Turning findings into what agents understand: deny rules in their configuration files
+//! ([`policy`]), and a Claude Code hook that blocks a tool call before it reads a credential
+//! ([`claude_hook`]).
+
+pub mod claude_hook;
+pub mod policy;

@@ -1,0 +1,125 @@
+//! `credsweep guard -- COMMAND`: before an agent starts, scan everything it could reach (the
+//! workspace, the home directory's credential stores, the environment); if a credential at or
+//! above the level is there, say what and what to do, and do not start the agent.
+
+use crate::assessment::{Location, Risk};
+use crate::finding::Finding;
+use std::fmt::Write as _;
+use std::process::Command;
+
+/// What to do about a finding, in one phrase, by where it sits.
+pub fn advice(f: &Finding) -> &'static str {
+    match f.assessment.location {
+        Location::CliStore => {
+            "log the CLI out (or move the file out of the agent's reach) and give the agent a scoped, short-lived credential"
+        }
+        Location::AgentConfig => {
+            "replace the literal with an input prompt or secret-manager reference, and rotate it"
+        }
+        Location::EnvironmentVariable => {
+            "unset it for the agent's session, or replace it with a scoped, short-lived credential"
+        }
+        Location::Tracked => "revoke it, remove it from the repository, and rotate it",
+        _ => "revoke or rotate it, and move it out of the workspace (a secret manager, not a file)",
+    }
+}
+
+fn location(f: &Finding) -> String {
+    let base = match f.root.as_str() {
+        "." => f.path.clone(),
+        "~" => format!("~/{}", f.path),
+        "env" => f.path.clone(),
+        r => format!("{}/{}", r.trim_end_matches('/'), f.path),
+    };
+    if f.root == "env" {
+        base
+    } else {
+        format!("{base}:{}", f.line)
+    }
+}
+
+/// The summary printed before the command would start: blocking findings one line each, worst
+/// first, then a count of the rest. Never a secret: only the redacted form.
+pub fn summary(findings: &[Finding], fail_on: Risk) -> String {
+    let mut sorted: Vec<&Finding> = findings.iter().collect();
+    sorted.sort_by(|a, b| {
+        b.assessment
+            .risk
+            .cmp(&a.assessment.risk)
+            .then(a.path.cmp(&b.path))
+    });
+    let blocking: Vec<&&Finding> = sorted
+        .iter()
+        .filter(|f| f.assessment.risk >= fail_on)
+        .collect();
+    let mut out = String::new();
+    if blocking.is_empty() {
+        let _ = writeln!(
+            out,
+            "credsweep guard: no credential at or above {fail_on} within the agent's reach ({} lower-risk finding{})",
+            findings.len(),
+            if findings.len() == 1 { "" } else { "s" }
+        );
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "credsweep guard: {} credential{} at or above {fail_on} within the agent's reach; not starting it.",
+        blocking.len(),
+        if blocking.len() == 1 { "" } else { "s" }
+    );
+    for f in &blocking {
+        let a = &f.assessment;
+        let store = f
+            .store
+            .as_ref()
+            .map(|s| match &s.context {
+                Some(c) => format!(" [{}, {c}]", s.tool),
+                None => format!(" [{}]", s.tool),
+            })
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {:<8} {} {}{store}: {} ({}); {}. allow: --allow {}",
+            a.risk.as_str().to_ascii_uppercase(),
+            location(f),
+            f.detector_name,
+            f.redacted,
+            a.why,
+            advice(f),
+            f.fingerprint
+        );
+    }
+    let rest = findings.len() - blocking.len();
+    if rest > 0 {
+        let _ = writeln!(
+            out,
+            "  and {rest} lower-risk finding{} (credsweep scan --reach all shows them)",
+            if rest == 1 { "" } else { "s" }
+        );
+    }
+    out
+}
+
+/// Runs the command with the terminal and environment of credsweep, and returns its exit code
+/// (128 + the signal number if a signal ended it, as shells report it).
+pub fn exec(argv: &[std::ffi::OsString]) -> anyhow::Result<i32> {
+    let (program, args) = argv.split_first().ok_or_else(|| {
+        anyhow::anyhow!("guard: no command given (credsweep guard -- COMMAND [ARGS...])")
+    })?;
+    let status = Command::new(program)
+        .args(args)
+        .status()
+        .map_err(|e| anyhow::anyhow!("guard: cannot run {}: {e}", program.to_string_lossy()))?;
+    if let Some(code) = status.code() {
+        return Ok(code);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(sig) = status.signal() {
+            return Ok(128 + sig);
+        }
+    }
+    Ok(1)
+}

@@ -1,0 +1,333 @@
+//! Credential stores in a home directory: the files where CLIs and agents keep credentials
+//! (`detectors/stores/stores.toml`, embedded), and how each format names the profile, host or
+//! project a credential belongs to.
+
+use anyhow::{Result, anyhow};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+const STORES: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/detectors/stores/stores.toml"
+));
+
+/// How a store's file is laid out, which decides how a finding's context is named.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    Ini,
+    Toml,
+    Json,
+    Yaml,
+    Netrc,
+    GitCredentials,
+    Raw,
+    History,
+    Sqlite,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    CliStore,
+    AgentConfig,
+}
+
+/// One store of `stores.toml`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Store {
+    pub id: String,
+    pub tool: String,
+    pub kind: Kind,
+    pub format: Format,
+    pub paths: Vec<String>,
+    pub holds: String,
+    pub sources: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    store: Vec<Store>,
+}
+
+/// The store catalog with a matcher over all paths.
+pub struct Stores {
+    pub stores: Vec<Store>,
+    set: GlobSet,
+    /// For each glob in `set`, its store.
+    owner: Vec<usize>,
+}
+
+impl Stores {
+    pub fn builtin() -> Result<Stores> {
+        let file: File = toml::from_str(STORES).map_err(|e| anyhow!("stores.toml: {e}"))?;
+        let mut b = GlobSetBuilder::new();
+        let mut owner = Vec::new();
+        for (i, s) in file.store.iter().enumerate() {
+            for p in &s.paths {
+                b.add(GlobBuilder::new(p).literal_separator(true).build()?);
+                owner.push(i);
+            }
+        }
+        Ok(Stores {
+            stores: file.store,
+            set: b.build()?,
+            owner,
+        })
+    }
+
+    /// The store a path (relative to the home directory) belongs to; the first listed wins.
+    pub fn find(&self, rel: &Path) -> Option<&Store> {
+        self.set
+            .matches(rel)
+            .into_iter()
+            .map(|g| self.owner[g])
+            .min()
+            .map(|i| &self.stores[i])
+    }
+
+    /// Every existing file under `home` that a store names. Only the directories the globs
+    /// start from are walked, so a large home directory costs little.
+    pub fn files(&self, home: &Path) -> Vec<PathBuf> {
+        let mut bases: Vec<PathBuf> = Vec::new();
+        for s in &self.stores {
+            for p in &s.paths {
+                let literal: Vec<&str> = p
+                    .split('/')
+                    .take_while(|c| !c.contains(['*', '?', '[', '{']))
+                    .collect();
+                bases.push(home.join(literal.join("/")));
+            }
+        }
+        bases.sort();
+        bases.dedup();
+        let mut out = Vec::new();
+        for base in bases {
+            let Ok(meta) = std::fs::symlink_metadata(&base) else {
+                continue;
+            };
+            let candidates: Vec<PathBuf> = if meta.is_dir() {
+                ignore::WalkBuilder::new(&base)
+                    .standard_filters(false)
+                    .max_depth(Some(4))
+                    .build()
+                    .filter_map(|e| e.ok())
+                    .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+                    .map(|e| e.into_path())
+                    .collect()
+            } else {
+                vec![base]
+            };
+            for c in candidates {
+                if let Ok(rel) = c.strip_prefix(home)
+                    && self.find(rel).is_some()
+                {
+                    out.push(c);
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// What the finding belongs to inside its store: the profile, host, section or key path.
+pub fn context(format: Format, hay: &[u8], at: usize) -> Option<String> {
+    let before = &hay[..at.min(hay.len())];
+    match format {
+        Format::Ini | Format::Toml => {
+            let text = String::from_utf8_lossy(before);
+            text.lines().rev().find_map(|l| {
+                let t = l.trim();
+                (t.starts_with('[') && t.ends_with(']'))
+                    .then(|| format!("section [{}]", t.trim_matches(['[', ']']).trim()))
+            })
+        }
+        Format::Json => json_path(before).map(|p| format!("key {p}")),
+        Format::Yaml => yaml_path(before).map(|p| format!("key {p}")),
+        Format::Netrc => {
+            let text = String::from_utf8_lossy(before);
+            let mut last = None;
+            for w in text.split_whitespace().rev() {
+                if w == "machine" {
+                    return last.map(|h: &str| format!("machine {h}"));
+                }
+                last = Some(w);
+            }
+            None
+        }
+        Format::GitCredentials => {
+            let line_start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let end = hay[at..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(hay.len(), |i| at + i);
+            let line = String::from_utf8_lossy(&hay[line_start..end]);
+            let host = line
+                .rsplit('@')
+                .next()?
+                .split(['/', ':'])
+                .next()?
+                .to_string();
+            (!host.is_empty()).then(|| format!("host {host}"))
+        }
+        Format::History => {
+            let n = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            Some(format!("history line {n}"))
+        }
+        Format::Raw | Format::Sqlite => None,
+    }
+}
+
+/// The chain of object keys that leads to `before`'s end, from a light JSON scan: strings,
+/// escapes, objects and arrays are tracked; values are skipped.
+fn json_path(before: &[u8]) -> Option<String> {
+    let mut stack: Vec<Option<String>> = Vec::new();
+    let mut i = 0;
+    let mut last_string: Option<String> = None;
+    while i < before.len() {
+        match before[i] {
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < before.len() && before[i] != b'"' {
+                    if before[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                last_string =
+                    Some(String::from_utf8_lossy(&before[start..i.min(before.len())]).into_owned());
+            }
+            b':' => {
+                if let Some(top) = stack.last_mut() {
+                    *top = last_string.take();
+                }
+            }
+            b'{' | b'[' => stack.push(None),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => {
+                if let Some(top) = stack.last_mut() {
+                    *top = None;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let keys: Vec<String> = stack.into_iter().flatten().collect();
+    (!keys.is_empty()).then(|| keys.join("."))
+}
+
+/// The chain of YAML keys above the end of `before`: each less-indented `key:` line, with list
+/// items named by their `name:` where they have one.
+fn yaml_path(before: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(before);
+    let mut lines = text.lines().rev();
+    let current = lines.next()?;
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let mut want = indent(current);
+    let mut keys = Vec::new();
+    if let Some((k, _)) = current
+        .trim_start()
+        .trim_start_matches("- ")
+        .split_once(':')
+    {
+        keys.push(k.trim().to_string());
+    }
+    // After a list item ("- name: x"), its parent key may sit at the same indentation
+    // (kubeconfig writes "users:\n- name: x").
+    let mut after_item = current.trim_start().starts_with("- ");
+    for l in lines {
+        let t = l.trim_start();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let ind = indent(l);
+        let is_item = t.starts_with("- ");
+        if ind < want || (ind == want && after_item && !is_item) {
+            let item = t.trim_start_matches("- ");
+            if let Some((k, v)) = item.split_once(':') {
+                if is_item && k.trim() == "name" {
+                    keys.push(v.trim().to_string());
+                } else {
+                    keys.push(k.trim().to_string());
+                }
+            }
+            want = ind;
+            after_item = is_item;
+            if ind == 0 && !is_item {
+                break;
+            }
+        }
+    }
+    keys.reverse();
+    (!keys.is_empty()).then(|| keys.join("."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_loads_and_matches() {
+        let s = Stores::builtin().unwrap();
+        assert_eq!(s.find(Path::new(".aws/credentials")).unwrap().id, "aws");
+        assert_eq!(
+            s.find(Path::new(".railway/config-staging.json"))
+                .unwrap()
+                .id,
+            "railway"
+        );
+        assert_eq!(
+            s.find(Path::new(".claude.json")).unwrap().kind,
+            Kind::AgentConfig
+        );
+        assert!(s.find(Path::new("projects/app/.env")).is_none());
+        for st in &s.stores {
+            assert!(!st.sources.is_empty(), "{}: no source", st.id);
+        }
+    }
+
+    #[test]
+    fn contexts() {
+        let ini = b"[default]\nx=1\n[profile prod]\nkey = SECRET";
+        assert_eq!(
+            context(Format::Ini, ini, ini.len() - 6).as_deref(),
+            Some("section [profile prod]")
+        );
+        let json =
+            br#"{"mcpServers": {"gh": {"command": "x", "env": {"GITHUB_TOKEN": "SECRET"}}}}"#;
+        let at = json.windows(6).position(|w| w == b"SECRET").unwrap();
+        assert_eq!(
+            context(Format::Json, json, at).as_deref(),
+            Some("key mcpServers.gh.env.GITHUB_TOKEN")
+        );
+        let yaml = b"users:\n- name: admin\n  user:\n    token: SECRET\n";
+        let at = yaml.windows(6).position(|w| w == b"SECRET").unwrap();
+        assert_eq!(
+            context(Format::Yaml, yaml, at).as_deref(),
+            Some("key users.admin.user.token")
+        );
+        let netrc = b"machine api.heroku.com\n  login me\n  password SECRET\n";
+        let at = netrc.windows(6).position(|w| w == b"SECRET").unwrap();
+        assert_eq!(
+            context(Format::Netrc, netrc, at).as_deref(),
+            Some("machine api.heroku.com")
+        );
+        let gc = b"https://me:SECRET@github.com\n";
+        assert_eq!(
+            context(Format::GitCredentials, gc, 11).as_deref(),
+            Some("host github.com")
+        );
+    }
+}

@@ -1,0 +1,697 @@
+//! The agent gate: --reach home and env, guard, --agent-policy and the Claude Code hook.
+
+mod common;
+
+use common::{credsweep, materialize};
+use serde_json::{Value, json};
+use std::fs;
+use std::path::Path;
+
+const NOW: &str = "2026-11-22T00:00:00Z";
+
+fn scan_home(home: &Path, extra: &[&str]) -> Value {
+    let cwd = tempfile::tempdir().unwrap();
+    let out = credsweep()
+        .current_dir(cwd.path())
+        .env("CREDSWEEP_NOW", NOW)
+        .args(["scan", "--format", "json", "--reach", "home", "--home"])
+        .arg(home)
+        .args(extra)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// (path under ~, detector, store, context, location, risk)
+const HOME: &[(&str, &str, &str, &str, &str, &str)] = &[
+    (
+        ".aws/cli/cache/0fake.json",
+        "aws.temporary-access-key-id",
+        "aws-sso-cache",
+        "key Credentials.AccessKeyId",
+        "cli-store",
+        "info",
+    ),
+    (
+        ".aws/cli/cache/0fake.json",
+        "aws.secret-access-key",
+        "aws-sso-cache",
+        "key Credentials.SecretAccessKey",
+        "cli-store",
+        "info",
+    ),
+    (
+        ".aws/credentials",
+        "aws.access-key-id",
+        "aws",
+        "section [work]",
+        "cli-store",
+        "critical",
+    ),
+    (
+        ".aws/credentials",
+        "aws.secret-access-key",
+        "aws",
+        "section [work]",
+        "cli-store",
+        "critical",
+    ),
+    (
+        ".azure/service_principal_entries.json",
+        "azure.entra-client-secret",
+        "azure",
+        "key client_secret",
+        "cli-store",
+        "high",
+    ),
+    (
+        ".bash_history",
+        "openai.project-key",
+        "shell-history",
+        "history line 3",
+        "cli-store",
+        "high",
+    ),
+    (
+        ".cache/huggingface/token",
+        "huggingface.token",
+        "huggingface",
+        "",
+        "cli-store",
+        "high",
+    ),
+    (
+        ".cargo/credentials.toml",
+        "cratesio.api-token",
+        "cargo",
+        "section [registry]",
+        "cli-store",
+        "high",
+    ),
+    (
+        ".claude.json",
+        "github.pat.classic",
+        "claude-code",
+        "key mcpServers.github.env.GITHUB_PERSONAL_ACCESS_TOKEN",
+        "agent-config",
+        "critical",
+    ),
+    (
+        ".claude/.credentials.json",
+        "anthropic.oauth-access-token",
+        "claude-code",
+        "key claudeAiOauth.accessToken",
+        "agent-config",
+        "info",
+    ),
+    (
+        ".claude/.credentials.json",
+        "anthropic.oauth-refresh-token",
+        "claude-code",
+        "key claudeAiOauth.refreshToken",
+        "agent-config",
+        "critical",
+    ),
+    (
+        ".codeium/windsurf/mcp_config.json",
+        "anthropic.admin-key",
+        "windsurf",
+        "key mcpServers.anthropic-admin.env.ANTHROPIC_ADMIN_KEY",
+        "agent-config",
+        "critical",
+    ),
+    (
+        ".codex/auth.json",
+        "openai.project-key",
+        "codex-auth",
+        "key OPENAI_API_KEY",
+        "agent-config",
+        "high",
+    ),
+    (
+        ".config/Claude/claude_desktop_config.json",
+        "postgresql.connection-uri",
+        "claude-desktop",
+        "key mcpServers.postgres.args",
+        "agent-config",
+        "high",
+    ),
+    (
+        ".config/Code/User/mcp.json",
+        "stripe.secret-key.live",
+        "vscode",
+        "key servers.stripe.env.STRIPE_SECRET_KEY",
+        "agent-config",
+        "critical",
+    ),
+    (
+        ".config/configstore/firebase-tools.json",
+        "google.oauth-refresh-token",
+        "firebase",
+        "key tokens.refresh_token",
+        "cli-store",
+        "critical",
+    ),
+    (
+        ".config/doctl/config.yaml",
+        "digitalocean.pat",
+        "doctl",
+        "key access-token",
+        "cli-store",
+        "critical",
+    ),
+    (
+        ".config/gcloud/application_default_credentials.json",
+        "google.oauth-client-secret",
+        "gcloud",
+        "key client_secret",
+        "cli-store",
+        "high",
+    ),
+    (
+        ".config/gcloud/application_default_credentials.json",
+        "google.oauth-refresh-token",
+        "gcloud",
+        "key refresh_token",
+        "cli-store",
+        "critical",
+    ),
+    (
+        ".config/gcloud/credentials.db",
+        "google.oauth-refresh-token",
+        "gcloud-db",
+        "",
+        "cli-store",
+        "critical",
+    ),
+    (
+        ".config/gh/hosts.yml",
+        "github.oauth",
+        "gh",
+        "key github.com.oauth_token",
+        "cli-store",
+        "critical",
+    ),
+    (
+        ".config/netlify/config.json",
+        "netlify.pat",
+        "netlify",
+        "key users.fake-id.auth.token",
+        "cli-store",
+        "critical",
+    ),
+    (
+        ".config/stripe/config.toml",
+        "stripe.restricted-key.live",
+        "stripe",
+        "section [default]",
+        "cli-store",
+        "medium",
+    ),
+    (
+        ".config/stripe/config.toml",
+        "stripe.restricted-key.test",
+        "stripe",
+        "section [default]",
+        "cli-store",
+        "low",
+    ),
+    (
+        ".cursor/mcp.json",
+        "slack.bot-token",
+        "cursor",
+        "key mcpServers.slack.env.SLACK_BOT_TOKEN",
+        "agent-config",
+        "critical",
+    ),
+    (
+        ".databrickscfg",
+        "databricks.pat",
+        "databricks",
+        "section [DEFAULT]",
+        "cli-store",
+        "high",
+    ),
+    (
+        ".docker/config.json",
+        "docker.config-auth",
+        "docker",
+        "key auths.https://index.docker.io/v1/.auth",
+        "cli-store",
+        "high",
+    ),
+    (
+        ".fly/config.yml",
+        "flyio.user-token",
+        "flyctl",
+        "key access_token",
+        "cli-store",
+        "critical",
+    ),
+    (
+        ".gemini/settings.json",
+        "google.api-key",
+        "gemini",
+        "key env.GEMINI_API_KEY",
+        "agent-config",
+        "high",
+    ),
+    (
+        ".git-credentials",
+        "github.pat.classic",
+        "git-credentials",
+        "host github.com",
+        "cli-store",
+        "critical",
+    ),
+    (
+        ".kube/config",
+        "kubernetes.client-key",
+        "kube",
+        "key users.prod-admin.user.client-key-data",
+        "cli-store",
+        "critical",
+    ),
+    (
+        ".local/share/com.vercel.cli/auth.json",
+        "vercel.cli-token",
+        "vercel",
+        "key token",
+        "cli-store",
+        "critical",
+    ),
+    (
+        ".netrc",
+        "gitlab.pat",
+        "netrc",
+        "machine gitlab.com",
+        "cli-store",
+        "critical",
+    ),
+    (".npmrc", "npm.access-token", "npm", "", "cli-store", "high"),
+    (
+        ".pypirc",
+        "pypi.api-token",
+        "pypi",
+        "section [pypi]",
+        "cli-store",
+        "critical",
+    ),
+    (
+        ".railway/config.json",
+        "railway.cli-access-token",
+        "railway",
+        "key user.accessToken",
+        "cli-store",
+        "info",
+    ),
+    (
+        ".railway/config.json",
+        "railway.cli-refresh-token",
+        "railway",
+        "key user.refreshToken",
+        "cli-store",
+        "critical",
+    ),
+    (
+        ".ssh/id_ed25519",
+        "private-key.openssh",
+        "ssh",
+        "",
+        "cli-store",
+        "high",
+    ),
+    (
+        ".supabase/access-token",
+        "supabase.personal-access-token",
+        "supabase",
+        "",
+        "cli-store",
+        "critical",
+    ),
+    (
+        ".terraform.d/credentials.tfrc.json",
+        "hashicorp.terraform-cloud-token",
+        "terraform",
+        "key credentials.app.terraform.io.token",
+        "cli-store",
+        "critical",
+    ),
+    (
+        ".vault-token",
+        "hashicorp.vault-token",
+        "vault",
+        "",
+        "cli-store",
+        "medium",
+    ),
+    (
+        ".wrangler/config/default.toml",
+        "cloudflare.wrangler-refresh-token",
+        "wrangler",
+        "",
+        "cli-store",
+        "critical",
+    ),
+];
+
+#[test]
+fn every_home_store_is_found_with_its_store_and_profile() {
+    let home = materialize("home");
+    let report = scan_home(home.path(), &[]);
+    let got: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            assert_eq!(f["root"], "~");
+            format!(
+                "{} {} {} {} {} {}",
+                f["path"].as_str().unwrap(),
+                f["detector_id"].as_str().unwrap(),
+                f["store"]["id"].as_str().unwrap(),
+                f["store"]["context"].as_str().unwrap_or(""),
+                f["assessment"]["location"].as_str().unwrap(),
+                f["assessment"]["risk"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let want: Vec<String> = HOME
+        .iter()
+        .map(|(p, d, s, c, l, r)| format!("{p} {d} {s} {c} {l} {r}"))
+        .collect();
+    assert_eq!(got, want);
+    // Every store of the catalog that has a fixture file is covered, and the file that is in no
+    // store (projects/notes.txt holds an AWS key) is not read.
+    assert!(!got.iter().any(|l| l.starts_with("projects/")));
+}
+
+#[test]
+fn environment_variables_are_scanned() {
+    let ws = tempfile::tempdir().unwrap();
+    let out = credsweep()
+        .current_dir(ws.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap())
+        .env("RAILWAY_API_TOKEN", "3f9c1a7e-5b2d-4e8f-a1c3-9d7e5b2f4a61")
+        .env("HARMLESS", "value")
+        .args(["scan", "--format", "json", "--reach", "env"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = &v["findings"][0];
+    assert_eq!(v["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(f["root"], "env");
+    assert_eq!(f["path"], "$RAILWAY_API_TOKEN");
+    assert_eq!(f["detector_id"], "railway.api-token");
+    assert_eq!(f["assessment"]["location"], "environment-variable");
+    assert_eq!(f["assessment"]["risk"], "critical");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("3f9c1a7e-5b2d-4e8f-a1c3-9d7e5b2f4a61"));
+}
+
+#[test]
+fn guard_blocks_without_starting_the_command() {
+    let home = materialize("home");
+    let ws = tempfile::tempdir().unwrap();
+    let marker = ws.path().join("started");
+    let (_, shown) = {
+        let r = scan_home(home.path(), &["--show-secrets"]);
+        (0, r)
+    };
+    let out = credsweep()
+        .current_dir(ws.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap())
+        .args(["guard", "--home"])
+        .arg(home.path())
+        .args(["--", "touch"])
+        .arg(&marker)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!marker.exists(), "the command must not run");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.starts_with("credsweep guard: 35 credentials at or above high within the agent's reach; not starting it.\n"), "{err}");
+    assert!(err.contains("  CRITICAL ~/.railway/config.json:4 Railway CLI refresh token [Railway CLI, key user.refreshToken]"), "{err}");
+    assert!(err.contains("log the CLI out"), "{err}");
+    for f in shown["findings"].as_array().unwrap() {
+        assert!(
+            !err.contains(f["secret"].as_str().unwrap()),
+            "guard leaked a secret"
+        );
+    }
+    // --fail-on critical lets high findings through but still blocks on critical ones.
+    let out = credsweep()
+        .current_dir(ws.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap())
+        .args(["guard", "--fail-on", "critical", "--home"])
+        .arg(home.path())
+        .args(["--", "true"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn guard_runs_the_command_and_returns_its_status_when_clean() {
+    let home = tempfile::tempdir().unwrap();
+    let ws = tempfile::tempdir().unwrap();
+    fs::write(ws.path().join("main.py"), "print('hello')\n").unwrap();
+    let out = credsweep()
+        .current_dir(ws.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap())
+        .args(["guard", "--home"])
+        .arg(home.path())
+        .args(["--", "sh", "-c", "echo started; exit 7"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(7));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "started\n");
+    // An allowed finding does not block.
+    let tok = credsweep::detectors::examples::expand_generators(
+        "{{crc32 ghp_ FAKEguardAllowTokenBody0000001}}",
+    );
+    fs::write(ws.path().join("notes.txt"), format!("{tok}\n")).unwrap();
+    let out = credsweep()
+        .current_dir(ws.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap())
+        .args(["guard", "--home"])
+        .arg(home.path())
+        .args(["--", "true"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let fp = credsweep::finding::fingerprint("github.pat.classic", tok.as_bytes());
+    let out = credsweep()
+        .current_dir(ws.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap())
+        .args(["guard", "--allow", &fp, "--home"])
+        .arg(home.path())
+        .args(["--", "true"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn hook(ws: &Path, cache: &Path, event: Value) -> (i32, String) {
+    let out = credsweep()
+        .current_dir(ws)
+        .env("CREDSWEEP_CACHE_DIR", cache)
+        .args(["hook", "claude"])
+        .write_stdin(event.to_string())
+        .output()
+        .unwrap();
+    assert!(out.stdout.is_empty());
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn claude_hook_blocks_reads_of_credentials_and_allows_the_rest() {
+    let ws = materialize("agent-workspace");
+    let cache = tempfile::tempdir().unwrap();
+    let p = ws.path();
+    let cwd = p.to_str().unwrap();
+    let secrets: Vec<String> = common::scan_json(p, &["--show-secrets"]).1["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["secret"].as_str().unwrap().to_string())
+        .collect();
+    let cases = [
+        (
+            json!({"tool_name": "Read", "cwd": cwd, "tool_input": {"file_path": ".env"}}),
+            2,
+            "AWS access key ID",
+        ),
+        (
+            json!({"tool_name": "Read", "cwd": cwd, "tool_input": {"file_path": "src/app.py"}}),
+            0,
+            "",
+        ),
+        (
+            json!({"tool_name": "Grep", "cwd": cwd, "tool_input": {"pattern": "token", "path": ".hidden"}}),
+            2,
+            "Slack bot token",
+        ),
+        (
+            json!({"tool_name": "Grep", "cwd": cwd, "tool_input": {"pattern": "def", "path": "src"}}),
+            0,
+            "",
+        ),
+        (
+            json!({"tool_name": "Bash", "cwd": cwd, "tool_input": {"command": "cat .mcp.json | jq .mcpServers"}}),
+            2,
+            "OpenAI project API key",
+        ),
+        (
+            json!({"tool_name": "Bash", "cwd": cwd, "tool_input": {"command": "ls -la src"}}),
+            0,
+            "",
+        ),
+        (
+            json!({"tool_name": "WebFetch", "cwd": cwd, "tool_input": {"url": "https://example.invalid"}}),
+            0,
+            "",
+        ),
+    ];
+    for round in 0..2 {
+        // The second round is answered from the cache.
+        for (event, code, mention) in &cases {
+            let (got, err) = hook(p, cache.path(), event.clone());
+            assert_eq!(got, *code, "round {round}: {event}: {err}");
+            if *code == 0 {
+                assert!(err.is_empty(), "{err}");
+            } else {
+                assert!(err.contains(mention), "{err}");
+                assert!(err.contains("Do not read or print these files"));
+            }
+            for s in &secrets {
+                assert!(!err.contains(s.as_str()), "hook leaked a secret");
+            }
+        }
+    }
+    let cached = fs::read_to_string(cache.path().join("claude-hook.json")).unwrap();
+    for s in &secrets {
+        assert!(!cached.contains(s.as_str()), "the cache holds a secret");
+    }
+}
+
+#[test]
+fn claude_hook_install_is_idempotent_and_keeps_user_settings() {
+    let ws = tempfile::tempdir().unwrap();
+    fs::create_dir(ws.path().join(".claude")).unwrap();
+    fs::write(
+        ws.path().join(".claude/settings.json"),
+        r#"{"model": "opus", "hooks": {"PostToolUse": []}}"#,
+    )
+    .unwrap();
+    for _ in 0..2 {
+        credsweep()
+            .current_dir(ws.path())
+            .args(["hook", "claude", "--install"])
+            .assert()
+            .code(0);
+    }
+    let v: Value =
+        serde_json::from_str(&fs::read_to_string(ws.path().join(".claude/settings.json")).unwrap())
+            .unwrap();
+    assert_eq!(v["model"], "opus");
+    assert!(v["hooks"]["PostToolUse"].is_array());
+    let pre = v["hooks"]["PreToolUse"].as_array().unwrap();
+    assert_eq!(pre.len(), 1);
+    assert_eq!(pre[0]["hooks"][0]["command"], "credsweep hook claude");
+}
+
+#[test]
+fn agent_policy_merges_idempotently() {
+    let ws = materialize("agent-workspace");
+    let p = ws.path();
+    fs::write(
+        p.join(".claude/settings.local.json"),
+        "{\n  \"env\": {\"ANTHROPIC_API_KEY\": \"x\"},\n  \"permissions\": {\"allow\": [\"Bash(npm test)\"], \"deny\": [\"Read(./build/**)\"]}\n}\n",
+    )
+    .unwrap();
+    fs::write(p.join(".cursorignore"), "node_modules/\n/dist").unwrap();
+    // Dry run: nothing written.
+    let before = fs::read(p.join(".cursorignore")).unwrap();
+    let out = credsweep()
+        .current_dir(p)
+        .args([
+            "scan",
+            "--agent-policy",
+            "all",
+            "--dry-run",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("would add"));
+    assert_eq!(fs::read(p.join(".cursorignore")).unwrap(), before);
+    assert!(!p.join(".geminiignore").exists());
+
+    credsweep()
+        .current_dir(p)
+        .args(["scan", "--agent-policy", "all", "--format", "json"])
+        .assert()
+        .code(1);
+    let files = [
+        ".claude/settings.local.json",
+        ".cursorignore",
+        ".geminiignore",
+        ".aiexclude",
+        ".aiignore",
+    ];
+    let first: Vec<Vec<u8>> = files.iter().map(|f| fs::read(p.join(f)).unwrap()).collect();
+    let settings: Value = serde_json::from_slice(&first[0]).unwrap();
+    assert_eq!(settings["env"]["ANTHROPIC_API_KEY"], "x");
+    assert_eq!(settings["permissions"]["allow"][0], "Bash(npm test)");
+    let deny: Vec<&str> = settings["permissions"]["deny"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(deny[0], "Read(./build/**)");
+    for path in [
+        ".env",
+        ".env.local",
+        ".hidden/notes.txt",
+        ".mcp.json",
+        "secrets/db.txt",
+        ".git/config",
+    ] {
+        assert!(
+            deny.contains(&format!("Read(./{path})").as_str()),
+            "{path}: {deny:?}"
+        );
+    }
+    let cursor = String::from_utf8(first[1].clone()).unwrap();
+    assert!(
+        cursor.starts_with("node_modules/\n/dist\n\n# Added by credsweep"),
+        "{cursor}"
+    );
+    assert!(cursor.lines().any(|l| l == "/.env"));
+    // A second run changes nothing.
+    let out = credsweep()
+        .current_dir(p)
+        .args(["scan", "--agent-policy", "all", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("agent policy already up to date"));
+    let second: Vec<Vec<u8>> = files.iter().map(|f| fs::read(p.join(f)).unwrap()).collect();
+    assert_eq!(first, second);
+}
