@@ -332,6 +332,7 @@ impl Visitor<'_, '_> {
             None => shared.locator.locate(&rel, git),
         };
         let ctx = FileContext {
+            abs_path: path,
             store,
             inline_allow: shared.inline_allow,
             root: display_path(&root),
@@ -367,6 +368,7 @@ pub fn scan_env(engine: &Engine, opts: &ScanOptions) -> Vec<Finding> {
         }
         let name = k.to_string_lossy().into_owned();
         let ctx = FileContext {
+            abs_path: Path::new(""),
             store: None,
             inline_allow: false,
             root: "env".into(),
@@ -410,6 +412,8 @@ fn scan_parallel(engine: &Engine, hay: &[u8], rel: &Path) -> Vec<RawMatch> {
 
 /// Where a file sits, for the findings in it.
 pub struct FileContext<'a> {
+    /// The file as opened (for stores that are read again to name the row, SQLite).
+    pub abs_path: &'a Path,
     /// The credential store the file belongs to, for `--reach home`.
     pub store: Option<&'a crate::stores::Store>,
     /// Honour `credsweep:allow` comments.
@@ -510,7 +514,7 @@ pub fn build_findings(
             store: ctx.store.map(|st| crate::finding::StoreRef {
                 id: st.id.clone(),
                 tool: st.tool.clone(),
-                context: crate::stores::context(st.format, hay, s),
+                context: crate::stores::context(st.format, hay, m.secret.clone(), ctx.abs_path),
             }),
             encoding: ctx.encoding,
             sarif_columns,

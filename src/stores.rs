@@ -135,8 +135,16 @@ impl Stores {
     }
 }
 
-/// What the finding belongs to inside its store: the profile, host, section or key path.
-pub fn context(format: Format, hay: &[u8], at: usize) -> Option<String> {
+/// What the finding belongs to inside its store: the profile, host, section or key path. For
+/// SQLite stores, the database at `file` is opened read-only and immutable (nothing is written,
+/// not even a journal) and the row holding the secret is named.
+pub fn context(
+    format: Format,
+    hay: &[u8],
+    secret: std::ops::Range<usize>,
+    file: &Path,
+) -> Option<String> {
+    let at = secret.start;
     let before = &hay[..at.min(hay.len())];
     match format {
         Format::Ini | Format::Toml => {
@@ -182,8 +190,59 @@ pub fn context(format: Format, hay: &[u8], at: usize) -> Option<String> {
             let n = before.iter().filter(|&&b| b == b'\n').count() + 1;
             Some(format!("history line {n}"))
         }
-        Format::Raw | Format::Sqlite => None,
+        Format::Sqlite => sqlite_row(file, &hay[secret]),
+        Format::Raw => None,
     }
+}
+
+/// `table T, COLUMN=value` of the first row that holds `secret` in a text or blob column; the
+/// first column names the row (gcloud: `account_id`).
+fn sqlite_row(file: &Path, secret: &[u8]) -> Option<String> {
+    use rusqlite::{Connection, OpenFlags};
+    let uri = format!("file:{}?immutable=1", file.to_str()?);
+    let db = Connection::open_with_flags(
+        uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .ok()?;
+    let tables: Vec<String> = db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .ok()?
+        .query_map([], |r| r.get(0))
+        .ok()?
+        .filter_map(|r| r.ok())
+        .collect();
+    for t in tables {
+        let Ok(mut stmt) = db.prepare(&format!("SELECT * FROM \"{}\"", t.replace('"', "\"\"")))
+        else {
+            continue;
+        };
+        let names: Vec<String> = stmt.column_names().map(|c| c.to_string()).collect();
+        let Ok(mut rows) = stmt.query([]) else {
+            continue;
+        };
+        while let Ok(Some(row)) = rows.next() {
+            let holds = (0..names.len()).any(|i| match row.get_ref(i) {
+                Ok(rusqlite::types::ValueRef::Text(b)) | Ok(rusqlite::types::ValueRef::Blob(b)) => {
+                    memchr::memmem::find(b, secret).is_some()
+                }
+                _ => false,
+            });
+            if holds {
+                let first = match row.get_ref(0) {
+                    Ok(rusqlite::types::ValueRef::Text(b)) => {
+                        String::from_utf8_lossy(b).chars().take(80).collect()
+                    }
+                    Ok(rusqlite::types::ValueRef::Integer(n)) => n.to_string(),
+                    _ => String::new(),
+                };
+                return Some(format!("table {t}, {}={first}", names.first()?));
+            }
+        }
+    }
+    None
 }
 
 /// The chain of object keys that leads to `before`'s end, from a light JSON scan: strings,
@@ -298,36 +357,68 @@ mod tests {
         }
     }
 
+    fn ctx(format: Format, hay: &[u8], file: &Path) -> Option<String> {
+        let at = hay.windows(6).position(|w| w == b"SECRET").unwrap();
+        context(format, hay, at..at + 6, file)
+    }
+
     #[test]
     fn contexts() {
+        let none = Path::new("unused");
         let ini = b"[default]\nx=1\n[profile prod]\nkey = SECRET";
         assert_eq!(
-            context(Format::Ini, ini, ini.len() - 6).as_deref(),
+            ctx(Format::Ini, ini, none).as_deref(),
             Some("section [profile prod]")
         );
         let json =
             br#"{"mcpServers": {"gh": {"command": "x", "env": {"GITHUB_TOKEN": "SECRET"}}}}"#;
-        let at = json.windows(6).position(|w| w == b"SECRET").unwrap();
         assert_eq!(
-            context(Format::Json, json, at).as_deref(),
+            ctx(Format::Json, json, none).as_deref(),
             Some("key mcpServers.gh.env.GITHUB_TOKEN")
         );
         let yaml = b"users:\n- name: admin\n  user:\n    token: SECRET\n";
-        let at = yaml.windows(6).position(|w| w == b"SECRET").unwrap();
         assert_eq!(
-            context(Format::Yaml, yaml, at).as_deref(),
+            ctx(Format::Yaml, yaml, none).as_deref(),
             Some("key users.admin.user.token")
         );
         let netrc = b"machine api.heroku.com\n  login me\n  password SECRET\n";
-        let at = netrc.windows(6).position(|w| w == b"SECRET").unwrap();
         assert_eq!(
-            context(Format::Netrc, netrc, at).as_deref(),
+            ctx(Format::Netrc, netrc, none).as_deref(),
             Some("machine api.heroku.com")
         );
         let gc = b"https://me:SECRET@github.com\n";
         assert_eq!(
-            context(Format::GitCredentials, gc, 11).as_deref(),
+            ctx(Format::GitCredentials, gc, none).as_deref(),
             Some("host github.com")
         );
+    }
+
+    #[test]
+    fn sqlite_rows_are_named_and_the_database_is_not_changed() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("credentials.db");
+        {
+            let db = rusqlite::Connection::open(&p).unwrap();
+            db.execute_batch(
+                "CREATE TABLE credentials (account_id TEXT, value BLOB);
+                 INSERT INTO credentials VALUES ('me@example.invalid', '{\"refresh_token\": \"SECRET\"}');",
+            )
+            .unwrap();
+        }
+        let before = std::fs::read(&p).unwrap();
+        let names: Vec<_> = std::fs::read_dir(d.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            ctx(Format::Sqlite, &before, &p).as_deref(),
+            Some("table credentials, account_id=me@example.invalid")
+        );
+        assert_eq!(std::fs::read(&p).unwrap(), before);
+        let after: Vec<_> = std::fs::read_dir(d.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, after, "no journal or lock file left behind");
     }
 }

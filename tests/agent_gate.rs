@@ -129,6 +129,14 @@ const HOME: &[(&str, &str, &str, &str, &str, &str)] = &[
         "high",
     ),
     (
+        ".codex/config.toml",
+        "anthropic.api-key",
+        "codex",
+        "section [mcp_servers.anthropic]",
+        "agent-config",
+        "high",
+    ),
+    (
         ".config/Claude/claude_desktop_config.json",
         "postgresql.connection-uri",
         "claude-desktop",
@@ -180,7 +188,7 @@ const HOME: &[(&str, &str, &str, &str, &str, &str)] = &[
         ".config/gcloud/credentials.db",
         "google.oauth-refresh-token",
         "gcloud-db",
-        "",
+        "table credentials, account_id=fake-user@example.invalid",
         "cli-store",
         "critical",
     ),
@@ -381,9 +389,21 @@ fn every_home_store_is_found_with_its_store_and_profile() {
         .map(|(p, d, s, c, l, r)| format!("{p} {d} {s} {c} {l} {r}"))
         .collect();
     assert_eq!(got, want);
-    // Every store of the catalog that has a fixture file is covered, and the file that is in no
-    // store (projects/notes.txt holds an AWS key) is not read.
+    // The file that is in no store (projects/notes.txt holds an AWS key) is not read.
     assert!(!got.iter().any(|l| l.starts_with("projects/")));
+    // Every store of the catalog has a credential in the fixture, and it is found.
+    let stores = credsweep::stores::Stores::builtin().unwrap();
+    for s in &stores.stores {
+        assert!(
+            report["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["store"]["id"] == s.id.as_str()),
+            "store {} has no finding in fixtures/home",
+            s.id
+        );
+    }
 }
 
 #[test]
@@ -432,7 +452,7 @@ fn guard_blocks_without_starting_the_command() {
     assert_eq!(out.status.code(), Some(1));
     assert!(!marker.exists(), "the command must not run");
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.starts_with("credsweep guard: 35 credentials at or above high within the agent's reach; not starting it.\n"), "{err}");
+    assert!(err.starts_with("credsweep guard: 36 credentials at or above high within the agent's reach; not starting it.\n"), "{err}");
     assert!(err.contains("  CRITICAL ~/.railway/config.json:4 Railway CLI refresh token [Railway CLI, key user.refreshToken]"), "{err}");
     assert!(err.contains("log the CLI out"), "{err}");
     for f in shown["findings"].as_array().unwrap() {

@@ -161,6 +161,7 @@ pub fn decide(event: &Value, level: Risk, engine: &Engine) -> Option<String> {
                 if !matches.is_empty() {
                     let status = git.status(&file);
                     let ctx = crate::scan::FileContext {
+                        abs_path: &file,
                         store: None,
                         inline_allow: true,
                         root: ".".into(),
