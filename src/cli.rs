@@ -66,6 +66,21 @@ pub enum HookCommand {
         #[arg(long)]
         install: bool,
     },
+    /// Install the git pre-commit hook (in core.hooksPath or .git/hooks): it runs
+    /// `credsweep scan --staged` and stops commits that add credentials.
+    Install {
+        /// Stop commits with a finding of this risk or higher [default: high].
+        #[arg(long, value_enum, value_name = "RISK", default_value_t = Risk::High)]
+        fail_on: Risk,
+        /// Set an existing hook aside (uninstall restores it).
+        #[arg(long)]
+        force: bool,
+        /// Keep an existing hook and run it before credsweep.
+        #[arg(long, conflicts_with = "force")]
+        chain: bool,
+    },
+    /// Remove the git pre-commit hook and restore the hook that was there before.
+    Uninstall,
 }
 
 #[derive(clap::Args, Debug)]
@@ -224,6 +239,11 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub target: TargetArgs,
 
+    /// Scan what is staged for the next commit (from the index, not the working tree), and only
+    /// the lines it adds or changes. PATHs, if given, limit it to those files.
+    #[arg(long)]
+    pub staged: bool,
+
     /// Report only findings that are not in this baseline file (see `baseline create`).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -309,6 +329,20 @@ pub fn run() -> ExitCode {
         Command::Guard(args) => guard_command(args),
         Command::Hook(HookCommand::Claude { fail_on, install }) => {
             claude_hook_command(fail_on, install)
+        }
+        Command::Hook(HookCommand::Install {
+            fail_on,
+            force,
+            chain,
+        }) => crate::git::install_hook(Path::new("."), fail_on, force, chain).map(|m| {
+            eprintln!("credsweep: {m}");
+            EXIT_CLEAN
+        }),
+        Command::Hook(HookCommand::Uninstall) => {
+            crate::git::uninstall_hook(Path::new(".")).map(|m| {
+                eprintln!("credsweep: {m}");
+                EXIT_CLEAN
+            })
         }
     };
     match result {
@@ -498,7 +532,11 @@ fn merge(into: &mut scan::ScanResult, from: scan::ScanResult) {
 
 fn scan_command(args: ScanArgs) -> anyhow::Result<u8> {
     let prepared = prepare(&args.target, args.baseline.as_deref())?;
-    let mut result = run_scan(&prepared)?;
+    let mut result = if args.staged {
+        scan_staged(&prepared, &args.target.paths)?
+    } else {
+        run_scan(&prepared)?
+    };
     let fail_on = args
         .fail_on
         .or(prepared.config.fail_on)
@@ -545,7 +583,74 @@ fn scan_command(args: ScanArgs) -> anyhow::Result<u8> {
             w.flush()?;
         }
     }
+    if fail && args.staged {
+        eprintln!(
+            "credsweep: the staged changes hold credentials at or above {fail_on}; the commit is stopped.\n  Remove the secret from the file and restage it (git add), or unstage the file (git restore --staged FILE).\n  Rotate any credential that was ever pushed or shared.\n  If it is not a credential or is meant to be there, allow it with a reason: a `credsweep:allow` comment on its line, or an [[allow]] entry in .credsweep.toml."
+        );
+    }
     Ok(if fail { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+/// `scan --staged`: the blobs staged for the next commit that differ from HEAD, findings only on
+/// the lines they add or change.
+fn scan_staged(p: &Prepared, paths: &[PathBuf]) -> anyhow::Result<scan::ScanResult> {
+    let start = std::time::Instant::now();
+    let (workdir, blobs, passed) = crate::git::staged(Path::new("."), paths)?;
+    let mut scratch = p.engine.new_scratch();
+    let mut result = scan::ScanResult::default();
+    for b in &blobs {
+        result.summary.files_scanned += 1;
+        result.summary.bytes_scanned += b.content.len() as u64;
+        let path = b.path.to_string();
+        let matches = p.engine.scan(&b.content, Path::new(&path), &mut scratch);
+        if matches.is_empty() {
+            continue;
+        }
+        let abs = workdir.join(&path);
+        let ctx = scan::FileContext {
+            abs_path: &abs,
+            store: None,
+            inline_allow: p.opts.inline_allow,
+            root: ".".into(),
+            path: path.clone(),
+            rel_path: Path::new(&path),
+            gitignored: false,
+            // Staged content is about to be committed.
+            location: crate::assessment::Location::Tracked,
+            encoding: None,
+            workspace_env: p.opts.workspace_env,
+            now: p.opts.now,
+        };
+        for mut f in scan::build_findings(&p.engine, &b.content, &matches, &ctx) {
+            let on_added = match &b.added_lines {
+                None => true,
+                Some(lines) => (f.line..=f.end_line).any(|l| lines.contains(&l)),
+            };
+            if !on_added {
+                continue;
+            }
+            if f.suppression.is_none() {
+                f.suppression = p.opts.allow.check(&f);
+            }
+            if f.suppression.is_some() {
+                result.suppressed.push(f);
+            } else {
+                result.findings.push(f);
+            }
+        }
+    }
+    for x in passed {
+        result.skipped.push(scan::Skipped {
+            path: x.path.to_string(),
+            reason: crate::source::SkipReason::NotScanned { why: x.why },
+        });
+    }
+    result.summary.findings = result.findings.len();
+    result.summary.by_risk = scan::RiskCounts::of(&result.findings);
+    result.summary.suppressed = result.suppressed.len();
+    result.summary.files_skipped = result.skipped.len();
+    result.summary.elapsed_ms = start.elapsed().as_millis();
+    Ok(result)
 }
 
 /// Writes (or with --dry-run, prints) the deny rules for the files with findings at or above

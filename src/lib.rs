@@ -21,6 +21,7 @@ pub mod config;
 pub mod detectors;
 pub mod engine;
 pub mod finding;
+pub mod git;
 pub mod guard;
 pub mod report;
 pub mod scan;

@@ -27,6 +27,8 @@ pub enum SkipReason {
     SpecialFile { kind: &'static str },
     /// A symbolic link, not followed without `--follow`.
     Symlink,
+    /// Deliberately not scanned (a submodule, a Git LFS pointer), with the reason.
+    NotScanned { why: &'static str },
 }
 
 impl std::fmt::Display for SkipReason {
@@ -40,6 +42,7 @@ impl std::fmt::Display for SkipReason {
             }
             SkipReason::SpecialFile { kind } => write!(f, "not a regular file ({kind})"),
             SkipReason::Symlink => write!(f, "symbolic link not followed (use --follow)"),
+            SkipReason::NotScanned { why } => write!(f, "not scanned: {why}"),
         }
     }
 }

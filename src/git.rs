@@ -1,0 +1,351 @@
+//! Git: what is about to be committed (`scan --staged`), read with gitoxide from the index and the
+//! object database, never from the working tree and never by parsing `git` output.
+//!
+//! Only index entries whose blob differs from `HEAD` are read. The index's cache-tree extension
+//! says which directories are unchanged since the last write-tree; where its tree id equals
+//! `HEAD`'s, the whole directory is skipped without looking at its files, which is what keeps a
+//! hook fast in a repository of 50,000 files. Within a changed file, only lines the staged version
+//! adds or modifies (by a histogram diff against `HEAD`) can yield findings.
+
+use anyhow::{Context, Result, anyhow};
+use gix::bstr::{BStr, BString, ByteSlice};
+use gix::diff::blob::{Algorithm, Diff, InternedInput, sources};
+use gix::hash::ObjectId;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// A staged blob to scan.
+pub struct Staged {
+    /// Path from the work tree root, `/`-separated.
+    pub path: BString,
+    pub content: Vec<u8>,
+    /// 1-based line numbers the staged version adds or changes; `None`: the whole file is new.
+    pub added_lines: Option<HashSet<u64>>,
+}
+
+/// Why a staged entry was not scanned.
+pub struct Passed {
+    pub path: BString,
+    pub why: &'static str,
+}
+
+/// The staged changes of the repository that contains `dir`, limited to `only` (paths relative
+/// to `dir`) when it is not empty.
+pub fn staged(dir: &Path, only: &[PathBuf]) -> Result<(PathBuf, Vec<Staged>, Vec<Passed>)> {
+    let repo = gix::discover(dir)
+        .with_context(|| format!("{}: not in a git repository", dir.display()))?;
+    let workdir = repo
+        .workdir()
+        .ok_or_else(|| anyhow!("--staged needs a work tree (this is a bare repository)"))?
+        .to_path_buf();
+    let index = repo.index_or_empty().context("reading the index")?;
+    let head_tree = repo
+        .head_tree_id_or_empty()
+        .context("reading HEAD")?
+        .detach();
+
+    // Restrict to given paths, expressed from the work tree root.
+    let cwd_rel = std::path::absolute(dir)
+        .ok()
+        .and_then(|d| {
+            d.strip_prefix(std::path::absolute(&workdir).ok()?)
+                .ok()
+                .map(Path::to_path_buf)
+        })
+        .unwrap_or_default();
+    let wanted: Vec<BString> = only
+        .iter()
+        .map(|p| {
+            let joined = cwd_rel.join(p);
+            let s = joined.to_string_lossy().replace('\\', "/");
+            let s = s.trim_end_matches('/').trim_end_matches("/.");
+            BString::from(if s == "." {
+                ""
+            } else {
+                s.trim_start_matches("./")
+            })
+        })
+        .collect();
+    let is_wanted = |path: &BStr| {
+        wanted.is_empty()
+            || wanted.iter().any(|w| w.is_empty())
+            || wanted.iter().any(|w| {
+                path == w.as_bstr()
+                    || (path.starts_with(w.as_slice()) && path.get(w.len()) == Some(&b'/'))
+            })
+    };
+
+    // Directories whose cached tree equals HEAD's: nothing under them is staged.
+    let mut clean_dirs: Vec<BString> = Vec::new();
+    if let Some(cache) = index.tree() {
+        clean_subtrees(
+            &repo,
+            cache,
+            Some(head_tree),
+            BString::default(),
+            &mut clean_dirs,
+        );
+    }
+    let in_clean_dir = |path: &BStr| {
+        clean_dirs.iter().any(|d| {
+            d.is_empty() || (path.starts_with(d.as_slice()) && path.get(d.len()) == Some(&b'/'))
+        })
+    };
+
+    let head = repo.find_tree(head_tree).ok();
+    // Blob ids anywhere in HEAD, read only if a path new to HEAD is staged: a new path with a
+    // blob HEAD already has is a rename or copy without content change, and costs nothing.
+    let mut head_blobs: Option<HashSet<ObjectId>> = None;
+    let mut out = Vec::new();
+    let mut passed = Vec::new();
+    for entry in index.entries() {
+        let path = entry.path(&index);
+        if !is_wanted(path) || in_clean_dir(path) {
+            continue;
+        }
+        if entry.stage() != gix::index::entry::Stage::Unconflicted {
+            continue;
+        }
+        use gix::index::entry::Mode;
+        if entry.mode == Mode::COMMIT {
+            passed.push(Passed {
+                path: path.to_owned(),
+                why: "submodule (its own repository is scanned on its own)",
+            });
+            continue;
+        }
+        if entry.mode == Mode::SYMLINK {
+            continue;
+        }
+        let old = head
+            .as_ref()
+            .and_then(|t| {
+                gix::path::from_bstr(path)
+                    .ok()
+                    .and_then(|p| t.lookup_entry_by_path(p).ok().flatten())
+            })
+            .filter(|e| e.mode().is_blob())
+            .map(|e| e.object_id());
+        if old == Some(entry.id) {
+            continue;
+        }
+        let blob = repo
+            .find_blob(entry.id)
+            .with_context(|| format!("reading staged {path}"))?;
+        let content = blob.data.clone();
+        if content.starts_with(b"version https://git-lfs.github.com/spec/") {
+            passed.push(Passed {
+                path: path.to_owned(),
+                why: "Git LFS pointer (the content is not in git)",
+            });
+            continue;
+        }
+        if old.is_none() {
+            let blobs = head_blobs.get_or_insert_with(|| {
+                head.as_ref()
+                    .and_then(|t| t.traverse().breadthfirst.files().ok())
+                    .map(|files| {
+                        files
+                            .into_iter()
+                            .filter(|e| e.mode.is_blob())
+                            .map(|e| e.oid)
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            });
+            if blobs.contains(&entry.id) {
+                continue;
+            }
+        }
+        let added_lines = match old {
+            None => None,
+            Some(old_id) => {
+                let old_blob = repo
+                    .find_blob(old_id)
+                    .with_context(|| format!("reading HEAD:{path}"))?;
+                if renamed_unchanged(&old_blob.data, &content) {
+                    continue;
+                }
+                Some(added_lines(&old_blob.data, &content))
+            }
+        };
+        out.push(Staged {
+            path: path.to_owned(),
+            content,
+            added_lines,
+        });
+    }
+    Ok((workdir, out, passed))
+}
+
+fn renamed_unchanged(a: &[u8], b: &[u8]) -> bool {
+    a == b
+}
+
+/// Collects directories whose cache-tree id is valid and equal to the `HEAD` tree at that path.
+fn clean_subtrees(
+    repo: &gix::Repository,
+    cache: &gix::index::extension::Tree,
+    head: Option<ObjectId>,
+    prefix: BString,
+    out: &mut Vec<BString>,
+) {
+    if cache.num_entries.is_some() && Some(cache.id) == head {
+        out.push(prefix);
+        return;
+    }
+    let head_tree = head.and_then(|h| repo.find_tree(h).ok());
+    for child in &cache.children {
+        let name = child.name.as_bstr();
+        let child_head = head_tree.as_ref().and_then(|t| {
+            t.find_entry(BString::from(name.to_vec()))
+                .filter(|e| e.mode().is_tree())
+                .map(|e| e.object_id())
+        });
+        let mut p = prefix.clone();
+        if !p.is_empty() {
+            p.push(b'/');
+        }
+        p.extend_from_slice(name);
+        clean_subtrees(repo, child, child_head, p, out);
+    }
+}
+
+/// 1-based numbers of the lines in `new` that the diff from `old` adds or changes.
+pub fn added_lines(old: &[u8], new: &[u8]) -> HashSet<u64> {
+    let input = InternedInput::new(sources::byte_lines(old), sources::byte_lines(new));
+    let diff = Diff::compute(Algorithm::Histogram, &input);
+    (0..input.after.len() as u32)
+        .filter(|&i| diff.is_added(i))
+        .map(|i| i as u64 + 1)
+        .collect()
+}
+
+/// The line that marks a pre-commit hook as credsweep's.
+pub const HOOK_MARK: &str = "# credsweep pre-commit hook";
+const CHAINED: &str = "pre-commit.credsweep-chained";
+const BACKUP: &str = "pre-commit.credsweep-backup";
+
+/// Where git runs hooks for the repository containing `dir`: `core.hooksPath` (relative to the
+/// work tree) or the common git directory's `hooks/`, which linked worktrees share.
+pub fn hooks_dir(dir: &Path) -> Result<PathBuf> {
+    let repo = gix::discover(dir)
+        .with_context(|| format!("{}: not in a git repository", dir.display()))?;
+    let configured = repo
+        .config_snapshot()
+        .string("core.hooksPath")
+        .map(|s: BString| gix::path::from_bstr(std::borrow::Cow::Owned(s)).map(|p| p.into_owned()))
+        .transpose()
+        .ok()
+        .flatten();
+    Ok(match configured {
+        Some(p) if p.is_absolute() => p,
+        Some(p) => repo.workdir().unwrap_or(repo.common_dir()).join(p),
+        None => repo.common_dir().join("hooks"),
+    })
+}
+
+fn hook_script(fail_on: crate::assessment::Risk) -> String {
+    let me = std::env::current_exe()
+        .ok()
+        .map(|p| p.display().to_string().replace('\'', "'\\''"))
+        .unwrap_or_else(|| "credsweep".into());
+    format!(
+        "#!/bin/sh\n{HOOK_MARK}: stops commits that add credentials.\n# Installed by `credsweep hook install`; `credsweep hook uninstall` restores what was here.\nchained=\"$(dirname \"$0\")/{CHAINED}\"\nif [ -x \"$chained\" ]; then \"$chained\" \"$@\" || exit $?; fi\nif command -v credsweep >/dev/null 2>&1; then\n  exec credsweep scan --staged --fail-on {fail_on}\nfi\nexec '{me}' scan --staged --fail-on {fail_on}\n"
+    )
+}
+
+fn is_ours(path: &Path) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|t| t.contains(HOOK_MARK))
+}
+
+/// Installs the pre-commit hook. An existing hook that is not credsweep's is never overwritten
+/// silently: without `chain` or `force` this refuses and explains; with `chain` the old hook is
+/// kept and runs first; with `force` it is kept aside for `uninstall` to restore.
+pub fn install_hook(
+    dir: &Path,
+    fail_on: crate::assessment::Risk,
+    force: bool,
+    chain: bool,
+) -> Result<String> {
+    let hooks = hooks_dir(dir)?;
+    std::fs::create_dir_all(&hooks)
+        .with_context(|| format!("{}: cannot create", hooks.display()))?;
+    let hook = hooks.join("pre-commit");
+    let mut note = String::new();
+    if hook.exists() && !is_ours(&hook) {
+        let keep = if chain {
+            CHAINED
+        } else if force {
+            BACKUP
+        } else {
+            return Err(anyhow!(
+                "{} already exists and is not credsweep's; not overwriting it. Use --chain to keep it and run it before credsweep, or --force to set it aside (credsweep hook uninstall puts it back)",
+                hook.display()
+            ));
+        };
+        let aside = hooks.join(keep);
+        if aside.exists() {
+            return Err(anyhow!(
+                "{} already exists; resolve it by hand first",
+                aside.display()
+            ));
+        }
+        std::fs::rename(&hook, &aside)
+            .with_context(|| format!("{}: cannot move", hook.display()))?;
+        note = format!(
+            " (the previous hook is kept as {keep}{})",
+            if chain { " and runs first" } else { "" }
+        );
+    }
+    std::fs::write(&hook, hook_script(fail_on))
+        .with_context(|| format!("{}: cannot write", hook.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755))?;
+    }
+    Ok(format!("installed {}{note}", hook.display()))
+}
+
+/// Removes credsweep's hook and puts back what was there before, byte for byte.
+pub fn uninstall_hook(dir: &Path) -> Result<String> {
+    let hooks = hooks_dir(dir)?;
+    let hook = hooks.join("pre-commit");
+    if !hook.exists() {
+        return Ok("no pre-commit hook installed".into());
+    }
+    if !is_ours(&hook) {
+        return Err(anyhow!(
+            "{} is not credsweep's hook; leaving it alone",
+            hook.display()
+        ));
+    }
+    std::fs::remove_file(&hook)?;
+    for keep in [CHAINED, BACKUP] {
+        let aside = hooks.join(keep);
+        if aside.exists() {
+            std::fs::rename(&aside, &hook)?;
+            return Ok(format!(
+                "removed credsweep's hook and restored the previous {}",
+                hook.display()
+            ));
+        }
+    }
+    Ok(format!("removed {}", hook.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn added_and_modified_lines() {
+        let old = b"a\nb\nc\nd\n";
+        let new = b"a\nB\nc\nd\ne\n";
+        let mut got: Vec<u64> = added_lines(old, new).into_iter().collect();
+        got.sort();
+        assert_eq!(got, [2, 5]);
+        assert!(added_lines(old, old).is_empty());
+    }
+}

@@ -1,0 +1,387 @@
+//! `scan --staged`, the pre-commit hook and the pre-commit framework, on real repositories built
+//! with the git binary.
+
+mod common;
+
+use common::credsweep;
+use serde_json::Value;
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn git(dir: &Path, args: &[&str]) -> Output {
+    let o = Command::new("git")
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.invalid",
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "protocol.file.allow=always",
+        ])
+        .args(args)
+        .output()
+        .expect("git is needed for these tests (.ci/run installs it)");
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
+fn tok(body: &str) -> String {
+    credsweep::detectors::examples::expand_generators(&format!("{{{{crc32 ghp_ {body}}}}}"))
+}
+
+fn repo() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    git(d.path(), &["init", "-q"]);
+    d
+}
+
+fn staged(dir: &Path, extra: &[&str]) -> (i32, Value) {
+    let out = credsweep()
+        .current_dir(dir)
+        .args(["scan", "--staged", "--format", "json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    let v = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap(), v)
+}
+
+fn lines(v: &Value) -> Vec<String> {
+    common::finding_lines(v)
+}
+
+#[test]
+fn first_commit_everything_staged_is_scanned() {
+    let d = repo();
+    fs::create_dir(d.path().join("src")).unwrap();
+    fs::write(
+        d.path().join("src/config.py"),
+        format!(
+            "# settings\nTOKEN = \"{}\"\n",
+            tok("FAKEstagedFirstCommitBody00001")
+        ),
+    )
+    .unwrap();
+    fs::write(d.path().join("clean.txt"), "nothing here\n").unwrap();
+    git(d.path(), &["add", "-A"]);
+    let (code, v) = staged(d.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(lines(&v), ["src/config.py:2:10 github.pat.classic"]);
+    assert_eq!(v["findings"][0]["assessment"]["location"], "tracked");
+    // What is staged, not the working tree: fix the file without staging, still found.
+    fs::write(d.path().join("src/config.py"), "# fixed\n").unwrap();
+    assert_eq!(staged(d.path(), &[]).0, 1);
+}
+
+#[test]
+fn only_lines_the_change_adds_are_reported() {
+    let d = repo();
+    let old = tok("FAKEstagedOldSecretBody0000001");
+    let new = tok("FAKEstagedNewSecretBody0000002");
+    fs::write(d.path().join("app.py"), format!("A = \"{old}\"\nx = 1\n")).unwrap();
+    git(d.path(), &["add", "-A"]);
+    git(d.path(), &["commit", "-qm", "base", "--no-verify"]);
+    fs::write(
+        d.path().join("app.py"),
+        format!("A = \"{old}\"\nx = 2\nB = \"{new}\"\n"),
+    )
+    .unwrap();
+    git(d.path(), &["add", "-A"]);
+    let (code, v) = staged(d.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(lines(&v), ["app.py:3:6 github.pat.classic"]);
+    // Nothing staged that differs from HEAD: clean.
+    git(d.path(), &["commit", "-qm", "two", "--no-verify"]);
+    let (code, v) = staged(d.path(), &[]);
+    assert_eq!(code, 0);
+    assert_eq!(v["summary"]["files_scanned"], 0);
+}
+
+#[test]
+fn renames_and_deletions_cost_nothing() {
+    let d = repo();
+    fs::write(
+        d.path().join("a.txt"),
+        format!("{}\n", tok("FAKEstagedRenameBodyQ7x9Lm2Vn1")),
+    )
+    .unwrap();
+    fs::write(
+        d.path().join("b.txt"),
+        format!("{}\n", tok("FAKEstagedDeleteBodyQ7x9Lm2Vn2")),
+    )
+    .unwrap();
+    git(d.path(), &["add", "-A"]);
+    git(d.path(), &["commit", "-qm", "base", "--no-verify"]);
+    git(d.path(), &["mv", "a.txt", "renamed.txt"]);
+    git(d.path(), &["rm", "-q", "b.txt"]);
+    let (code, v) = staged(d.path(), &[]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["summary"]["files_scanned"], 0);
+}
+
+#[test]
+fn binary_lfs_and_submodules() {
+    let sub = repo();
+    fs::write(sub.path().join("README"), "sub\n").unwrap();
+    git(sub.path(), &["add", "-A"]);
+    git(sub.path(), &["commit", "-qm", "sub", "--no-verify"]);
+    let d = repo();
+    let mut bin = vec![0u8, 159, 146, 150, 0, 0];
+    bin.extend_from_slice(b"AKIAZ2FAKE3CSWP7QXRT");
+    bin.extend_from_slice(&[0, 0, 255]);
+    fs::write(d.path().join("blob.bin"), bin).unwrap();
+    fs::write(
+        d.path().join("model.bin"),
+        "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n",
+    )
+    .unwrap();
+    git(
+        d.path(),
+        &[
+            "submodule",
+            "add",
+            "-q",
+            sub.path().to_str().unwrap(),
+            "vendor/sub",
+        ],
+    );
+    git(d.path(), &["add", "-A"]);
+    let (code, v) = staged(d.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(lines(&v), ["blob.bin:1:7 aws.access-key-id"]);
+    let skipped: Vec<String> = v["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {}",
+                s["path"].as_str().unwrap(),
+                s["why"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(
+        skipped
+            .iter()
+            .any(|s| s.starts_with("model.bin Git LFS pointer")),
+        "{skipped:?}"
+    );
+    assert!(
+        skipped
+            .iter()
+            .any(|s| s.starts_with("vendor/sub submodule")),
+        "{skipped:?}"
+    );
+}
+
+#[test]
+fn hook_install_chain_uninstall_round_trip_and_blocks_commits() {
+    let d = repo();
+    let p = d.path();
+    let hooks = p.join(".git/hooks");
+    fs::create_dir_all(&hooks).unwrap();
+    let original =
+        b"#!/bin/sh\necho user hook ran >> \"$(git rev-parse --git-dir)/user-hook.log\"\n";
+    fs::write(hooks.join("pre-commit"), original).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(hooks.join("pre-commit"), fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    // An existing hook is not overwritten silently.
+    let o = credsweep()
+        .current_dir(p)
+        .args(["hook", "install"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--chain"));
+    assert_eq!(fs::read(hooks.join("pre-commit")).unwrap(), original);
+
+    credsweep()
+        .current_dir(p)
+        .args(["hook", "install", "--chain"])
+        .assert()
+        .code(0);
+    fs::write(p.join("ok.txt"), "fine\n").unwrap();
+    git(p, &["add", "ok.txt"]);
+    let commit = Command::new("git")
+        .current_dir(p)
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.invalid",
+            "commit",
+            "-qm",
+            "ok",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        commit.status.success(),
+        "{}",
+        String::from_utf8_lossy(&commit.stderr)
+    );
+    assert!(
+        fs::read_to_string(p.join(".git/user-hook.log"))
+            .unwrap()
+            .contains("user hook ran"),
+        "chained hook ran first"
+    );
+
+    fs::write(
+        p.join("leak.txt"),
+        format!("{}\n", tok("FAKEhookBlocksCommitBody000001")),
+    )
+    .unwrap();
+    git(p, &["add", "leak.txt"]);
+    let commit = Command::new("git")
+        .current_dir(p)
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.invalid",
+            "commit",
+            "-qm",
+            "leak",
+        ])
+        .output()
+        .unwrap();
+    assert!(!commit.status.success(), "the hook must stop the commit");
+    let err = String::from_utf8_lossy(&commit.stderr);
+    assert!(err.contains("git restore --staged"), "{err}");
+
+    credsweep()
+        .current_dir(p)
+        .args(["hook", "uninstall"])
+        .assert()
+        .code(0);
+    assert_eq!(
+        fs::read(hooks.join("pre-commit")).unwrap(),
+        original,
+        "restored byte for byte"
+    );
+    assert!(!hooks.join("pre-commit.credsweep-chained").exists());
+
+    // --force sets the old hook aside; uninstall puts it back.
+    credsweep()
+        .current_dir(p)
+        .args(["hook", "install", "--force"])
+        .assert()
+        .code(0);
+    assert!(
+        fs::read_to_string(hooks.join("pre-commit"))
+            .unwrap()
+            .contains(credsweep::git::HOOK_MARK)
+    );
+    credsweep()
+        .current_dir(p)
+        .args(["hook", "uninstall"])
+        .assert()
+        .code(0);
+    assert_eq!(fs::read(hooks.join("pre-commit")).unwrap(), original);
+}
+
+#[test]
+fn hooks_path_and_worktrees() {
+    let d = repo();
+    let p = d.path();
+    fs::write(p.join("a.txt"), "a\n").unwrap();
+    git(p, &["add", "-A"]);
+    git(p, &["commit", "-qm", "base", "--no-verify"]);
+    let wt = tempfile::tempdir().unwrap();
+    let wt_path = wt.path().join("wt");
+    git(p, &["worktree", "add", "-q", wt_path.to_str().unwrap()]);
+    // Installed from a linked worktree, the hook goes where git runs it: the common hooks dir.
+    credsweep()
+        .current_dir(&wt_path)
+        .args(["hook", "install"])
+        .assert()
+        .code(0);
+    assert!(p.join(".git/hooks/pre-commit").exists());
+    fs::write(
+        wt_path.join("leak.txt"),
+        format!("{}\n", tok("FAKEworktreeLeakBodyQ7x9Lm2Vn1")),
+    )
+    .unwrap();
+    git(&wt_path, &["add", "leak.txt"]);
+    let (code, v) = staged(&wt_path, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(lines(&v), ["leak.txt:1:1 github.pat.classic"]);
+    credsweep()
+        .current_dir(&wt_path)
+        .args(["hook", "uninstall"])
+        .assert()
+        .code(0);
+    assert!(!p.join(".git/hooks/pre-commit").exists());
+    // core.hooksPath is honoured.
+    git(p, &["config", "core.hooksPath", ".githooks"]);
+    credsweep()
+        .current_dir(p)
+        .args(["hook", "install"])
+        .assert()
+        .code(0);
+    assert!(p.join(".githooks/pre-commit").exists());
+}
+
+#[test]
+fn pre_commit_framework_runs_the_hook() {
+    let pre_commit = std::env::var("PRE_COMMIT").unwrap_or_else(|_| "pre-commit".into());
+    let probe = Command::new(&pre_commit).arg("--version").output();
+    assert!(
+        probe.is_ok_and(|o| o.status.success()),
+        "pre-commit (PyPI) is needed for this test; .ci/run installs it"
+    );
+    let bin_dir = assert_cmd::cargo::cargo_bin("credsweep")
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
+    let d = repo();
+    let p = d.path();
+    fs::write(
+        p.join("leak.py"),
+        format!("T = \"{}\"\n", tok("FAKEpreCommitFrameworkBody0001")),
+    )
+    .unwrap();
+    fs::write(p.join("ok.py"), "print('ok')\n").unwrap();
+    git(p, &["add", "-A"]);
+    let run = |files: &[&str]| {
+        Command::new(&pre_commit)
+            .current_dir(p)
+            .env("PATH", &path)
+            .env("PRE_COMMIT_HOME", p.join(".pre-commit-cache"))
+            .args([
+                "try-repo",
+                env!("CARGO_MANIFEST_DIR"),
+                "credsweep",
+                "--files",
+            ])
+            .args(files)
+            .output()
+            .unwrap()
+    };
+    let bad = run(&["leak.py"]);
+    let out = String::from_utf8_lossy(&bad.stdout);
+    assert!(!bad.status.success(), "{out}");
+    assert!(out.contains("github.pat.classic"), "{out}");
+    let good = run(&["ok.py"]);
+    assert!(
+        good.status.success(),
+        "{}",
+        String::from_utf8_lossy(&good.stdout)
+    );
+}
