@@ -8,6 +8,7 @@ use crate::report::{self, Format, ReportOptions};
 use crate::scan::{self, Progress, ScanOptions};
 use crate::walk::WalkOptions;
 use clap::{Parser, Subcommand, ValueEnum};
+use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -243,6 +244,11 @@ pub struct ScanArgs {
     /// the lines it adds or changes. PATHs, if given, limit it to those files.
     #[arg(long)]
     pub staged: bool,
+
+    /// Scan git history: every blob introduced in REV-RANGE (`origin/main..HEAD`, a revision, or
+    /// every ref when no range is given), each distinct blob once, in parallel.
+    #[arg(long, value_name = "REV-RANGE", num_args = 0..=1, default_missing_value = "", conflicts_with = "staged")]
+    pub git: Option<String>,
 
     /// Report only findings that are not in this baseline file (see `baseline create`).
     #[arg(long, value_name = "FILE")]
@@ -534,6 +540,8 @@ fn scan_command(args: ScanArgs) -> anyhow::Result<u8> {
     let prepared = prepare(&args.target, args.baseline.as_deref())?;
     let mut result = if args.staged {
         scan_staged(&prepared, &args.target.paths)?
+    } else if let Some(range) = &args.git {
+        scan_history(&prepared, (!range.is_empty()).then_some(range.as_str()))?
     } else {
         run_scan(&prepared)?
     };
@@ -649,6 +657,136 @@ fn scan_staged(p: &Prepared, paths: &[PathBuf]) -> anyhow::Result<scan::ScanResu
     result.summary.by_risk = scan::RiskCounts::of(&result.findings);
     result.summary.suppressed = result.suppressed.len();
     result.summary.files_skipped = result.skipped.len();
+    result.summary.elapsed_ms = start.elapsed().as_millis();
+    Ok(result)
+}
+
+/// `scan --git`: the distinct blobs of history, scanned once each in parallel; each finding names
+/// the oldest commit that introduced it and how many commits carry it.
+fn scan_history(p: &Prepared, range: Option<&str>) -> anyhow::Result<scan::ScanResult> {
+    use rayon::prelude::*;
+    let start = std::time::Instant::now();
+    let h = crate::git::history(Path::new("."), range)?;
+    let workdir = h.repo.workdir().map(Path::to_path_buf).unwrap_or_default();
+    let sync = h.repo.clone().into_sync();
+    let engine = &p.engine;
+    let opts = &p.opts;
+    // (blob index, findings) for every blob with findings.
+    let scanned: Vec<(usize, u64, Vec<crate::finding::Finding>)> = h
+        .blobs
+        .par_iter()
+        .enumerate()
+        .map_init(
+            || (sync.to_thread_local(), engine.new_scratch()),
+            |(repo, scratch), (i, b)| {
+                let Ok(blob) = repo.find_blob(b.id) else {
+                    return (i, 0, Vec::new());
+                };
+                let data = &blob.data;
+                let path = b.path.to_string();
+                let matches = engine.scan(data, Path::new(&path), scratch);
+                if matches.is_empty() {
+                    return (i, data.len() as u64, Vec::new());
+                }
+                let abs = workdir.join(&path);
+                let ctx = scan::FileContext {
+                    abs_path: &abs,
+                    store: None,
+                    inline_allow: opts.inline_allow,
+                    root: ".".into(),
+                    path: path.clone(),
+                    rel_path: Path::new(&path),
+                    gitignored: false,
+                    location: crate::assessment::Location::Tracked,
+                    encoding: None,
+                    workspace_env: opts.workspace_env,
+                    now: opts.now,
+                };
+                (
+                    i,
+                    data.len() as u64,
+                    scan::build_findings(engine, data, &matches, &ctx),
+                )
+            },
+        )
+        .collect();
+    let mut result = scan::ScanResult::default();
+    result.summary.files_scanned = h.blobs.len() as u64;
+    // One finding per secret: the oldest introduction, with every blob that holds it.
+    let mut by_fp: std::collections::BTreeMap<String, (crate::finding::Finding, Vec<usize>)> =
+        Default::default();
+    for (i, bytes, findings) in scanned {
+        result.summary.bytes_scanned += bytes;
+        for f in findings {
+            let key = f.fingerprint.clone();
+            match by_fp.get_mut(&key) {
+                None => {
+                    by_fp.insert(key, (f, vec![i]));
+                }
+                Some((kept, blobs)) => {
+                    if !blobs.contains(&i) {
+                        blobs.push(i);
+                    }
+                    let (old, new) = (&h.blobs[blobs[0]], &h.blobs[i]);
+                    if (new.commit_time, std::cmp::Reverse(new.walk_pos))
+                        < (old.commit_time, std::cmp::Reverse(old.walk_pos))
+                    {
+                        *kept = f;
+                        let pos = blobs.iter().position(|&x| x == i).expect("just added");
+                        blobs.swap(0, pos);
+                    }
+                }
+            }
+        }
+    }
+    for (_, (mut f, blobs)) in by_fp {
+        let first = &h.blobs[blobs[0]];
+        let (author, date) = crate::git::commit_meta(&h.repo, first.commit);
+        let in_checkout = blobs.iter().any(|&i| h.head_blobs.contains(&h.blobs[i].id));
+        let commits = {
+            let mut carrying: HashSet<_> = HashSet::new();
+            for &i in &blobs {
+                let b = &h.blobs[i];
+                for c in &h.commits {
+                    if !carrying.contains(c)
+                        && crate::git::commits_carrying(
+                            &h.repo,
+                            std::slice::from_ref(c),
+                            b.id,
+                            &b.paths,
+                        ) == 1
+                    {
+                        carrying.insert(*c);
+                    }
+                }
+            }
+            carrying.len()
+        };
+        if !in_checkout {
+            f.assessment.evidence.push(
+                "in git history only: deleted from the checkout, but in every clone of the repository".into(),
+            );
+        }
+        f.commit = Some(crate::finding::CommitRef {
+            id: first.commit.to_string(),
+            author,
+            date,
+            path: first.path.to_string(),
+            commits,
+            in_checkout,
+        });
+        if f.suppression.is_none() {
+            f.suppression = opts.allow.check(&f);
+        }
+        if f.suppression.is_some() {
+            result.suppressed.push(f);
+        } else {
+            result.findings.push(f);
+        }
+    }
+    result.summary.findings = result.findings.len();
+    result.summary.by_risk = scan::RiskCounts::of(&result.findings);
+    result.summary.suppressed = result.suppressed.len();
     result.summary.elapsed_ms = start.elapsed().as_millis();
     Ok(result)
 }

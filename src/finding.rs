@@ -39,6 +39,9 @@ pub struct Finding {
     pub gitignored: bool,
     pub confidence: crate::detectors::Confidence,
     pub assessment: Assessment,
+    /// Where in git history the finding was introduced (`scan --git`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<CommitRef>,
     /// The CLI or agent credential store the file belongs to (`--reach home`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub store: Option<StoreRef>,
@@ -147,6 +150,20 @@ pub fn excerpt(bytes: &[u8]) -> String {
         }
     }
     out
+}
+
+/// The commit that first introduced a finding, and how far it reaches in history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CommitRef {
+    pub id: String,
+    pub author: String,
+    pub date: String,
+    /// The path in that commit.
+    pub path: String,
+    /// How many commits of the scanned range carry it.
+    pub commits: usize,
+    /// False when the secret is in history only: gone from `HEAD`, still in every clone.
+    pub in_checkout: bool,
 }
 
 /// Which credential store a finding is in, and the profile, host or key inside it.

@@ -335,6 +335,223 @@ pub fn uninstall_hook(dir: &Path) -> Result<String> {
     Ok(format!("removed {}", hook.display()))
 }
 
+/// One blob of history to scan, with where it first appeared.
+pub struct HistoryBlob {
+    pub id: ObjectId,
+    /// The path it had in its oldest introducing commit.
+    pub path: BString,
+    /// The oldest commit whose diff against its first parent added this content.
+    pub commit: ObjectId,
+    pub commit_time: i64,
+    /// Position of that commit in the walk (newest first); breaks ties between commits made in
+    /// the same second in favour of the ancestor.
+    pub walk_pos: usize,
+    /// Every path it was introduced at, for counting the commits that carry it.
+    pub paths: Vec<BString>,
+}
+
+/// A walk of history: the distinct blobs introduced by the commits of the range, oldest
+/// introduction kept, and the commits walked.
+pub struct History {
+    pub repo: gix::Repository,
+    pub blobs: Vec<HistoryBlob>,
+    pub commits: Vec<ObjectId>,
+    /// Blob ids in `HEAD`'s tree: what is still in the checkout.
+    pub head_blobs: HashSet<ObjectId>,
+}
+
+fn resolve(repo: &gix::Repository, spec: &str) -> Result<ObjectId> {
+    let id = repo
+        .rev_parse_single(spec)
+        .map_err(|e| anyhow!("{spec}: not a revision: {e}"))?;
+    Ok(id
+        .object()?
+        .peel_to_commit()
+        .map_err(|e| anyhow!("{spec}: not a commit: {e}"))?
+        .id)
+}
+
+/// Walks `range` (`A..B`, a single revision, or every ref when `None`) of the repository that
+/// contains `dir`, diffing each commit against its first parent.
+pub fn history(dir: &Path, range: Option<&str>) -> Result<History> {
+    let repo = gix::discover(dir)
+        .with_context(|| format!("{}: not in a git repository", dir.display()))?;
+    let (tips, hidden): (Vec<ObjectId>, Vec<ObjectId>) = match range {
+        Some(r) if r.contains("..") => {
+            let (from, to) = r.split_once("..").expect("checked");
+            let to = if to.is_empty() { "HEAD" } else { to };
+            (
+                vec![resolve(&repo, to)?],
+                vec![resolve(&repo, from.trim_end_matches('.'))?],
+            )
+        }
+        Some(r) => (vec![resolve(&repo, r)?], Vec::new()),
+        None => {
+            let mut tips = Vec::new();
+            for r in repo.references()?.all()? {
+                let Ok(mut r) = r else { continue };
+                if let Ok(id) = r.peel_to_id()
+                    && let Ok(obj) = id.object()
+                    && let Ok(c) = obj.peel_to_commit()
+                {
+                    tips.push(c.id);
+                }
+            }
+            if let Ok(head) = repo.head_id() {
+                tips.push(head.detach());
+            }
+            tips.sort();
+            tips.dedup();
+            (tips, Vec::new())
+        }
+    };
+    let mut blobs: std::collections::HashMap<ObjectId, HistoryBlob> =
+        std::collections::HashMap::new();
+    let mut commits = Vec::new();
+    if !tips.is_empty() {
+        let walk = repo.rev_walk(tips).with_hidden(hidden).all()?;
+        for info in walk {
+            let info = info?;
+            let commit = repo.find_commit(info.id)?;
+            let time = commit.time().map(|t| t.seconds).unwrap_or(0);
+            let tree = commit.tree()?;
+            let parent_tree = match info.parent_ids.first() {
+                Some(p) => Some(repo.find_commit(*p)?.tree()?),
+                None => None,
+            };
+            let mut opts = gix::diff::Options::default();
+            opts.track_rewrites(None);
+            let changes = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), opts)?;
+            for change in changes {
+                use gix::object::tree::diff::ChangeDetached as C;
+                let (mode, id) = match &change {
+                    C::Addition { entry_mode, id, .. } | C::Modification { entry_mode, id, .. } => {
+                        (*entry_mode, *id)
+                    }
+                    C::Rewrite { entry_mode, id, .. } => (*entry_mode, *id),
+                    C::Deletion { .. } => continue,
+                };
+                if !mode.is_blob() {
+                    continue;
+                }
+                let location = change.location().to_owned();
+                let pos = commits.len();
+                let e = blobs.entry(id).or_insert_with(|| HistoryBlob {
+                    id,
+                    path: location.clone(),
+                    commit: info.id,
+                    commit_time: time,
+                    walk_pos: pos,
+                    paths: Vec::new(),
+                });
+                if (time, std::cmp::Reverse(pos)) < (e.commit_time, std::cmp::Reverse(e.walk_pos)) {
+                    e.commit = info.id;
+                    e.commit_time = time;
+                    e.walk_pos = pos;
+                    e.path = location.clone();
+                }
+                if !e.paths.contains(&location) {
+                    e.paths.push(location);
+                }
+            }
+            commits.push(info.id);
+        }
+    }
+    let head_blobs: HashSet<ObjectId> = repo
+        .head_tree_id_or_empty()
+        .ok()
+        .and_then(|t| repo.find_tree(t.detach()).ok())
+        .and_then(|t| t.traverse().breadthfirst.files().ok())
+        .map(|files| {
+            files
+                .into_iter()
+                .filter(|e| e.mode.is_blob())
+                .map(|e| e.oid)
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut blobs: Vec<HistoryBlob> = blobs.into_values().collect();
+    blobs.sort_by(|a, b| a.path.cmp(&b.path).then(a.id.cmp(&b.id)));
+    Ok(History {
+        repo,
+        blobs,
+        commits,
+        head_blobs,
+    })
+}
+
+/// `(repository URI, HEAD commit id)` for SARIF's `versionControlProvenance`. The URI is the
+/// `origin` remote without any user name or token in it, or the work tree as a `file://` URI.
+pub fn head_revision(dir: &Path) -> Option<(String, String)> {
+    let repo = gix::discover(dir).ok()?;
+    let head = repo.head_id().ok()?.to_string();
+    let remote = repo
+        .find_remote("origin")
+        .ok()
+        .and_then(|r| {
+            r.url(gix::remote::Direction::Fetch)
+                .map(|u| u.to_bstring().to_string())
+        })
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+        .map(|u| match u.split_once("://") {
+            // Strip userinfo: remote URLs are where tokens hide.
+            Some((scheme, rest)) => match rest.split_once('@') {
+                Some((_, host)) if !host.contains('/') || rest.find('@') < rest.find('/') => {
+                    format!("{scheme}://{host}")
+                }
+                _ => u.clone(),
+            },
+            None => u,
+        });
+    let uri = remote.unwrap_or_else(|| {
+        let wd = repo.workdir().map(Path::to_path_buf).unwrap_or_default();
+        let abs = std::path::absolute(wd).unwrap_or_default();
+        format!("file://{}/", abs.display())
+    });
+    Some((uri, head))
+}
+
+/// Who made a commit, and when.
+pub fn commit_meta(repo: &gix::Repository, id: ObjectId) -> (String, String) {
+    let Ok(c) = repo.find_commit(id) else {
+        return (String::new(), String::new());
+    };
+    let author = c
+        .author()
+        .map(|a| format!("{} <{}>", a.name, a.email))
+        .unwrap_or_default();
+    let date = c
+        .time()
+        .ok()
+        .and_then(|t| jiff::Timestamp::from_second(t.seconds).ok())
+        .map(|t| t.to_string())
+        .unwrap_or_default();
+    (author, date)
+}
+
+/// How many of `commits` hold `blob` at one of `paths`.
+pub fn commits_carrying(
+    repo: &gix::Repository,
+    commits: &[ObjectId],
+    blob: ObjectId,
+    paths: &[BString],
+) -> usize {
+    commits
+        .iter()
+        .filter(|c| {
+            let Ok(tree) = repo.find_commit(**c).and_then(|c| c.tree()) else {
+                return false;
+            };
+            paths.iter().any(|p| {
+                gix::path::from_bstr(p.as_bstr())
+                    .ok()
+                    .and_then(|p| tree.lookup_entry_by_path(p).ok().flatten())
+                    .is_some_and(|e| e.object_id() == blob)
+            })
+        })
+        .count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -511,6 +511,7 @@ pub fn build_findings(
                     now: ctx.now,
                 },
             ),
+            commit: None,
             store: ctx.store.map(|st| crate::finding::StoreRef {
                 id: st.id.clone(),
                 tool: st.tool.clone(),

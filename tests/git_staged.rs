@@ -385,3 +385,138 @@ fn pre_commit_framework_runs_the_hook() {
         String::from_utf8_lossy(&good.stdout)
     );
 }
+
+fn commit(dir: &Path, msg: &str) -> String {
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-qm", msg, "--no-verify", "--allow-empty"]);
+    String::from_utf8(git(dir, &["rev-parse", "HEAD"]).stdout)
+        .unwrap()
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn history_finds_secrets_deleted_from_the_checkout() {
+    let d = repo();
+    let p = d.path();
+    fs::write(p.join("README"), "project\n").unwrap();
+    commit(p, "init");
+    let secret = tok("FAKEhistoryDeletedBody00000001");
+    fs::write(
+        p.join("deploy.sh"),
+        format!("#!/bin/sh\nexport GH_TOKEN={secret}\n"),
+    )
+    .unwrap();
+    let introduced = commit(p, "add deploy script");
+    fs::write(p.join("other.txt"), "x\n").unwrap();
+    commit(p, "two");
+    fs::write(p.join("README"), "project, again\n").unwrap();
+    commit(p, "three");
+    fs::remove_file(p.join("deploy.sh")).unwrap();
+    let removed = commit(p, "remove the script");
+
+    // The checkout no longer has it...
+    let (code, _) = common::scan_json(p, &["--respect-gitignore", "--exclude", ".git"]);
+    assert_eq!(code, 0);
+    // ...history does.
+    let out = credsweep()
+        .current_dir(p)
+        .args(["scan", "--git", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = &v["findings"][0];
+    assert_eq!(v["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(f["path"], "deploy.sh");
+    assert_eq!(f["line"], 2);
+    assert_eq!(f["commit"]["id"], introduced.as_str());
+    assert_eq!(f["commit"]["path"], "deploy.sh");
+    assert_eq!(
+        f["commit"]["commits"], 3,
+        "carried by the commit that added it and the two after"
+    );
+    assert_eq!(f["commit"]["in_checkout"], false);
+    assert!(f["commit"]["author"].as_str().unwrap().starts_with("t <"));
+    let ev: Vec<&str> = f["assessment"]["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_str().unwrap())
+        .collect();
+    assert!(ev.iter().any(|e| e.starts_with("in git history only")));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(&secret));
+
+    // A range that starts after the removal sees nothing; one that spans the addition does.
+    let out = credsweep()
+        .current_dir(p)
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--git",
+            &format!("{removed}..HEAD"),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let out = credsweep()
+        .current_dir(p)
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--git",
+            &format!("{introduced}~1..HEAD"),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    // SARIF carries the commit.
+    let out = credsweep()
+        .current_dir(p)
+        .args(["scan", "--format", "sarif", "--git"])
+        .output()
+        .unwrap();
+    let s: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        s["runs"][0]["results"][0]["properties"]["commit"]["id"],
+        introduced.as_str()
+    );
+    assert_eq!(
+        s["runs"][0]["versionControlProvenance"][0]["revisionId"]
+            .as_str()
+            .unwrap()
+            .len(),
+        40
+    );
+}
+
+#[test]
+fn history_scans_each_distinct_blob_once() {
+    let d = repo();
+    let p = d.path();
+    let secret = tok("FAKEhistoryDistinctBody0000001");
+    fs::write(p.join("a.env"), format!("T={secret}\n")).unwrap();
+    commit(p, "one");
+    fs::write(p.join("b.env"), format!("T={secret}\n")).unwrap(); // same blob, new path
+    commit(p, "two");
+    fs::write(p.join("c.txt"), "c\n").unwrap();
+    commit(p, "three");
+    let out = credsweep()
+        .current_dir(p)
+        .args(["scan", "--git", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["files_scanned"], 2, "two distinct blobs");
+    assert_eq!(v["findings"].as_array().unwrap().len(), 1, "one secret");
+    assert_eq!(v["findings"][0]["commit"]["path"], "a.env");
+    assert_eq!(v["findings"][0]["commit"]["commits"], 3);
+    assert_eq!(v["findings"][0]["commit"]["in_checkout"], true);
+}

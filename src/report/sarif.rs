@@ -307,6 +307,8 @@ fn sarif_result(f: &Finding, rule_index: usize) -> sarif::Result {
                 ("fingerprint", json!(f.fingerprint)),
                 ("gitignored", json!(f.gitignored)),
                 ("redacted", json!(f.redacted)),
+                ("commit", json!(f.commit)),
+                ("store", json!(f.store)),
             ],
         )),
         ..base
@@ -454,6 +456,16 @@ fn build(
     run.invocations = Some(vec![invocation]);
     run.original_uri_base_ids = Some(base_ids);
     run.column_kind = Some(json!("utf16CodeUnits"));
+    // History scans: the repository state the run looked at.
+    if all.iter().any(|f| f.commit.is_some())
+        && let Some(head) = crate::git::head_revision(Path::new("."))
+    {
+        let mut vc = sarif::VersionControlDetails::builder()
+            .repository_uri(head.0)
+            .build();
+        vc.revision_id = Some(head.1);
+        run.version_control_provenance = Some(vec![vc]);
+    }
     run.automation_details = category.map(|c| sarif::RunAutomationDetails {
         id: Some(if c.contains('/') {
             c.to_string()
