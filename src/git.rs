@@ -86,16 +86,26 @@ pub fn staged(dir: &Path, only: &[PathBuf]) -> Result<(PathBuf, Vec<Staged>, Vec
             &mut clean_dirs,
         );
     }
+    let clean: HashSet<&[u8]> = clean_dirs.iter().map(|d| d.as_slice()).collect();
+    let root_clean = clean.contains(&b""[..]);
+    // An entry is unchanged if any of its ancestor directories is: O(depth) per entry.
     let in_clean_dir = |path: &BStr| {
-        clean_dirs.iter().any(|d| {
-            d.is_empty() || (path.starts_with(d.as_slice()) && path.get(d.len()) == Some(&b'/'))
-        })
+        root_clean
+            || path
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'/')
+                .any(|(i, _)| clean.contains(&path.as_bytes()[..i]))
     };
-
     let head = repo.find_tree(head_tree).ok();
     // Blob ids anywhere in HEAD, read only if a path new to HEAD is staged: a new path with a
     // blob HEAD already has is a rename or copy without content change, and costs nothing.
     let mut head_blobs: Option<HashSet<ObjectId>> = None;
+    // HEAD's blobs per directory, read once for each directory that has staged entries.
+    let mut dir_entries: std::collections::HashMap<
+        BString,
+        std::collections::HashMap<BString, ObjectId>,
+    > = std::collections::HashMap::new();
     let mut out = Vec::new();
     let mut passed = Vec::new();
     for entry in index.entries() {
@@ -117,15 +127,35 @@ pub fn staged(dir: &Path, only: &[PathBuf]) -> Result<(PathBuf, Vec<Staged>, Vec
         if entry.mode == Mode::SYMLINK {
             continue;
         }
-        let old = head
-            .as_ref()
-            .and_then(|t| {
-                gix::path::from_bstr(path)
-                    .ok()
-                    .and_then(|p| t.lookup_entry_by_path(p).ok().flatten())
-            })
-            .filter(|e| e.mode().is_blob())
-            .map(|e| e.object_id());
+        let (dir, name) = match path.rfind_byte(b'/') {
+            Some(i) => (&path[..i], &path[i + 1..]),
+            None => (&path[..0], path),
+        };
+        let listing = dir_entries.entry(BString::from(dir)).or_insert_with(|| {
+            let tree = if dir.is_empty() {
+                head.as_ref().map(|t| t.id)
+            } else {
+                head.as_ref().and_then(|t| {
+                    gix::path::from_bstr(dir.as_bstr())
+                        .ok()
+                        .and_then(|p| t.lookup_entry_by_path(p).ok().flatten())
+                        .filter(|e| e.mode().is_tree())
+                        .map(|e| e.object_id())
+                })
+            };
+            tree.and_then(|id| repo.find_tree(id).ok())
+                .and_then(|t| {
+                    t.decode().ok().map(|d| {
+                        d.entries
+                            .iter()
+                            .filter(|e| e.mode.is_blob())
+                            .map(|e| (BString::from(e.filename.to_vec()), e.oid.to_owned()))
+                            .collect()
+                    })
+                })
+                .unwrap_or_default()
+        });
+        let old = listing.get(name.as_bstr()).copied();
         if old == Some(entry.id) {
             continue;
         }
