@@ -677,7 +677,11 @@ fn scan_history(p: &Prepared, range: Option<&str>) -> anyhow::Result<scan::ScanR
         .par_iter()
         .enumerate()
         .map_init(
-            || (sync.to_thread_local(), engine.new_scratch()),
+            || {
+                let mut repo = sync.to_thread_local();
+                crate::git::tune_for_history(&mut repo);
+                (repo, engine.new_scratch())
+            },
             |(repo, scratch), (i, b)| {
                 let Ok(blob) = repo.find_blob(b.id) else {
                     return (i, 0, Vec::new());

@@ -541,6 +541,17 @@ pub fn head_revision(dir: &Path) -> Option<(String, String)> {
     Some((uri, head))
 }
 
+/// Caches for reading many objects of a pack: a delta-base cache, so a chain of deltas is not
+/// inflated again for every object built on it, and an object cache for trees read repeatedly.
+pub fn tune_for_history(repo: &mut gix::Repository) {
+    repo.objects.set_pack_cache(|| {
+        Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
+            64 << 20,
+        ))
+    });
+    repo.object_cache_size_if_unset(16 << 20);
+}
+
 /// Who made a commit, and when.
 pub fn commit_meta(repo: &gix::Repository, id: ObjectId) -> (String, String) {
     let Ok(c) = repo.find_commit(id) else {
