@@ -596,6 +596,11 @@ fn scan_command(args: ScanArgs) -> anyhow::Result<u8> {
             "credsweep: the staged changes hold credentials at or above {fail_on}; the commit is stopped.\n  Remove the secret from the file and restage it (git add), or unstage the file (git restore --staged FILE).\n  Rotate any credential that was ever pushed or shared.\n  If it is not a credential or is meant to be there, allow it with a reason: a `credsweep:allow` comment on its line, or an [[allow]] entry in .credsweep.toml."
         );
     }
+    if fail && args.git.is_some() {
+        eprintln!(
+            "credsweep: git history holds credentials at or above {fail_on}. Every clone has them, even those deleted since:\n  Rotate or revoke each one first; removing it from history (git filter-repo) does not recall copies already made.\n  To accept one that is revoked or not a credential, add it to the baseline (credsweep baseline create) or an [[allow]] entry in .credsweep.toml, with a reason."
+        );
+    }
     Ok(if fail { EXIT_FINDINGS } else { EXIT_CLEAN })
 }
 
