@@ -620,20 +620,8 @@ fn scan_staged(p: &Prepared, paths: &[PathBuf]) -> anyhow::Result<scan::ScanResu
             continue;
         }
         let abs = workdir.join(&path);
-        let ctx = scan::FileContext {
-            abs_path: &abs,
-            store: None,
-            inline_allow: p.opts.inline_allow,
-            root: ".".into(),
-            path: path.clone(),
-            rel_path: Path::new(&path),
-            gitignored: false,
-            // Staged content is about to be committed.
-            location: crate::assessment::Location::Tracked,
-            encoding: None,
-            workspace_env: p.opts.workspace_env,
-            now: p.opts.now,
-        };
+        // Staged content is about to be committed: it counts as tracked.
+        let ctx = scan::FileContext::git_blob(&abs, &path, &p.opts);
         for mut f in scan::build_findings(&p.engine, &b.content, &matches, &ctx) {
             let on_added = match &b.added_lines {
                 None => true,
@@ -698,19 +686,7 @@ fn scan_history(p: &Prepared, range: Option<&str>) -> anyhow::Result<scan::ScanR
                     return (i, data.len() as u64, Vec::new());
                 }
                 let abs = workdir.join(&path);
-                let ctx = scan::FileContext {
-                    abs_path: &abs,
-                    store: None,
-                    inline_allow: opts.inline_allow,
-                    root: ".".into(),
-                    path: path.clone(),
-                    rel_path: Path::new(&path),
-                    gitignored: false,
-                    location: crate::assessment::Location::Tracked,
-                    encoding: None,
-                    workspace_env: opts.workspace_env,
-                    now: opts.now,
-                };
+                let ctx = scan::FileContext::git_blob(&abs, &path, opts);
                 (
                     i,
                     data.len() as u64,

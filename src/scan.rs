@@ -428,6 +428,26 @@ pub struct FileContext<'a> {
     pub now: jiff::Timestamp,
 }
 
+impl<'a> FileContext<'a> {
+    /// A blob from git (staged or in history): committed content, reported by its path in the
+    /// repository.
+    pub fn git_blob(abs_path: &'a Path, path: &'a str, opts: &ScanOptions) -> FileContext<'a> {
+        FileContext {
+            abs_path,
+            store: None,
+            inline_allow: opts.inline_allow,
+            root: ".".into(),
+            path: path.to_string(),
+            rel_path: Path::new(path),
+            gitignored: false,
+            location: Location::Tracked,
+            encoding: None,
+            workspace_env: opts.workspace_env,
+            now: opts.now,
+        }
+    }
+}
+
 /// Turns confirmed matches (sorted by start) into findings: line and column, the redacted line,
 /// fingerprint and the detector's static assessment.
 pub fn build_findings(

@@ -4,11 +4,10 @@
 
 mod common;
 
-use common::{credsweep, materialize};
+use common::{credsweep, git, materialize};
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::Path;
-use std::process::Command;
 
 const NOW: &str = "2026-11-22T00:00:00Z";
 
@@ -792,16 +791,6 @@ fn text_report_groups_by_risk_worst_first() {
         text.contains("  risk     critical: no-expiry lifetime, org (privileged) scope\n"),
         "{text}"
     );
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let st = Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid"])
-        .args(args)
-        .status()
-        .expect("git is needed for this test (.ci/run installs it)");
-    assert!(st.success(), "git {args:?}");
 }
 
 #[test]

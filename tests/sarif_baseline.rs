@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{credsweep, finding_lines, materialize, scan_json};
+use common::{credsweep, finding_lines, git, materialize, scan_json};
 use serde_json::Value;
 use std::fs;
 use std::path::Path;
@@ -321,28 +321,6 @@ fn broken_baseline_is_an_error() {
         err,
         "credsweep: error: b:1: not a baseline line (expected a 32-hex-digit fingerprint)\n"
     );
-}
-
-fn git(dir: &Path, args: &[&str]) -> std::process::Output {
-    let o = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.invalid",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .output()
-        .expect("git is needed for this test (.ci/run installs it)");
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    o
 }
 
 #[test]

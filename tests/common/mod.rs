@@ -96,3 +96,29 @@ pub fn finding_lines(report: &serde_json::Value) -> Vec<String> {
         })
         .collect()
 }
+
+/// Runs git in `dir` with a fixed identity and no user configuration; panics on failure.
+pub fn git(dir: &Path, args: &[&str]) -> std::process::Output {
+    let o = std::process::Command::new("git")
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.invalid",
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "protocol.file.allow=always",
+        ])
+        .args(args)
+        .output()
+        .expect("git is needed for this test (.ci/run installs it)");
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
