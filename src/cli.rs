@@ -160,6 +160,8 @@ pub enum DetectorsCommand {
 pub enum ListFormat {
     Text,
     Json,
+    /// The table kept in detectors/README.md.
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -1018,6 +1020,9 @@ fn list_command(format: ListFormat, extra: &[PathBuf]) -> anyhow::Result<u8> {
                 .collect();
             serde_json::to_writer_pretty(&mut w, &v)?;
             writeln!(w)?;
+        }
+        ListFormat::Markdown => {
+            write!(w, "{}", crate::detectors::markdown_table(&catalog))?;
         }
         ListFormat::Text => {
             for d in &catalog.detectors {

@@ -101,3 +101,21 @@ fn positive_examples_hold_no_valid_pasted_checksummed_token() {
         }
     }
 }
+
+/// detectors/README.md holds the catalog table between markers; regenerate it with
+/// `credsweep detectors list --format markdown` when detectors change.
+#[test]
+fn readme_table_is_current() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/detectors/README.md"))
+            .unwrap();
+    let begin = "<!-- catalog:begin -->\n";
+    let end = "<!-- catalog:end -->";
+    let start = readme.find(begin).expect("catalog:begin marker") + begin.len();
+    let stop = readme.find(end).expect("catalog:end marker");
+    let table = credsweep::detectors::markdown_table(&Catalog::builtin().unwrap());
+    assert!(
+        readme[start..stop] == table,
+        "detectors/README.md is out of date: replace the table between the markers with the output of `credsweep detectors list --format markdown`"
+    );
+}

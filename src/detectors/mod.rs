@@ -282,6 +282,46 @@ impl Catalog {
     }
 }
 
+/// The catalog as a Markdown table (`credsweep detectors list --format markdown`), sorted by
+/// detector id. `detectors/README.md` holds it between markers, and a test keeps it current.
+pub fn markdown_table(catalog: &Catalog) -> String {
+    let mut ds: Vec<&Detector> = catalog.detectors.iter().collect();
+    ds.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut out = format!(
+        "{} detectors, {} providers.\n\n| id | provider | keywords | validation | lifetime | scope |\n|---|---|---|---|---|---|\n",
+        ds.len(),
+        catalog.providers().len()
+    );
+    for d in ds {
+        let mut validation: Vec<String> =
+            d.validators.iter().map(|v| v.name().to_string()).collect();
+        if let Some(e) = d.min_entropy {
+            validation.push(format!("entropy >= {e}"));
+        }
+        if !d.paths.is_empty() {
+            validation.push(format!("paths {}", d.paths.join(", ")));
+        }
+        let cell = |s: String| s.replace('|', "\\|");
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {}{} | {} |\n",
+            d.id,
+            d.provider_name,
+            cell(
+                d.keywords
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+            cell(validation.join("; ")),
+            d.lifetime,
+            if d.privileged { ", privileged" } else { "" },
+            d.scope
+        ));
+    }
+    out
+}
+
 /// Compiles a detector's regex and checks it has exactly the captures the engine needs. Used at
 /// load time for user files and by the test suite for the embedded catalog.
 pub fn compile_checked(d: &Detector) -> Result<()> {
