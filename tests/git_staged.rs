@@ -314,14 +314,41 @@ fn hooks_path_and_worktrees() {
     assert!(p.join(".githooks/pre-commit").exists());
 }
 
+/// The `pre-commit` tool: from PATH (or $PRE_COMMIT), else installed from PyPI into a virtual
+/// environment under the target directory, so that `cargo test` works on a fresh machine.
+fn pre_commit_tool() -> String {
+    let named = std::env::var("PRE_COMMIT").unwrap_or_else(|_| "pre-commit".into());
+    if Command::new(&named)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        return named;
+    }
+    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pre-commit-venv");
+    let bin = venv.join("bin/pre-commit");
+    if !bin.exists() {
+        let ok = Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status()
+            .is_ok_and(|s| s.success())
+            && Command::new(venv.join("bin/pip"))
+                .args(["install", "--quiet", "pre-commit"])
+                .status()
+                .is_ok_and(|s| s.success());
+        assert!(
+            ok,
+            "could not install pre-commit from PyPI into {}",
+            venv.display()
+        );
+    }
+    bin.display().to_string()
+}
+
 #[test]
 fn pre_commit_framework_runs_the_hook() {
-    let pre_commit = std::env::var("PRE_COMMIT").unwrap_or_else(|_| "pre-commit".into());
-    let probe = Command::new(&pre_commit).arg("--version").output();
-    assert!(
-        probe.is_ok_and(|o| o.status.success()),
-        "pre-commit (PyPI) is needed for this test; .ci/run installs it"
-    );
+    let pre_commit = pre_commit_tool();
     let bin_dir = assert_cmd::cargo::cargo_bin("credsweep")
         .parent()
         .unwrap()
