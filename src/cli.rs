@@ -8,7 +8,6 @@ use crate::report::{self, Format, ReportOptions};
 use crate::scan::{self, Progress, ScanOptions};
 use crate::walk::WalkOptions;
 use clap::{Parser, Subcommand, ValueEnum};
-use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -577,6 +576,7 @@ fn scan_command(args: ScanArgs) -> anyhow::Result<u8> {
         color,
         catalog: Some(prepared.engine.catalog()),
         sarif_category: args.sarif_category.clone(),
+        home: prepared.reach.home.clone(),
     };
     match &args.output {
         Some(path) => {
@@ -730,25 +730,17 @@ fn scan_history(p: &Prepared, range: Option<&str>) -> anyhow::Result<scan::ScanR
         let first = &h.blobs[blobs[0]];
         let (author, date) = crate::git::commit_meta(&h.repo, first.commit);
         let in_checkout = blobs.iter().any(|&i| h.head_blobs.contains(&h.blobs[i].id));
-        let commits = {
-            let mut carrying: HashSet<_> = HashSet::new();
-            for &i in &blobs {
-                let b = &h.blobs[i];
-                for c in &h.commits {
-                    if !carrying.contains(c)
-                        && crate::git::commits_carrying(
-                            &h.repo,
-                            std::slice::from_ref(c),
-                            b.id,
-                            &b.paths,
-                        ) == 1
-                    {
-                        carrying.insert(*c);
-                    }
-                }
-            }
-            carrying.len()
-        };
+        // Commits whose tree holds any of the blobs that contain this secret.
+        let commits = h
+            .commits
+            .iter()
+            .filter(|&&c| {
+                blobs.iter().any(|&i| {
+                    let b = &h.blobs[i];
+                    crate::git::carries(&h.repo, c, b.id, &b.paths)
+                })
+            })
+            .count();
         if !in_checkout {
             f.assessment.evidence.push(
                 "in git history only: deleted from the checkout, but in every clone of the repository".into(),

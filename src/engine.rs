@@ -113,14 +113,6 @@ impl Engine {
         &self.catalog.detectors[i]
     }
 
-    /// The distinct prefilter keywords, lowercased.
-    pub fn keywords(&self) -> impl Iterator<Item = &str> {
-        self.catalog
-            .detectors
-            .iter()
-            .flat_map(|d| d.keywords.iter().map(|k| k.as_str()))
-    }
-
     pub fn new_scratch(&self) -> Scratch {
         let n = self.catalog.detectors.len();
         Scratch {

@@ -171,18 +171,8 @@ pub fn staged(dir: &Path, only: &[PathBuf]) -> Result<(PathBuf, Vec<Staged>, Vec
             continue;
         }
         if old.is_none() {
-            let blobs = head_blobs.get_or_insert_with(|| {
-                head.as_ref()
-                    .and_then(|t| t.traverse().breadthfirst.files().ok())
-                    .map(|files| {
-                        files
-                            .into_iter()
-                            .filter(|e| e.mode.is_blob())
-                            .map(|e| e.oid)
-                            .collect()
-                    })
-                    .unwrap_or_default()
-            });
+            let blobs =
+                head_blobs.get_or_insert_with(|| head.as_ref().map(blob_ids).unwrap_or_default());
             if blobs.contains(&entry.id) {
                 continue;
             }
@@ -193,9 +183,6 @@ pub fn staged(dir: &Path, only: &[PathBuf]) -> Result<(PathBuf, Vec<Staged>, Vec
                 let old_blob = repo
                     .find_blob(old_id)
                     .with_context(|| format!("reading HEAD:{path}"))?;
-                if renamed_unchanged(&old_blob.data, &content) {
-                    continue;
-                }
                 Some(added_lines(&old_blob.data, &content))
             }
         };
@@ -208,8 +195,19 @@ pub fn staged(dir: &Path, only: &[PathBuf]) -> Result<(PathBuf, Vec<Staged>, Vec
     Ok((workdir, out, passed))
 }
 
-fn renamed_unchanged(a: &[u8], b: &[u8]) -> bool {
-    a == b
+/// Every blob id reachable from `tree`.
+fn blob_ids(tree: &gix::Tree<'_>) -> HashSet<ObjectId> {
+    tree.traverse()
+        .breadthfirst
+        .files()
+        .map(|files| {
+            files
+                .into_iter()
+                .filter(|e| e.mode.is_blob())
+                .map(|e| e.oid)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Collects directories whose cache-tree id is valid and equal to the `HEAD` tree at that path.
@@ -491,14 +489,7 @@ pub fn history(dir: &Path, range: Option<&str>) -> Result<History> {
         .head_tree_id_or_empty()
         .ok()
         .and_then(|t| repo.find_tree(t.detach()).ok())
-        .and_then(|t| t.traverse().breadthfirst.files().ok())
-        .map(|files| {
-            files
-                .into_iter()
-                .filter(|e| e.mode.is_blob())
-                .map(|e| e.oid)
-                .collect()
-        })
+        .map(|t| blob_ids(&t))
         .unwrap_or_default();
     let mut blobs: Vec<HistoryBlob> = blobs.into_values().collect();
     blobs.sort_by(|a, b| a.path.cmp(&b.path).then(a.id.cmp(&b.id)));
@@ -570,27 +561,22 @@ pub fn commit_meta(repo: &gix::Repository, id: ObjectId) -> (String, String) {
     (author, date)
 }
 
-/// How many of `commits` hold `blob` at one of `paths`.
-pub fn commits_carrying(
+/// Whether `commit`'s tree holds `blob` at one of `paths`.
+pub fn carries(
     repo: &gix::Repository,
-    commits: &[ObjectId],
+    commit: ObjectId,
     blob: ObjectId,
     paths: &[BString],
-) -> usize {
-    commits
-        .iter()
-        .filter(|c| {
-            let Ok(tree) = repo.find_commit(**c).and_then(|c| c.tree()) else {
-                return false;
-            };
-            paths.iter().any(|p| {
-                gix::path::from_bstr(p.as_bstr())
-                    .ok()
-                    .and_then(|p| tree.lookup_entry_by_path(p).ok().flatten())
-                    .is_some_and(|e| e.object_id() == blob)
-            })
-        })
-        .count()
+) -> bool {
+    let Ok(tree) = repo.find_commit(commit).and_then(|c| c.tree()) else {
+        return false;
+    };
+    paths.iter().any(|p| {
+        gix::path::from_bstr(p.as_bstr())
+            .ok()
+            .and_then(|p| tree.lookup_entry_by_path(p).ok().flatten())
+            .is_some_and(|e| e.object_id() == blob)
+    })
 }
 
 #[cfg(test)]

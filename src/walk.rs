@@ -204,7 +204,7 @@ impl GitIgnoreIndex {
         let Ok(abs) = std::path::absolute(path) else {
             return false;
         };
-        if !git_internal_allowed(&abs, false) || abs.components().any(|c| c.as_os_str() == ".git") {
+        if abs.components().any(|c| c.as_os_str() == ".git") {
             // Files inside .git are neither tracked nor ignored; report them as not ignored.
             return false;
         }

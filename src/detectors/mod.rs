@@ -235,14 +235,7 @@ impl Catalog {
                 bail!("{source}: detector '{}': duplicate detector id", d.id);
             }
             if eager {
-                let re = build_regex(&d.pattern).map_err(|e| {
-                    anyhow::anyhow!(
-                        "{source}: detector '{}': invalid regex: {}",
-                        d.id,
-                        one_line(&e.to_string())
-                    )
-                })?;
-                check_secret_group(&re, source, &d.id)?;
+                let re = compile_checked(&d)?;
                 let _ = d.compiled.set(Compiled::new(re));
             }
             self.detectors.push(d);
@@ -324,7 +317,7 @@ pub fn markdown_table(catalog: &Catalog) -> String {
 
 /// Compiles a detector's regex and checks it has exactly the captures the engine needs. Used at
 /// load time for user files and by the test suite for the embedded catalog.
-pub fn compile_checked(d: &Detector) -> Result<()> {
+pub fn compile_checked(d: &Detector) -> Result<Regex> {
     let re = build_regex(&d.pattern).map_err(|e| {
         anyhow::anyhow!(
             "{}: detector '{}': invalid regex: {}",
@@ -333,7 +326,8 @@ pub fn compile_checked(d: &Detector) -> Result<()> {
             one_line(&e.to_string())
         )
     })?;
-    check_secret_group(&re, &d.source, &d.id)
+    check_secret_group(&re, &d.source, &d.id)?;
+    Ok(re)
 }
 
 fn check_secret_group(re: &Regex, source: &str, id: &str) -> Result<()> {

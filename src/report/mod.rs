@@ -34,6 +34,9 @@ pub struct ReportOptions<'a> {
     pub catalog: Option<&'a crate::detectors::Catalog>,
     /// `runs[].automationDetails.id` category (SARIF).
     pub sarif_category: Option<String>,
+    /// The home directory scanned with `--reach home`, whose findings are reported under `~`;
+    /// SARIF needs their real location.
+    pub home: Option<std::path::PathBuf>,
 }
 
 /// Writes `result` in `format` to `out`.

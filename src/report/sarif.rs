@@ -90,10 +90,13 @@ fn bag(
 
 /// `(uri, uriBaseId)`: relative to `%SRCROOT%` (the working directory) when the file is below
 /// it, an absolute `file://` URI otherwise.
-pub fn artifact_uri(root: &str, path: &str) -> (String, Option<String>) {
+pub fn artifact_uri(root: &str, path: &str, home: Option<&Path>) -> (String, Option<String>) {
     if root == "~" {
-        // A home credential store: an absolute URI under the home directory.
-        let home = std::env::home_dir().unwrap_or_else(|| "/".into());
+        // A home credential store: an absolute URI under the home directory that was scanned.
+        let home = home.map_or_else(
+            || std::env::home_dir().unwrap_or_else(|| "/".into()),
+            Path::to_path_buf,
+        );
         return (file_uri(&home.join(path), false), None);
     }
     if root == "env" {
@@ -224,9 +227,9 @@ fn rule_name(id: &str) -> String {
         .collect()
 }
 
-fn sarif_result(f: &Finding, rule_index: usize) -> sarif::Result {
+fn sarif_result(f: &Finding, rule_index: usize, home: Option<&Path>) -> sarif::Result {
     let a = &f.assessment;
-    let (uri, uri_base) = artifact_uri(&f.root, &f.path);
+    let (uri, uri_base) = artifact_uri(&f.root, &f.path, home);
     let shown = if f.root == "." {
         f.path.clone()
     } else {
@@ -316,7 +319,7 @@ fn sarif_result(f: &Finding, rule_index: usize) -> sarif::Result {
 }
 
 fn notification(level: &str, msg: String, path: &str) -> sarif::Notification {
-    let (uri, base) = artifact_uri(".", path);
+    let (uri, base) = artifact_uri(".", path, None);
     let n = sarif::Notification::builder()
         .message(message(msg.clone()))
         .build();
@@ -347,6 +350,7 @@ fn build(
     catalog: Option<&Catalog>,
     category: Option<&str>,
     keep: usize,
+    home: Option<&Path>,
 ) -> sarif::Sarif {
     let mut all: Vec<&Finding> = result.findings.iter().chain(&result.suppressed).collect();
     // Riskiest first; active before suppressed; then a stable order.
@@ -399,7 +403,7 @@ fn build(
     }
     let results: Vec<sarif::Result> = all
         .iter()
-        .map(|f| sarif_result(f, index[f.detector_id.as_str()]))
+        .map(|f| sarif_result(f, index[f.detector_id.as_str()], home))
         .collect();
 
     let mut notes = Vec::new();
@@ -499,7 +503,13 @@ pub fn write(result: &ScanResult, opts: &ReportOptions, out: &mut dyn Write) -> 
     let total = result.findings.len() + result.suppressed.len();
     let mut keep = total.min(MAX_RESULTS);
     loop {
-        let log = build(result, opts.catalog, opts.sarif_category.as_deref(), keep);
+        let log = build(
+            result,
+            opts.catalog,
+            opts.sarif_category.as_deref(),
+            keep,
+            opts.home.as_deref(),
+        );
         let bytes = serde_json::to_vec_pretty(&log)?;
         if keep == 0 || gzipped_len(&bytes) <= MAX_GZIP_BYTES {
             out.write_all(&bytes)?;
@@ -516,16 +526,25 @@ mod tests {
     #[test]
     fn uris() {
         assert_eq!(
-            artifact_uri(".", "a b/c#d.env"),
+            artifact_uri(".", "a b/c#d.env", None),
             ("a%20b/c%23d.env".into(), Some("%SRCROOT%".into()))
         );
         assert_eq!(
-            artifact_uri("sub/dir", ".env"),
+            artifact_uri("sub/dir", ".env", None),
             ("sub/dir/.env".into(), Some("%SRCROOT%".into()))
         );
-        let (u, b) = artifact_uri("/tmp/x y", "f");
+        let (u, b) = artifact_uri("/tmp/x y", "f", None);
         assert_eq!((u.as_str(), b), ("file:///tmp/x%20y/f", None));
-        assert!(artifact_uri("..", "f").0.starts_with("file:///"));
+        assert!(artifact_uri("..", "f", None).0.starts_with("file:///"));
+        // Home stores are reported under ~ but located under the home that was scanned.
+        assert_eq!(
+            artifact_uri("~", ".aws/credentials", Some(Path::new("/h/me"))),
+            ("file:///h/me/.aws/credentials".into(), None)
+        );
+        assert_eq!(
+            artifact_uri("env", "$GITHUB_TOKEN", None).0,
+            "env:GITHUB_TOKEN"
+        );
     }
 
     /// Findings of every risk, from a real scan of a temporary directory.
@@ -564,7 +583,7 @@ mod tests {
         let risks: Vec<Risk> = r.findings.iter().map(|f| f.assessment.risk).collect();
         assert_eq!(risks, [Risk::Critical, Risk::Medium, Risk::Low, Risk::Info]);
         let catalog = Catalog::builtin().unwrap();
-        let log = build(&r, Some(&catalog), None, 2);
+        let log = build(&r, Some(&catalog), None, 2, None);
         let v = serde_json::to_value(&log).unwrap();
         let results = v["runs"][0]["results"].as_array().unwrap();
         let kept: Vec<&str> = results
