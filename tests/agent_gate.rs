@@ -355,6 +355,14 @@ const HOME: &[(&str, &str, &str, &str, &str, &str)] = &[
     ),
     (
         ".wrangler/config/default.toml",
+        "cloudflare.wrangler-access-token",
+        "wrangler",
+        "",
+        "cli-store",
+        "medium",
+    ),
+    (
+        ".wrangler/config/default.toml",
         "cloudflare.wrangler-refresh-token",
         "wrangler",
         "",
