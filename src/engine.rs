@@ -6,7 +6,7 @@
 //! the file size (one automaton pass) plus the keyword hits. Overlapping windows of one detector
 //! are merged first, so a file full of hits still costs one regex pass per detector.
 
-use crate::detectors::{Catalog, Detector, placeholder, shannon_entropy};
+use crate::detectors::{Catalog, Confidence, Detector, placeholder, shannon_entropy};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use globset::GlobSet;
 use regex::bytes::CaptureLocations;
@@ -290,6 +290,9 @@ fn run_window(
         }
         if let Some((ss, se)) = secret
             && accept(det, &hay[ss..se])
+            && !(det.generic
+                && det.confidence == Confidence::Low
+                && placeholder::generic_reason(&hay[ss..se], &hay[ms..me]).is_some())
         {
             out.push(RawMatch {
                 detector: d,

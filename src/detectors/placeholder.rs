@@ -136,6 +136,76 @@ pub fn placeholder_reason(secret: &[u8], prefix_len: usize) -> Option<Reason> {
     None
 }
 
+/// Why a low-confidence generic finding is not worth reporting, or `None`. Generic detectors
+/// (secret-named assignments, `Authorization` headers, URLs with passwords) see every kind of
+/// value that code assigns to a secret-sounding name; most of them are identifiers, resource
+/// names, paths or documentation URLs rather than credentials. `matched` is the whole regex
+/// match, so a URL's host can be judged. Specific detectors never go through this: a value
+/// with a known prefix is a credential wherever it appears.
+pub fn generic_reason(secret: &[u8], matched: &[u8]) -> Option<GenericReason> {
+    let has_digit = secret.iter().any(u8::is_ascii_digit);
+    let has_alpha = secret.iter().any(u8::is_ascii_alphabetic);
+    if !has_digit || !has_alpha {
+        // `MYSQL_NATIVE_PASSWORD`, `my_npmrcSecretVersion`, `123456789012`.
+        return Some(GenericReason::Identifier);
+    }
+    let lower = secret.to_ascii_lowercase();
+    const SELF_NAMING: &[&[u8]] = &[
+        b"password",
+        b"passwd",
+        b"secret",
+        b"token",
+        b"apikey",
+        b"api_key",
+    ];
+    if SELF_NAMING
+        .iter()
+        .any(|w| lower.windows(w.len()).any(|x| x == *w))
+    {
+        // `SomeKindOfPassword123`, `VERYLONGSECRET...`: a value that names itself is an example.
+        return Some(GenericReason::SelfNaming);
+    }
+    if lower.starts_with(b"arn:") || secret.iter().filter(|&&c| c == b'/').count() >= 3 {
+        // `projects/p/secrets/s/versions/1`, `arn:aws:iam::...:role/x`: a resource name.
+        return Some(GenericReason::ResourceName);
+    }
+    if documentation_host(matched) {
+        return Some(GenericReason::DocumentationHost);
+    }
+    None
+}
+
+/// Why [`generic_reason`] dropped a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GenericReason {
+    Identifier,
+    SelfNaming,
+    ResourceName,
+    DocumentationHost,
+}
+
+/// The host after the last `@` of a URL is reserved for documentation or is this machine
+/// (RFC 2606 and RFC 6761: `example.com`, `*.example`, `*.invalid`, `*.test`, `localhost`).
+fn documentation_host(matched: &[u8]) -> bool {
+    let Some(at) = matched.iter().rposition(|&c| c == b'@') else {
+        return false;
+    };
+    let host: Vec<u8> = matched[at + 1..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'.' || **c == b'-')
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    let host = String::from_utf8_lossy(&host);
+    let host = host.trim_end_matches('.');
+    ["example.com", "example.org", "example.net", "localhost"]
+        .iter()
+        .any(|d| host == *d || host.ends_with(&format!(".{d}")))
+        || [".example", ".invalid", ".test", ".localhost"]
+            .iter()
+            .any(|s| host.ends_with(s))
+        || host.starts_with("127.")
+}
+
 /// `$VAR`, `%VAR%`, `@VAR@`: a value that names another value.
 fn is_template(lower: &str) -> bool {
     let b = lower.as_bytes();
@@ -210,6 +280,46 @@ mod tests {
 
     fn ph(s: &str) -> Option<Reason> {
         placeholder_reason(s.as_bytes(), 0)
+    }
+
+    #[test]
+    fn generic_values_that_are_not_credentials() {
+        use GenericReason::*;
+        let g = |s: &str| generic_reason(s.as_bytes(), s.as_bytes());
+        assert_eq!(g("MYSQL_NATIVE_PASSWORD"), Some(Identifier));
+        assert_eq!(
+            g("my_npmrcEnvironmentVariablesSecretVersion"),
+            Some(Identifier)
+        );
+        assert_eq!(g("SomeKindOfPassword123!@#"), Some(SelfNaming));
+        assert_eq!(g("VERYLONGSECRETeyJraWQiOiJrZXktMTU2"), Some(SelfNaming));
+        assert_eq!(g("projects/p1/keys/k1/versions/1"), Some(ResourceName));
+        assert_eq!(g("arn:aws:iam::437223687239:role/x"), Some(ResourceName));
+        let url = |m: &str| generic_reason(b"FAKEw7Qp2Lx9Tn4Z", m.as_bytes());
+        assert_eq!(
+            url("http://u:FAKEw7Qp2Lx9Tn4Z@example.com"),
+            Some(DocumentationHost)
+        );
+        assert_eq!(
+            url("http://u:FAKEw7Qp2Lx9Tn4Z@api.example.org"),
+            Some(DocumentationHost)
+        );
+        assert_eq!(
+            url("http://u:FAKEw7Qp2Lx9Tn4Z@localhost"),
+            Some(DocumentationHost)
+        );
+        assert_eq!(
+            url("http://u:FAKEw7Qp2Lx9Tn4Z@ci.corp.test"),
+            Some(DocumentationHost)
+        );
+        assert_eq!(
+            url("http://u:FAKEw7Qp2Lx9Tn4Z@127.0.0.1"),
+            Some(DocumentationHost)
+        );
+        assert_eq!(url("http://u:FAKEw7Qp2Lx9Tn4Z@ci.internal"), None);
+        assert_eq!(url("http://u:FAKEw7Qp2Lx9Tn4Z@notexample.com"), None);
+        assert_eq!(g("FAKEq7Lm2Vx9Tn4Wz8Kp3Rb6Jh1Cs5"), None);
+        assert_eq!(g("DXjSUawnel2fr6SKC7G25CNxTyWKE5PF9XX6H/u9pSo="), None);
     }
 
     #[test]
