@@ -13,6 +13,19 @@ const KNOWN_DOC_VALUES: &[&str] = &[
     "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
     "pk_test_TYooMQauvdEDq54NiTphI7jx",
     "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+    // Mailgun's documentation key.
+    "key-3ax6xnjp29jd6fds4gc373sgvjxteol0",
+    // RFC 6749 (OAuth 2.0) examples: client s6BhdRkqt3:gX1fBat3bV in Basic form, access and
+    // refresh tokens, authorization code. oauthlib and most OAuth libraries ship them.
+    "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
+    "2YotnFZFEjr1zCsicMWpAA",
+    "tGzv3JOkF0XG5Qx2TlKWIA",
+    "SplxlOBeZQQYbYS6WxSbIA",
+    "mF_9.B5f-4.1JqM",
+    // JWT payloads of the canonical examples: jwt.io ({"sub":"1234567890","name":"John Doe",
+    // "iat":1516239022}) and PyJWT's README ({"some":"payload"}).
+    "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ",
+    "eyJzb21lIjoicGF5bG9hZCJ9",
 ];
 
 /// Words that, inside a secret, mark it as a stand-in.
@@ -280,6 +293,19 @@ mod tests {
 
     fn ph(s: &str) -> Option<Reason> {
         placeholder_reason(s.as_bytes(), 0)
+    }
+
+    #[test]
+    fn published_examples_are_suppressed() {
+        for v in [
+            "key-3ax6xnjp29jd6fds4gc373sgvjxteol0",
+            "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
+            "2YotnFZFEjr1zCsicMWpAA",
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzb21lIjoicGF5bG9hZCJ9.4twFt5NiznN84AWoo1d7KO1T_yoc0Z6XOpOVswacPZg",
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+        ] {
+            assert_eq!(ph(v), Some(Reason::DocumentationValue), "{v}");
+        }
     }
 
     #[test]
