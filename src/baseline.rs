@@ -22,6 +22,11 @@ const HEADER: &str = "# credsweep baseline: accepted findings, one per line: FIN
 pub fn load(path: &Path) -> Result<HashSet<String>> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| anyhow!("{}: cannot read baseline: {e}", path.display()))?;
+    parse(&text, path)
+}
+
+/// Parses a baseline's text; `path` names it in errors.
+pub fn parse(text: &str, path: &Path) -> Result<HashSet<String>> {
     let mut set = HashSet::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();

@@ -114,6 +114,10 @@ pub struct GuardArgs {
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
 
+    /// Give up after this long (`30s`, `5m`): the command is then not run (exit 2).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<std::time::Duration>,
+
     /// The command to start, after `--`.
     #[arg(last = true, required = true, value_name = "COMMAND")]
     pub command: Vec<std::ffi::OsString>,
@@ -189,6 +193,17 @@ pub struct TargetArgs {
     /// Larger files are skipped and reported as skipped, with their size.
     #[arg(long, value_name = "SIZE", default_value = "64MiB", value_parser = parse_size)]
     pub max_file_size: u64,
+
+    /// Stop scanning after this long (`30s`, `5m`, `1h`, or seconds). Files not yet reached are
+    /// not scanned; the report says so and the exit code is 2, since a partial scan cannot
+    /// vouch for the workspace.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<std::time::Duration>,
+
+    /// Report at most N findings per file; a warning gives the number left out (a file of
+    /// 100,000 keys is one finding list of N and a count, not 100,000 blocks).
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub max_findings_per_file: usize,
 
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
@@ -292,6 +307,31 @@ pub struct ScanArgs {
     /// output (an agent included) would otherwise get every credential in one place.
     #[arg(long)]
     pub show_secrets: bool,
+}
+
+/// Parses `90s`, `5m`, `1h`, `250ms`, or a number of seconds.
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("invalid duration {s:?}: expected a number with s, m, h or ms"))?;
+    let d = match unit.trim() {
+        "" | "s" => std::time::Duration::from_secs(n),
+        "ms" => std::time::Duration::from_millis(n),
+        "m" | "min" => std::time::Duration::from_secs(n.saturating_mul(60)),
+        "h" => std::time::Duration::from_secs(n.saturating_mul(3600)),
+        other => {
+            return Err(format!(
+                "invalid duration unit {other:?} in {s:?} (use s, m, h or ms)"
+            ));
+        }
+    };
+    if d.is_zero() {
+        return Err(format!("duration {s:?} must be more than zero"));
+    }
+    Ok(d)
 }
 
 /// Parses `64MiB`, `10M`, `512k`, `1G`, `1048576`. K/M/G are binary (1024-based), like the
@@ -448,6 +488,10 @@ fn prepare(t: &TargetArgs, baseline: Option<&Path>) -> anyhow::Result<Prepared> 
             threads,
         },
         max_file_size: t.max_file_size,
+        limits: crate::scan::Limits {
+            timeout: t.timeout,
+            max_findings_per_file: t.max_findings_per_file.max(1),
+        },
         workspace_env: t.workspace_env.or(config.workspace_env),
         now: now()?,
         inline_allow: !t.no_inline_allow,
@@ -602,6 +646,12 @@ fn scan_command(args: ScanArgs) -> anyhow::Result<u8> {
         eprintln!(
             "credsweep: git history holds credentials at or above {fail_on}. Every clone has them, even those deleted since:\n  Rotate or revoke each one first; removing it from history (git filter-repo) does not recall copies already made.\n  To accept one that is revoked or not a credential, add it to the baseline (credsweep baseline create) or an [[allow]] entry in .credsweep.toml, with a reason."
         );
+    }
+    if result.summary.timed_out {
+        eprintln!(
+            "credsweep: the time budget (--timeout) ran out: the scan is incomplete, so it cannot vouch for what it did not read"
+        );
+        return Ok(EXIT_ERROR);
     }
     Ok(if fail { EXIT_FINDINGS } else { EXIT_CLEAN })
 }
@@ -846,6 +896,8 @@ fn guard_command(g: GuardArgs) -> anyhow::Result<u8> {
         respect_gitignore: false,
         exclude: Vec::new(),
         max_file_size: 64 << 20,
+        timeout: g.timeout,
+        max_findings_per_file: 100,
         threads: None,
         follow: false,
         detectors: Vec::new(),
@@ -871,6 +923,13 @@ fn guard_command(g: GuardArgs) -> anyhow::Result<u8> {
     let result = scan_reaches(&prepared, &Progress::default())?;
     let blocked = result.findings.iter().any(|f| f.assessment.risk >= fail_on);
     eprint!("{}", crate::guard::summary(&result.findings, fail_on));
+    if result.summary.timed_out {
+        // Fail closed: a workspace that was not read to the end is not known to be safe.
+        eprintln!(
+            "credsweep guard: the time budget (--timeout) ran out before the scan finished; the command was not run"
+        );
+        return Ok(EXIT_ERROR);
+    }
     if blocked {
         return Ok(EXIT_FINDINGS);
     }

@@ -4,7 +4,8 @@
 //! The crate is organised by what each part does:
 //! - [`walk`]: which files are visited (the agent's view, not git's), and `gitignored`;
 //! - [`stores`]: the CLI and agent credential stores of a home directory (`--reach home`);
-//! - [`source`]: how a file's bytes are read (buffers, memory maps, UTF-16);
+//! - [`source`]: how a file's bytes are read (buffers, memory maps, UTF-16), and
+//!   [`mapguard`]: memory maps that survive their file being truncated;
 //! - [`detectors`]: the catalog of detectors, loaded from `detectors/*.toml`;
 //! - [`engine`]: keyword prefilter and regex confirmation over a buffer;
 //! - [`scan`]: the parallel scan that ties the above together;
@@ -23,6 +24,7 @@ pub mod engine;
 pub mod finding;
 pub mod git;
 pub mod guard;
+pub mod mapguard;
 pub mod report;
 pub mod scan;
 pub mod source;

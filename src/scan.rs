@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// Files at least this large are split into segments matched in parallel.
@@ -21,10 +21,29 @@ const SEGMENT_SIZE: usize = 4 * 1024 * 1024;
 /// How far around a secret the reported line reaches.
 const LINE_CONTEXT: usize = 80;
 
+/// Bounds on one scan's time and output.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Stop visiting files after this long (`--timeout`).
+    pub timeout: Option<Duration>,
+    /// Findings reported per file (`--max-findings-per-file`); the rest are counted.
+    pub max_findings_per_file: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            timeout: None,
+            max_findings_per_file: 100,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct ScanOptions {
     pub walk: WalkOptions,
     pub max_file_size: u64,
+    pub limits: Limits,
     /// The environment of the workspace being scanned, when declared.
     pub workspace_env: Option<Environment>,
     /// "Now", for deciding whether encoded expiries have passed.
@@ -75,6 +94,9 @@ pub struct Summary {
     pub files_skipped: usize,
     pub warnings: usize,
     pub elapsed_ms: u128,
+    /// The `--timeout` budget ran out: files not yet reached were not scanned.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub timed_out: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, Serialize)]
@@ -145,6 +167,9 @@ pub fn run(engine: &Engine, opts: &ScanOptions, progress: &Progress) -> anyhow::
         },
         progress,
         out: Mutex::new(Collected::default()),
+        deadline: opts.limits.timeout.map(|t| start + t),
+        timed_out: AtomicBool::new(false),
+        max_findings_per_file: opts.limits.max_findings_per_file.max(1),
     };
     let mut builder = VisitorBuilder { shared: &shared };
     walker.visit(&mut builder);
@@ -169,6 +194,16 @@ pub fn run(engine: &Engine, opts: &ScanOptions, progress: &Progress) -> anyhow::
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     let mut warnings = c.warnings;
     warnings.sort_by(|a, b| a.path.cmp(&b.path));
+    let timed_out = shared.timed_out.load(Ordering::Relaxed);
+    if let (true, Some(t)) = (timed_out, opts.limits.timeout) {
+        warnings.push(Warning {
+            path: String::new(),
+            message: format!(
+                "the time budget of {:?} ran out after {} files: the scan stopped, and files not yet reached were not scanned",
+                t, c.files
+            ),
+        });
+    }
     let summary = Summary {
         files_scanned: c.files,
         bytes_scanned: c.bytes,
@@ -179,6 +214,7 @@ pub fn run(engine: &Engine, opts: &ScanOptions, progress: &Progress) -> anyhow::
         files_skipped: skipped.len(),
         warnings: warnings.len(),
         elapsed_ms: start.elapsed().as_millis(),
+        timed_out,
     };
     Ok(ScanResult {
         findings,
@@ -207,6 +243,9 @@ struct Shared<'a> {
     home: Option<(PathBuf, crate::stores::Stores)>,
     progress: &'a Progress,
     out: Mutex<Collected>,
+    deadline: Option<Instant>,
+    timed_out: AtomicBool,
+    max_findings_per_file: usize,
 }
 
 struct VisitorBuilder<'s, 'a> {
@@ -245,6 +284,12 @@ impl Drop for Visitor<'_, '_> {
 
 impl ParallelVisitor for Visitor<'_, '_> {
     fn visit(&mut self, entry: Result<DirEntry, ignore::Error>) -> WalkState {
+        if let Some(deadline) = self.shared.deadline
+            && Instant::now() >= deadline
+        {
+            self.shared.timed_out.store(true, Ordering::Relaxed);
+            return WalkState::Quit;
+        }
         match entry {
             Ok(e) => self.visit_entry(&e),
             Err(err) => self.local.warnings.push(Warning {
@@ -308,12 +353,33 @@ impl Visitor<'_, '_> {
             Some((rel, _)) => (PathBuf::from("~"), rel.clone()),
             None => split_root(shared.roots, path),
         };
-        let matches = match &loaded.content {
+        let mut matches = match &loaded.content {
             Content::Mapped(_) if hay.len() > SEGMENT_SIZE => {
                 scan_parallel(shared.engine, hay, &rel)
             }
             _ => shared.engine.scan(hay, &rel, &mut self.scratch),
         };
+        if matches.len() > shared.max_findings_per_file {
+            // The first ones by position are kept; building and printing the rest would make
+            // one generated file drown the report and the memory budget.
+            self.local.warnings.push(Warning {
+                path: display.clone(),
+                message: format!(
+                    "{} more findings in this file are not listed (the first {} are; --max-findings-per-file)",
+                    matches.len() - shared.max_findings_per_file,
+                    shared.max_findings_per_file
+                ),
+            });
+            matches.truncate(shared.max_findings_per_file);
+        }
+        if loaded.content.changed_while_read() {
+            self.local.warnings.push(Warning {
+                path: display.clone(),
+                message: "the file changed size while it was being scanned: what lay past its \
+                          new end was read as zeros, so findings may be missing"
+                    .into(),
+            });
+        }
         self.local.files += 1;
         self.local.bytes += hay.len() as u64;
         shared.progress.files.fetch_add(1, Ordering::Relaxed);
@@ -669,10 +735,55 @@ fn split_root(roots: &[PathBuf], path: &Path) -> (PathBuf, PathBuf) {
     (PathBuf::from("."), path.to_path_buf())
 }
 
-/// Paths in reports: lossy UTF-8, with `./` removed from the front.
+/// Paths in reports, with `./` removed from the front. Paths are bytes on Unix and need not be
+/// UTF-8; a report must still name the file exactly, so a backslash is written `\\` and a byte
+/// that is not part of valid UTF-8 is written `\xNN`. [`path_bytes`] reverses it (SARIF
+/// percent-encodes the original bytes).
 pub fn display_path(p: &Path) -> String {
-    let s = p.to_string_lossy();
-    s.strip_prefix("./").unwrap_or(&s).to_string()
+    let bytes = p.as_os_str().as_encoded_bytes();
+    let bytes = bytes.strip_prefix(b"./").unwrap_or(bytes);
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c == '\\' {
+                out.push_str("\\\\");
+            } else {
+                out.push(c);
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The bytes of a path written by [`display_path`].
+pub fn path_bytes(display: &str) -> Vec<u8> {
+    let b = display.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' {
+            if b.get(i + 1) == Some(&b'\\') {
+                out.push(b'\\');
+                i += 2;
+                continue;
+            }
+            if b.get(i + 1) == Some(&b'x')
+                && let Some(v) = display
+                    .get(i + 2..i + 4)
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                out.push(v);
+                i += 4;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    out
 }
 
 fn error_path(err: &ignore::Error) -> Option<String> {
@@ -688,4 +799,20 @@ fn error_path(err: &ignore::Error) -> Option<String> {
 
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(all(test, unix))]
+mod path_tests {
+    use super::*;
+    use std::os::unix::ffi::OsStrExt;
+
+    #[test]
+    fn non_utf8_paths_round_trip() {
+        let raw: &[u8] = b"./dir/caf\xe9 \\x41\xff.env";
+        let shown = display_path(Path::new(std::ffi::OsStr::from_bytes(raw)));
+        assert_eq!(shown, "dir/caf\\xE9 \\\\x41\\xFF.env");
+        assert_eq!(path_bytes(&shown), &raw[2..]);
+        assert_eq!(display_path(Path::new("./a/b.txt")), "a/b.txt");
+        assert_eq!(path_bytes("a/é.txt"), "a/é.txt".as_bytes());
+    }
 }

@@ -62,14 +62,34 @@ impl From<io::Error> for LoadError {
 /// A file's content, borrowed from the reader's buffer or mapped.
 pub enum Content<'a> {
     Buffer(&'a [u8]),
-    Mapped(Mmap),
+    Mapped(Mapped),
+}
+
+/// A memory map guarded against truncation ([`crate::mapguard`]), with the file it maps.
+pub struct Mapped {
+    // Field order is drop order: the guard is unregistered before the map goes away.
+    guard: crate::mapguard::Guard,
+    map: Mmap,
+    file: File,
 }
 
 impl Content<'_> {
     pub fn bytes(&self) -> &[u8] {
         match self {
             Content::Buffer(b) => b,
-            Content::Mapped(m) => m,
+            Content::Mapped(m) => &m.map,
+        }
+    }
+
+    /// Whether the file shrank while it was mapped and read: part of what was matched is the
+    /// zeros that stood in for the missing pages, and the scan of this file is incomplete.
+    pub fn changed_while_read(&self) -> bool {
+        match self {
+            Content::Buffer(_) => false,
+            Content::Mapped(m) => {
+                m.guard.truncated()
+                    || m.file.metadata().map(|md| md.len()).ok() != Some(m.map.len() as u64)
+            }
         }
     }
 }
@@ -113,14 +133,20 @@ impl Reader {
                 limit: self.max_size,
             }));
         }
-        let content = if size >= MMAP_THRESHOLD {
+        let mapped = if size >= MMAP_THRESHOLD {
             // SAFETY: the map is read-only and private to this process. If another process
-            // truncates the file while it is mapped, reading past the new end raises SIGBUS;
-            // credsweep does not yet guard against that (tracked by the reliability issue).
+            // truncates the file while it is mapped, reading past the new end raises SIGBUS,
+            // which the guard turns into zero pages (see `mapguard`); without a guard slot the
+            // file is read instead.
             let map = unsafe { Mmap::map(&file)? };
             #[cfg(unix)]
             let _ = map.advise(memmap2::Advice::Sequential);
-            Content::Mapped(map)
+            crate::mapguard::Guard::register(map.as_ptr(), map.len()).map(|guard| (guard, map))
+        } else {
+            None
+        };
+        let content = if let Some((guard, map)) = mapped {
+            Content::Mapped(Mapped { guard, map, file })
         } else {
             self.buf.clear();
             // Read at most one byte past the limit: a file that grew since fstat is cut, not

@@ -48,9 +48,13 @@ pub fn assigned_name(line_before_secret: &[u8]) -> Option<String> {
     let t = s.trim_end().trim_end_matches(['"', '\'']).trim_end();
     let t = t.strip_suffix('=').or_else(|| t.strip_suffix(':'))?;
     let t = t.trim_end().trim_end_matches(['"', '\'']);
+    // The name starts after the last character that cannot be part of one; that character may
+    // be multi-byte (a replacement character from invalid UTF-8), so step over all of it.
     let start = t
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let name = &t[start..];
     (!name.is_empty()).then(|| name.to_string())
 }
@@ -207,6 +211,16 @@ impl Locator {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn assigned_name_after_invalid_utf8() {
+        // Found by fuzz/engine: a name preceded by bytes that are not UTF-8.
+        assert_eq!(
+            assigned_name(b"\xb7\xb7_TOKEN="),
+            Some("_TOKEN".to_string())
+        );
+        assert_eq!(assigned_name("é=".as_bytes()), None);
+    }
+
     use super::*;
     use std::path::Path;
 

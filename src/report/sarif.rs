@@ -12,12 +12,12 @@ use crate::assessment::Risk;
 use crate::detectors::{Catalog, Confidence, Detector};
 use crate::finding::{Finding, SuppressionKind};
 use crate::scan::ScanResult;
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_encode, utf8_percent_encode};
 use serde_json::{Value, json};
 use serde_sarif::sarif;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 
 /// Where the SARIF tells users to read about credsweep.
 pub const INFORMATION_URI: &str = "https://github.com/credsweep/credsweep";
@@ -97,32 +97,34 @@ pub fn artifact_uri(root: &str, path: &str, home: Option<&Path>) -> (String, Opt
             || std::env::home_dir().unwrap_or_else(|| "/".into()),
             Path::to_path_buf,
         );
-        return (file_uri(&home.join(path), false), None);
+        return (file_uri(&home.join(os_path(path)), false), None);
     }
     if root == "env" {
         // An environment variable has no file; name it so the location is still readable.
         let name = path.trim_start_matches('$');
         return (format!("env:{}", utf8_percent_encode(name, URI_KEEP)), None);
     }
+    // Report paths escape bytes that are not UTF-8; URIs carry the original bytes.
+    let path = os_path(path);
     let full = if root == "." {
-        Path::new(path).to_path_buf()
+        path
     } else {
-        Path::new(root).join(path)
+        os_path(root).join(path)
     };
     let below = full.is_relative()
         && full
             .components()
             .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
     if below {
-        let rel: Vec<String> = full
+        let rel: Vec<&[u8]> = full
             .components()
             .filter_map(|c| match c {
-                Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+                Component::Normal(s) => Some(s.as_encoded_bytes()),
                 _ => None,
             })
             .collect();
         (
-            utf8_percent_encode(&rel.join("/"), URI_KEEP).to_string(),
+            percent_encode(&rel.join(&b'/'), URI_KEEP).to_string(),
             Some("%SRCROOT%".to_string()),
         )
     } else {
@@ -132,14 +134,33 @@ pub fn artifact_uri(root: &str, path: &str, home: Option<&Path>) -> (String, Opt
 }
 
 fn file_uri(abs: &Path, dir: bool) -> String {
-    let mut s = abs.to_string_lossy().replace('\\', "/");
-    if dir && !s.ends_with('/') {
-        s.push('/');
+    let mut s = abs.as_os_str().as_encoded_bytes().to_vec();
+    if cfg!(windows) {
+        s.iter_mut()
+            .filter(|b| **b == b'\\')
+            .for_each(|b| *b = b'/');
     }
-    if !s.starts_with('/') {
-        s.insert(0, '/');
+    if dir && !s.ends_with(b"/") {
+        s.push(b'/');
     }
-    format!("file://{}", utf8_percent_encode(&s, URI_KEEP))
+    if !s.starts_with(b"/") {
+        s.insert(0, b'/');
+    }
+    format!("file://{}", percent_encode(&s, URI_KEEP))
+}
+
+/// A path from its report form ([`crate::scan::display_path`]), with its original bytes.
+fn os_path(display: &str) -> PathBuf {
+    let bytes = crate::scan::path_bytes(display);
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        PathBuf::from(std::ffi::OsString::from_vec(bytes))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
+    }
 }
 
 fn rule(d: &Detector, risk: Risk) -> sarif::ReportingDescriptor {
@@ -568,6 +589,7 @@ mod tests {
                 threads: 1,
             },
             max_file_size: 1 << 20,
+            limits: Default::default(),
             workspace_env: None,
             now: jiff::Timestamp::now(),
             inline_allow: true,
