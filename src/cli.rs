@@ -200,6 +200,11 @@ pub struct TargetArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<std::time::Duration>,
 
+    /// After the report, print to stderr where the time went: walking, reading, matching and
+    /// building findings, and per detector its keyword hits, regex runs, bytes, matches and time.
+    #[arg(long)]
+    pub stats: bool,
+
     /// Report at most N findings per file; a warning gives the number left out (a file of
     /// 100,000 keys is one finding list of N and a count, not 100,000 blocks).
     #[arg(long, value_name = "N", default_value_t = 100)]
@@ -492,6 +497,7 @@ fn prepare(t: &TargetArgs, baseline: Option<&Path>) -> anyhow::Result<Prepared> 
             timeout: t.timeout,
             max_findings_per_file: t.max_findings_per_file.max(1),
         },
+        stats: t.stats,
         workspace_env: t.workspace_env.or(config.workspace_env),
         now: now()?,
         inline_allow: !t.no_inline_allow,
@@ -636,6 +642,10 @@ fn scan_command(args: ScanArgs) -> anyhow::Result<u8> {
             report::write(args.format, &result, &ropts, &mut w)?;
             w.flush()?;
         }
+    }
+    if let Some(st) = &result.stats {
+        let mut err = std::io::stderr().lock();
+        report::stats::write(st, prepared.engine.catalog(), &mut err)?;
     }
     if fail && args.staged {
         eprintln!(
@@ -897,6 +907,7 @@ fn guard_command(g: GuardArgs) -> anyhow::Result<u8> {
         exclude: Vec::new(),
         max_file_size: 64 << 20,
         timeout: g.timeout,
+        stats: false,
         max_findings_per_file: 100,
         threads: None,
         follow: false,

@@ -7,7 +7,7 @@
 //! are merged first, so a file full of hits still costs one regex pass per detector.
 
 use crate::detectors::{Catalog, Confidence, Detector, placeholder, shannon_entropy};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use globset::GlobSet;
 use regex::bytes::CaptureLocations;
 use std::ops::Range;
@@ -45,6 +45,51 @@ pub struct Scratch {
     touched: Vec<usize>,
     locs: Vec<Option<CaptureLocations>>,
     glob_hits: Vec<usize>,
+    /// Counters for `--stats`, when asked for: the hot path pays one branch otherwise.
+    pub stats: Option<Box<EngineStats>>,
+}
+
+/// What one detector cost in a scan (`--stats`).
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct DetectorStats {
+    /// Keyword hits (and path matches) that gave this detector a window.
+    pub hits: u64,
+    /// Regex runs: merged windows.
+    pub regex_runs: u64,
+    /// Bytes the regex ran over.
+    pub regex_bytes: u64,
+    /// Matches that passed the validators and filters (before overlap resolution).
+    pub matches: u64,
+    /// Time in this detector's regex, nanoseconds.
+    pub regex_ns: u64,
+}
+
+/// Engine counters of a scan, summed over threads (`--stats`).
+#[derive(Clone, Debug, Default)]
+pub struct EngineStats {
+    pub detectors: Vec<DetectorStats>,
+    /// Time in the keyword prefilter, nanoseconds.
+    pub prefilter_ns: u64,
+    /// Bytes the prefilter searched.
+    pub prefilter_bytes: u64,
+}
+
+impl EngineStats {
+    pub fn add(&mut self, other: &EngineStats) {
+        if self.detectors.len() < other.detectors.len() {
+            self.detectors
+                .resize(other.detectors.len(), DetectorStats::default());
+        }
+        for (a, b) in self.detectors.iter_mut().zip(&other.detectors) {
+            a.hits += b.hits;
+            a.regex_runs += b.regex_runs;
+            a.regex_bytes += b.regex_bytes;
+            a.matches += b.matches;
+            a.regex_ns += b.regex_ns;
+        }
+        self.prefilter_ns += other.prefilter_ns;
+        self.prefilter_bytes += other.prefilter_bytes;
+    }
 }
 
 impl Engine {
@@ -75,6 +120,7 @@ impl Engine {
                 AhoCorasickBuilder::new()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&keywords)?,
             )
         };
@@ -120,7 +166,20 @@ impl Engine {
             touched: Vec::new(),
             locs: (0..n).map(|_| None).collect(),
             glob_hits: Vec::new(),
+            stats: None,
         }
+    }
+
+    /// A scratch that also counts, for `--stats`.
+    pub fn new_scratch_counting(&self, count: bool) -> Scratch {
+        let mut s = self.new_scratch();
+        if count {
+            s.stats = Some(Box::new(EngineStats {
+                detectors: vec![DetectorStats::default(); self.catalog.detectors.len()],
+                ..Default::default()
+            }));
+        }
+        s
     }
 
     /// Scans a whole buffer. `path` (relative or absolute) selects path-triggered detectors.
@@ -154,9 +213,13 @@ impl Engine {
             for gi in 0..scratch.glob_hits.len() {
                 let d = self.glob_detectors[scratch.glob_hits[gi]];
                 push_window(scratch, d, (0, hay.len()));
+                if let Some(st) = &mut scratch.stats {
+                    st.detectors[d].hits += 1;
+                }
             }
         }
 
+        let t0 = scratch.stats.is_some().then(std::time::Instant::now);
         if let Some(ac) = &self.prefilter {
             // Let a keyword that starts in the segment finish past its end.
             let search_end = (seg.end + self.max_keyword_len).min(hay.len());
@@ -173,8 +236,15 @@ impl Engine {
                         (end + det.window_after).min(hay.len()),
                     );
                     push_window(scratch, d, w);
+                    if let Some(st) = &mut scratch.stats {
+                        st.detectors[d].hits += 1;
+                    }
                 }
             }
+        }
+        if let (Some(t0), Some(st)) = (t0, &mut scratch.stats) {
+            st.prefilter_ns += t0.elapsed().as_nanos() as u64;
+            st.prefilter_bytes += seg.len() as u64;
         }
 
         for ti in 0..scratch.touched.len() {
@@ -186,11 +256,18 @@ impl Engine {
             let windows = &mut scratch.windows[d];
             windows.sort_unstable();
             let locs = scratch.locs[d].get_or_insert_with(|| compiled.regex.capture_locations());
+            let stats = scratch.stats.as_mut().map(|st| &mut st.detectors[d]);
+            let before = out.len();
+            let t0 = stats.is_some().then(std::time::Instant::now);
+            let mut runs = 0u64;
+            let mut bytes = 0u64;
             let mut merged: Option<(usize, usize)> = None;
             for &(s, e) in windows.iter() {
                 match merged {
                     Some((ms, me)) if s <= me => merged = Some((ms, me.max(e))),
                     Some(w) => {
+                        runs += 1;
+                        bytes += (w.1 - w.0) as u64;
                         run_window(det, d, compiled, hay, w, locs, out);
                         merged = Some((s, e));
                     }
@@ -198,7 +275,15 @@ impl Engine {
                 }
             }
             if let Some(w) = merged {
+                runs += 1;
+                bytes += (w.1 - w.0) as u64;
                 run_window(det, d, compiled, hay, w, locs, out);
+            }
+            if let (Some(st), Some(t0)) = (stats, t0) {
+                st.regex_runs += runs;
+                st.regex_bytes += bytes;
+                st.matches += (out.len() - before) as u64;
+                st.regex_ns += t0.elapsed().as_nanos() as u64;
             }
         }
     }

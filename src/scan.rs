@@ -44,6 +44,8 @@ pub struct ScanOptions {
     pub walk: WalkOptions,
     pub max_file_size: u64,
     pub limits: Limits,
+    /// Count per-detector work and time the phases (`--stats`).
+    pub stats: bool,
     /// The environment of the workspace being scanned, when declared.
     pub workspace_env: Option<Environment>,
     /// "Now", for deciding whether encoded expiries have passed.
@@ -124,8 +126,24 @@ impl RiskCounts {
     }
 }
 
+/// Where a scan's time went (`--stats`). Phase times are summed over threads.
+#[derive(Clone, Debug, Default)]
+pub struct ScanStats {
+    pub engine: crate::engine::EngineStats,
+    pub threads: usize,
+    pub wall: Duration,
+    /// Opening, reading or mapping files.
+    pub read: Duration,
+    /// The engine: prefilter and regexes.
+    pub matching: Duration,
+    /// Turning matches into findings (lines, assessment, line hashes).
+    pub building: Duration,
+}
+
 #[derive(Debug, Default)]
 pub struct ScanResult {
+    /// Counters and phase times, with `--stats`.
+    pub stats: Option<ScanStats>,
     /// Active findings: not allowed by an inline comment, the baseline or the config.
     pub findings: Vec<Finding>,
     /// Allowed findings, each with its `suppression`.
@@ -170,9 +188,22 @@ pub fn run(engine: &Engine, opts: &ScanOptions, progress: &Progress) -> anyhow::
         deadline: opts.limits.timeout.map(|t| start + t),
         timed_out: AtomicBool::new(false),
         max_findings_per_file: opts.limits.max_findings_per_file.max(1),
+        counting: opts.stats,
+        engine_stats: Mutex::new(crate::engine::EngineStats::default()),
+        read_ns: AtomicU64::new(0),
+        match_ns: AtomicU64::new(0),
+        build_ns: AtomicU64::new(0),
     };
     let mut builder = VisitorBuilder { shared: &shared };
     walker.visit(&mut builder);
+    let stats = shared.counting.then(|| ScanStats {
+        engine: shared.engine_stats.lock().unwrap().clone(),
+        threads: opts.walk.threads,
+        wall: start.elapsed(),
+        read: Duration::from_nanos(shared.read_ns.load(Ordering::Relaxed)),
+        matching: Duration::from_nanos(shared.match_ns.load(Ordering::Relaxed)),
+        building: Duration::from_nanos(shared.build_ns.load(Ordering::Relaxed)),
+    });
     let c = shared.out.into_inner().unwrap();
     let mut findings = c.findings;
     for f in &mut findings {
@@ -217,6 +248,7 @@ pub fn run(engine: &Engine, opts: &ScanOptions, progress: &Progress) -> anyhow::
         timed_out,
     };
     Ok(ScanResult {
+        stats,
         findings,
         suppressed,
         skipped,
@@ -246,6 +278,11 @@ struct Shared<'a> {
     deadline: Option<Instant>,
     timed_out: AtomicBool,
     max_findings_per_file: usize,
+    counting: bool,
+    engine_stats: Mutex<crate::engine::EngineStats>,
+    read_ns: AtomicU64,
+    match_ns: AtomicU64,
+    build_ns: AtomicU64,
 }
 
 struct VisitorBuilder<'s, 'a> {
@@ -257,7 +294,10 @@ impl<'s, 'a: 's> ParallelVisitorBuilder<'s> for VisitorBuilder<'s, 'a> {
         Box::new(Visitor {
             shared: self.shared,
             reader: Reader::new(self.shared.max_file_size),
-            scratch: self.shared.engine.new_scratch(),
+            scratch: self
+                .shared
+                .engine
+                .new_scratch_counting(self.shared.counting),
             local: Collected::default(),
         })
     }
@@ -272,6 +312,9 @@ struct Visitor<'s, 'a> {
 
 impl Drop for Visitor<'_, '_> {
     fn drop(&mut self) {
+        if let Some(st) = &self.scratch.stats {
+            self.shared.engine_stats.lock().unwrap().add(st);
+        }
         let local = std::mem::take(&mut self.local);
         let mut out = self.shared.out.lock().unwrap();
         out.findings.extend(local.findings);
@@ -327,6 +370,7 @@ impl Visitor<'_, '_> {
             return;
         }
         let shared = self.shared;
+        let t_read = shared.counting.then(Instant::now);
         let loaded = match self.reader.load(path) {
             Ok(l) => l,
             Err(LoadError::Skip(reason)) => {
@@ -345,6 +389,12 @@ impl Visitor<'_, '_> {
             }
         };
         let hay = loaded.content.bytes();
+        let t_match = t_read.map(|t| {
+            shared
+                .read_ns
+                .fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+            Instant::now()
+        });
         let in_home = shared.home.as_ref().and_then(|(home, stores)| {
             let rel = path.strip_prefix(home).ok()?;
             stores.find(rel).map(|s| (rel.to_path_buf(), s))
@@ -354,11 +404,19 @@ impl Visitor<'_, '_> {
             None => split_root(shared.roots, path),
         };
         let mut matches = match &loaded.content {
-            Content::Mapped(_) if hay.len() > SEGMENT_SIZE => {
-                scan_parallel(shared.engine, hay, &rel)
-            }
+            Content::Mapped(_) if hay.len() > SEGMENT_SIZE => scan_parallel(
+                shared.engine,
+                hay,
+                &rel,
+                shared.counting.then_some(&shared.engine_stats),
+            ),
             _ => shared.engine.scan(hay, &rel, &mut self.scratch),
         };
+        if let Some(t) = t_match {
+            shared
+                .match_ns
+                .fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        }
         if matches.len() > shared.max_findings_per_file {
             // The first ones by position are kept; building and printing the rest would make
             // one generated file drown the report and the memory budget.
@@ -410,9 +468,15 @@ impl Visitor<'_, '_> {
             workspace_env: shared.workspace_env,
             now: shared.now,
         };
+        let t_build = shared.counting.then(Instant::now);
         self.local
             .findings
             .extend(build_findings(shared.engine, hay, &matches, &ctx));
+        if let Some(t) = t_build {
+            shared
+                .build_ns
+                .fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        }
     }
 }
 
@@ -458,16 +522,29 @@ pub fn scan_env(engine: &Engine, opts: &ScanOptions) -> Vec<Finding> {
 
 /// Splits a large buffer into segments and matches them on rayon's pool, so both cores work on
 /// one huge file as well as on many small ones.
-fn scan_parallel(engine: &Engine, hay: &[u8], rel: &Path) -> Vec<RawMatch> {
+fn scan_parallel(
+    engine: &Engine,
+    hay: &[u8],
+    rel: &Path,
+    stats: Option<&Mutex<crate::engine::EngineStats>>,
+) -> Vec<RawMatch> {
     let n = hay.len().div_ceil(SEGMENT_SIZE);
     let parts: Vec<RawMatch> = (0..n)
         .into_par_iter()
         .map_init(
-            || engine.new_scratch(),
+            || engine.new_scratch_counting(stats.is_some()),
             |scratch, i| {
                 let seg = i * SEGMENT_SIZE..((i + 1) * SEGMENT_SIZE).min(hay.len());
                 let mut out = Vec::new();
                 engine.scan_segment(hay, seg, (i == 0).then_some(rel), scratch, &mut out);
+                if let (Some(total), Some(st)) = (stats, scratch.stats.as_mut()) {
+                    // Counted per segment: map_init's scratches are not handed back at the end.
+                    total.lock().unwrap().add(st);
+                    **st = crate::engine::EngineStats {
+                        detectors: vec![Default::default(); st.detectors.len()],
+                        ..Default::default()
+                    };
+                }
                 out
             },
         )

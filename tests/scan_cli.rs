@@ -459,3 +459,28 @@ fn detectors_list_reports_the_catalog() {
     assert_eq!(gh["validators"][0], "crc32-base62");
     assert_eq!(gh["lifetime"], "no-expiry");
 }
+
+#[test]
+fn stats_name_the_phases_and_the_detectors_that_ran() {
+    let ws = materialize("agent-workspace");
+    let out = credsweep()
+        .current_dir(ws.path())
+        .args(["scan", ".", "--format", "json", "--stats"])
+        .output()
+        .unwrap();
+    // The report on stdout stays one JSON document; the stats go to stderr.
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.starts_with("credsweep --stats\n"), "{err}");
+    assert!(err.contains("prefilter") && err.contains("build findings"), "{err}");
+    // Every detector that found something is in the table, with its match count.
+    for f in report["findings"].as_array().unwrap().iter().take(5) {
+        let id = f["detector_id"].as_str().unwrap();
+        let row = err
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{id} ")))
+            .unwrap_or_else(|| panic!("{id} not in the stats table:\n{err}"));
+        let matches: u64 = row.split_whitespace().nth(4).unwrap().parse().unwrap();
+        assert!(matches >= 1, "{row}");
+    }
+}

@@ -4,6 +4,7 @@
 pub mod gitlab;
 pub mod json;
 pub mod sarif;
+pub mod stats;
 pub mod text;
 
 use crate::scan::ScanResult;

@@ -590,6 +590,7 @@ mod tests {
             },
             max_file_size: 1 << 20,
             limits: Default::default(),
+            stats: false,
             workspace_env: None,
             now: jiff::Timestamp::now(),
             inline_allow: true,
