@@ -409,9 +409,16 @@ pub fn run() -> ExitCode {
     }
 }
 
+/// The reader of our output went away (`credsweep ... | head`): stop quietly, as ripgrep does.
+/// The error may come straight from a write, or wrapped by the JSON serializer.
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.downcast_ref::<std::io::Error>()
-        .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .and_then(|j| j.io_error_kind())
+                .is_some_and(|k| k == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// A panic message may quote data the program was handling; print where it happened, not what.

@@ -486,3 +486,36 @@ fn the_time_budget_stops_the_scan_and_says_so() {
     );
     assert!(report["summary"]["files_scanned"].as_u64().unwrap() < 3000);
 }
+
+#[test]
+fn files_deleted_during_the_scan_are_warnings() {
+    let dir = open_tree();
+    let n = 4000;
+    for i in 0..n {
+        fs::write(dir.path().join(format!("f{i}.env")), line("KEY")).unwrap();
+    }
+    let bin = assert_cmd::cargo::cargo_bin("credsweep");
+    let child = std::process::Command::new(bin)
+        .current_dir(dir.path())
+        .args(["scan", "--format", "json", "-j", "1"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Delete them all while it works through the listing: some are read, some vanish between
+    // the walk and the open.
+    std::thread::sleep(std::time::Duration::from_millis(60));
+    for i in 0..n {
+        let _ = fs::remove_file(dir.path().join(format!("f{i}.env")));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{:?}", out.status);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found = report["findings"].as_array().unwrap().len();
+    let warned = report["warnings"].as_array().unwrap();
+    for w in warned {
+        let m = w["message"].as_str().unwrap();
+        assert!(m.contains("No such file"), "unexpected warning: {m}");
+    }
+    eprintln!("{found} read before deletion, {} vanished", warned.len());
+    assert!(found + warned.len() <= n);
+}

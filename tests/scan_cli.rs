@@ -472,7 +472,10 @@ fn stats_name_the_phases_and_the_detectors_that_ran() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.starts_with("credsweep --stats\n"), "{err}");
-    assert!(err.contains("prefilter") && err.contains("build findings"), "{err}");
+    assert!(
+        err.contains("prefilter") && err.contains("build findings"),
+        "{err}"
+    );
     // Every detector that found something is in the table, with its match count.
     for f in report["findings"].as_array().unwrap().iter().take(5) {
         let id = f["detector_id"].as_str().unwrap();
