@@ -227,9 +227,14 @@ pub fn github_line_hashes(
             out.insert(line as u64, format!("{h:x}:{n}"));
         }
     };
-    let text = String::from_utf8_lossy(content);
+    // UTF-16 units of the content read as lossy UTF-8 (each invalid sequence one U+FFFD, as
+    // from_utf8_lossy does), produced on the fly rather than by copying a large file.
+    let units = content.utf8_chunks().flat_map(|chunk| {
+        let bad = (!chunk.invalid().is_empty()).then_some(0xFFFDu16);
+        chunk.valid().encode_utf16().chain(bad)
+    });
     // The action processes one EOF character (65535) after the content, as a character.
-    for unit in text.encode_utf16().chain(std::iter::once(0xFFFF)) {
+    for unit in units.chain(std::iter::once(0xFFFF)) {
         let mut c = unit as i64;
         if c == ' ' as i64 || c == '\t' as i64 || (prev_cr && c == '\n' as i64) {
             prev_cr = false;
