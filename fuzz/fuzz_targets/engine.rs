@@ -1,0 +1,58 @@
+//! The whole matching path over arbitrary bytes with every built-in detector: prefilter, regex
+//! confirmation, validators, placeholder filter, and then finding construction (line numbers,
+//! redaction, GitHub line hashes, the assessment with every token analyzer, store context).
+//! The first byte picks the file name, so path-triggered detectors and stores run too.
+#![no_main]
+
+use credsweep::assessment::Location;
+use credsweep::detectors::Catalog;
+use credsweep::engine::Engine;
+use credsweep::scan::{FileContext, build_findings};
+use libfuzzer_sys::fuzz_target;
+use std::path::Path;
+use std::sync::LazyLock;
+
+static ENGINE: LazyLock<Engine> =
+    LazyLock::new(|| Engine::new(Catalog::builtin().expect("catalog")).expect("engine"));
+static STORES: LazyLock<credsweep::stores::Stores> =
+    LazyLock::new(|| credsweep::stores::Stores::builtin().expect("stores"));
+
+const PATHS: &[&str] = &[
+    "notes.txt",
+    ".env",
+    ".railway/config.json",
+    ".aws/credentials",
+    ".kube/config",
+    ".config/gh/hosts.yml",
+    ".netrc",
+    ".claude.json",
+    ".wrangler/config/default.toml",
+    "settings.xml",
+];
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&sel, hay)) = data.split_first() else {
+        return;
+    };
+    let rel = Path::new(PATHS[sel as usize % PATHS.len()]);
+    let engine = &*ENGINE;
+    let mut scratch = engine.new_scratch();
+    let matches = engine.scan(hay, rel, &mut scratch);
+    let ctx = FileContext {
+        abs_path: Path::new("/nonexistent/credsweep-fuzz"),
+        store: STORES.find(rel),
+        inline_allow: true,
+        root: ".".into(),
+        path: rel.display().to_string(),
+        rel_path: rel,
+        gitignored: false,
+        location: Location::Untracked,
+        encoding: None,
+        workspace_env: None,
+        now: jiff::Timestamp::from_second(1_795_000_000).unwrap(),
+    };
+    for f in build_findings(engine, hay, &matches, &ctx) {
+        // The redacted form never holds the whole secret.
+        assert!(f.secret.len() < 8 || !f.redacted.as_bytes().ends_with(&f.secret));
+    }
+});
