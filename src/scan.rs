@@ -409,6 +409,7 @@ impl Visitor<'_, '_> {
                 hay,
                 &rel,
                 shared.counting.then_some(&shared.engine_stats),
+                &|seg| loaded.content.release(seg),
             ),
             _ => shared.engine.scan(hay, &rel, &mut self.scratch),
         };
@@ -527,6 +528,7 @@ fn scan_parallel(
     hay: &[u8],
     rel: &Path,
     stats: Option<&Mutex<crate::engine::EngineStats>>,
+    release: &(dyn Fn(std::ops::Range<usize>) + Sync),
 ) -> Vec<RawMatch> {
     let n = hay.len().div_ceil(SEGMENT_SIZE);
     let parts: Vec<RawMatch> = (0..n)
@@ -536,7 +538,10 @@ fn scan_parallel(
             |scratch, i| {
                 let seg = i * SEGMENT_SIZE..((i + 1) * SEGMENT_SIZE).min(hay.len());
                 let mut out = Vec::new();
-                engine.scan_segment(hay, seg, (i == 0).then_some(rel), scratch, &mut out);
+                engine.scan_segment(hay, seg.clone(), (i == 0).then_some(rel), scratch, &mut out);
+                // Matched: its pages need not stay resident (a 1 GiB file would otherwise
+                // count 1 GiB of mapped pages against this process).
+                release(seg);
                 if let (Some(total), Some(st)) = (stats, scratch.stats.as_mut()) {
                     // Counted per segment: map_init's scratches are not handed back at the end.
                     total.lock().unwrap().add(st);

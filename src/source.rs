@@ -81,6 +81,32 @@ impl Content<'_> {
         }
     }
 
+    /// Gives back the memory of `range` of a mapped file once it has been matched: the pages
+    /// leave this process (they stay in the page cache, and come back if read again), so a scan
+    /// of a file larger than memory does not hold it all resident. No-op for buffers.
+    pub fn release(&self, range: std::ops::Range<usize>) {
+        #[cfg(unix)]
+        if let Content::Mapped(m) = self {
+            // SAFETY: sysconf is a plain query.
+            let page = (unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).max(4096) as usize;
+            let start = range.start.div_ceil(page) * page;
+            let end = range.end.min(m.map.len()) / page * page;
+            if end > start {
+                // SAFETY: the range lies inside this read-only private file mapping; dropping
+                // its pages only makes the next access read them from the file again.
+                unsafe {
+                    libc::madvise(
+                        m.map.as_ptr().add(start) as *mut libc::c_void,
+                        end - start,
+                        libc::MADV_DONTNEED,
+                    );
+                }
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = range;
+    }
+
     /// Whether the file shrank while it was mapped and read: part of what was matched is the
     /// zeros that stood in for the missing pages, and the scan of this file is incomplete.
     pub fn changed_while_read(&self) -> bool {
