@@ -201,6 +201,16 @@ pub fn github_line_hashes(
     content: &[u8],
     wanted: &std::collections::BTreeSet<u64>,
 ) -> std::collections::HashMap<u64, String> {
+    github_line_hashes_releasing(content, wanted, &|_| {})
+}
+
+/// [`github_line_hashes`], calling `release` with each part of `content` it is done with, so a
+/// memory-mapped file can give those pages back as the pass moves on.
+pub fn github_line_hashes_releasing(
+    content: &[u8],
+    wanted: &std::collections::BTreeSet<u64>,
+    release: &dyn Fn(std::ops::Range<usize>),
+) -> std::collections::HashMap<u64, String> {
     use std::collections::HashMap;
     const BLOCK: usize = 100;
     const MOD: i64 = 37;
@@ -228,10 +238,34 @@ pub fn github_line_hashes(
         }
     };
     // UTF-16 units of the content read as lossy UTF-8 (each invalid sequence one U+FFFD, as
-    // from_utf8_lossy does), produced on the fly rather than by copying a large file.
-    let units = content.utf8_chunks().flat_map(|chunk| {
-        let bad = (!chunk.invalid().is_empty()).then_some(0xFFFDu16);
-        chunk.valid().encode_utf16().chain(bad)
+    // from_utf8_lossy does), produced on the fly rather than by copying a large file. The
+    // content goes in blocks that end after a line break (ASCII, never inside a UTF-8
+    // sequence, so the decoding is the same as in one piece); each block is released when the
+    // next is taken.
+    const BLOCK_BYTES: usize = 8 << 20;
+    let mut pos = 0usize;
+    let blocks = std::iter::from_fn(|| {
+        if pos >= content.len() {
+            return None;
+        }
+        let start = pos;
+        let limit = (start + BLOCK_BYTES).min(content.len());
+        let end = if limit == content.len() {
+            limit
+        } else {
+            memchr::memrchr(b'\n', &content[start..limit]).map_or(limit, |i| start + i + 1)
+        };
+        // Everything before this block is done (the hash window spans 100 characters, and
+        // those are held in `window`, not re-read).
+        release(0..start);
+        pos = end;
+        Some(&content[start..end])
+    });
+    let units = blocks.flat_map(|b| {
+        b.utf8_chunks().flat_map(|chunk| {
+            let bad = (!chunk.invalid().is_empty()).then_some(0xFFFDu16);
+            chunk.valid().encode_utf16().chain(bad)
+        })
     });
     // The action processes one EOF character (65535) after the content, as a character.
     for unit in units.chain(std::iter::once(0xFFFF)) {

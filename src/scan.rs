@@ -470,9 +470,13 @@ impl Visitor<'_, '_> {
             now: shared.now,
         };
         let t_build = shared.counting.then(Instant::now);
-        self.local
-            .findings
-            .extend(build_findings(shared.engine, hay, &matches, &ctx));
+        self.local.findings.extend(build_findings_releasing(
+            shared.engine,
+            hay,
+            &matches,
+            &ctx,
+            &|r| loaded.content.release(r),
+        ));
         if let Some(t) = t_build {
             shared
                 .build_ns
@@ -604,6 +608,21 @@ pub fn build_findings(
     matches: &[RawMatch],
     ctx: &FileContext,
 ) -> Vec<Finding> {
+    build_findings_releasing(engine, hay, matches, ctx, &|_| {})
+}
+
+/// [`build_findings`], calling `release` with the parts of `hay` it has passed, so that a
+/// memory-mapped file with findings near its end is not held resident whole.
+pub fn build_findings_releasing(
+    engine: &Engine,
+    hay: &[u8],
+    matches: &[RawMatch],
+    ctx: &FileContext,
+    release: &dyn Fn(std::ops::Range<usize>),
+) -> Vec<Finding> {
+    // What the assessment may look back at before a secret (section headers: 64 KiB).
+    const KEEP_BEHIND: usize = 1 << 20;
+    let mut released_to = 0usize;
     let mut out = Vec::with_capacity(matches.len());
     let mut in_file: Vec<&str> = matches
         .iter()
@@ -617,14 +636,22 @@ pub fn build_findings(
     let mut counted_to = 0usize;
     for m in matches {
         let s = m.secret.start;
-        // Count newlines incrementally: one pass over the file however many findings it has.
-        let chunk = &hay[counted_to..s];
-        let nl = memchr::memchr_iter(b'\n', chunk).count();
-        if nl > 0 {
-            line += nl as u64;
-            line_start = counted_to + memchr::memrchr(b'\n', chunk).unwrap() + 1;
+        // Count newlines incrementally: one pass over the file however many findings it has,
+        // in steps, giving back what is behind as it goes.
+        while counted_to < s {
+            let step = (s - counted_to).min(16 * KEEP_BEHIND);
+            let chunk = &hay[counted_to..counted_to + step];
+            let nl = memchr::memchr_iter(b'\n', chunk).count();
+            if nl > 0 {
+                line += nl as u64;
+                line_start = counted_to + memchr::memrchr(b'\n', chunk).unwrap() + 1;
+            }
+            counted_to += step;
+            if counted_to > released_to + 16 * KEEP_BEHIND {
+                release(released_to..counted_to - KEEP_BEHIND);
+                released_to = counted_to - KEEP_BEHIND;
+            }
         }
-        counted_to = s;
         let det = engine.detector(m.detector);
         let secret = hay[m.secret.clone()].to_vec();
         let prefix_len = det.known_prefix_len(&secret);
@@ -691,7 +718,7 @@ pub fn build_findings(
             suppression,
         });
     }
-    let hashes = crate::finding::github_line_hashes(hay, &lines_wanted);
+    let hashes = crate::finding::github_line_hashes_releasing(hay, &lines_wanted, release);
     for f in &mut out {
         if let Some(h) = hashes.get(&f.line) {
             f.line_hash = h.clone();
