@@ -1,8 +1,9 @@
 //! Engine throughput over generated text: `cargo bench --bench engine`.
 //!
-//! Three inputs of 8 MiB each: plain source-like text with no keyword hits (the common case: the
+//! Inputs of 8 MiB each: plain source-like text with no keyword hits (the common case: the
 //! prefilter alone), text with a keyword hit every ~4 KiB that the regexes must reject, and text
-//! with a real-format fake credential every ~64 KiB. Divan reports bytes per second.
+//! with a real-format fake credential every ~64 KiB; and, per detector group, text with that
+//! group's own examples every 16 KiB. Divan reports bytes per second.
 
 use credsweep::detectors::Catalog;
 use credsweep::engine::Engine;
@@ -94,4 +95,105 @@ fn fake_credentials(bencher: Bencher) {
             b"\nAWS_ACCESS_KEY_ID=AKIAZ2FAKE3CSWP7QXRT\n".as_slice(),
         ),
     );
+}
+
+/// Detector groups, by provider: each bench inserts the group's own example strings (positive
+/// and negative, so both confirmed and rejected hits) every 16 KiB of filler, and runs the full
+/// engine over it, so a group whose regexes are slow shows up as a slow row.
+const GROUPS: &[(&str, &[&str])] = &[
+    (
+        "cloud",
+        &[
+            "aws",
+            "google",
+            "azure",
+            "alibaba",
+            "digitalocean",
+            "cloudflare",
+            "ibm",
+            "linode",
+        ],
+    ),
+    (
+        "code-hosting",
+        &[
+            "github",
+            "gitlab",
+            "bitbucket",
+            "atlassian",
+            "sourcegraph",
+            "gitea",
+        ],
+    ),
+    (
+        "ai",
+        &[
+            "openai",
+            "anthropic",
+            "huggingface",
+            "groq",
+            "mistral",
+            "cohere",
+            "xai",
+            "deepseek",
+        ],
+    ),
+    (
+        "payments",
+        &[
+            "stripe",
+            "square",
+            "braintree",
+            "paypal",
+            "adyen",
+            "shopify",
+            "paddle",
+        ],
+    ),
+    (
+        "databases",
+        &[
+            "postgresql",
+            "mysql",
+            "mongodb",
+            "redis",
+            "rabbitmq",
+            "mssql",
+            "jdbc",
+            "ado-net",
+        ],
+    ),
+    ("private-keys", &["private-key", "age", "kubernetes", "jwt"]),
+    ("generic", &["generic", "netrc", "git", "jwt-secret"]),
+];
+
+fn group_text(providers: &[&str]) -> Vec<u8> {
+    let examples: Vec<Vec<u8>> = Catalog::builtin()
+        .unwrap()
+        .detectors
+        .iter()
+        .filter(|d| providers.contains(&d.provider.as_str()))
+        .flat_map(|d| d.positive.iter().chain(&d.negative))
+        .map(|raw| {
+            let text = credsweep::detectors::examples::expand_generators(raw);
+            format!("\n{}\n", text.replace(['«', '»'], "")).into_bytes()
+        })
+        .collect();
+    let mut base = filler(SIZE);
+    let mut at = 16 << 10;
+    let mut i = 0;
+    while at + 4096 < base.len() {
+        let ex = &examples[i % examples.len()];
+        let n = ex.len().min(4096);
+        base[at..at + n].copy_from_slice(&ex[..n]);
+        at += 16 << 10;
+        i += 1;
+    }
+    base
+}
+
+#[divan::bench(args = GROUPS.iter().map(|g| g.0))]
+fn group_examples(bencher: Bencher, group: &str) {
+    let providers = GROUPS.iter().find(|g| g.0 == group).unwrap().1;
+    run(bencher, group_text(providers));
 }

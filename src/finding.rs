@@ -211,7 +211,54 @@ pub fn github_line_hashes_releasing(
     wanted: &std::collections::BTreeSet<u64>,
     release: &dyn Fn(std::ops::Range<usize>),
 ) -> std::collections::HashMap<u64, String> {
-    use std::collections::HashMap;
+    // Above this size a first pass finds the hashes of the wanted lines, so that the
+    // occurrence count needs one counter per wanted hash rather than one per distinct line
+    // (millions in a large file).
+    line_hashes(content, wanted, release, 16 << 20)
+}
+
+fn line_hashes(
+    content: &[u8],
+    wanted: &std::collections::BTreeSet<u64>,
+    release: &dyn Fn(std::ops::Range<usize>),
+    two_pass_above: usize,
+) -> std::collections::HashMap<u64, String> {
+    use std::collections::{HashMap, HashSet};
+    let mut out = HashMap::new();
+    let Some(&last) = wanted.iter().next_back() else {
+        return out;
+    };
+    let relevant: Option<HashSet<u64>> = (content.len() > two_pass_above).then(|| {
+        let mut set = HashSet::new();
+        line_hash_pass(content, release, &mut |line, h| {
+            if wanted.contains(&line) {
+                set.insert(h);
+            }
+            line < last
+        });
+        set
+    });
+    let mut counts: HashMap<u64, u32> = HashMap::new();
+    line_hash_pass(content, release, &mut |line, h| {
+        if relevant.as_ref().is_none_or(|r| r.contains(&h)) {
+            let n = counts.entry(h).or_insert(0);
+            *n += 1;
+            if wanted.contains(&line) {
+                out.insert(line, format!("{h:x}:{n}"));
+            }
+        }
+        line < last
+    });
+    out
+}
+
+/// One pass of codeql-action's rolling line hash: calls `on_line(line, hash)` for each line in
+/// order, until it returns false.
+fn line_hash_pass(
+    content: &[u8],
+    release: &dyn Fn(std::ops::Range<usize>),
+    on_line: &mut dyn FnMut(u64, u64) -> bool,
+) {
     const BLOCK: usize = 100;
     const MOD: i64 = 37;
     let first_mod = (0..BLOCK).fold(1i64, |acc, _| acc.wrapping_mul(MOD));
@@ -222,21 +269,6 @@ pub fn github_line_hashes_releasing(
     let mut line_number = 0i64;
     let mut line_start = true;
     let mut prev_cr = false;
-    let mut counts: HashMap<u64, u32> = HashMap::new();
-    let mut out = HashMap::new();
-    if wanted.is_empty() {
-        return out;
-    }
-
-    // Emits the hash of the line whose window starts at `index`, as outputHash() does.
-    let mut output = |hash: i64, line: i64, out: &mut HashMap<u64, String>| {
-        let h = hash as u64;
-        let n = counts.entry(h).or_insert(0);
-        *n += 1;
-        if wanted.contains(&(line as u64)) {
-            out.insert(line as u64, format!("{h:x}:{n}"));
-        }
-    };
     // UTF-16 units of the content read as lossy UTF-8 (each invalid sequence one U+FFFD, as
     // from_utf8_lossy does), produced on the fly rather than by copying a large file. The
     // content goes in blocks that end after a line break (ASCII, never inside a UTF-8
@@ -280,11 +312,13 @@ pub fn github_line_hashes_releasing(
         } else {
             prev_cr = false;
         }
+        // The hash of the line whose window starts at `index` is complete, as outputHash()
+        // does it.
         if line_numbers[index] != -1 {
-            output(hash, line_numbers[index], &mut out);
+            let go_on = on_line(line_numbers[index] as u64, hash as u64);
             line_numbers[index] = -1;
-            if out.len() == wanted.len() {
-                return out;
+            if !go_on {
+                return;
             }
         }
         if line_start {
@@ -305,8 +339,11 @@ pub fn github_line_hashes_releasing(
     }
     for _ in 0..BLOCK {
         if line_numbers[index] != -1 {
-            output(hash, line_numbers[index], &mut out);
+            let go_on = on_line(line_numbers[index] as u64, hash as u64);
             line_numbers[index] = -1;
+            if !go_on {
+                return;
+            }
         }
         let begin = window[index];
         window[index] = 0;
@@ -315,12 +352,34 @@ pub fn github_line_hashes_releasing(
             .wrapping_sub(first_mod.wrapping_mul(begin));
         index = (index + 1) % BLOCK;
     }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn two_pass_line_hashes_equal_one_pass() {
+        let mut text = String::new();
+        for i in 0..5000 {
+            // Repeated lines (occurrence counts above 1) and unique ones, CRLF and tabs.
+            text.push_str(match i % 4 {
+                0 => "let x = 1;\n",
+                1 => "\tlet x = 1;\r\n",
+                2 => "caf\u{e9} \u{1F600}\n",
+                _ => "",
+            });
+            text.push_str(&format!("line {}\n", i % 97));
+        }
+        let mut bytes = text.into_bytes();
+        bytes.extend_from_slice(b"\xff\xfe bad utf-8\n");
+        let wanted: std::collections::BTreeSet<u64> = [1, 2, 3, 500, 4999, 7000, 8751].into();
+        let one = line_hashes(&bytes, &wanted, &|_| {}, usize::MAX);
+        let two = line_hashes(&bytes, &wanted, &|_| {}, 0);
+        assert_eq!(one.len(), wanted.len());
+        assert_eq!(one, two);
+        assert!(one.values().any(|h| !h.ends_with(":1")), "{one:?}");
+    }
 
     #[test]
     fn fingerprint_is_stable_and_depends_on_detector() {
