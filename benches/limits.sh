@@ -69,7 +69,8 @@ def best(args):
     return min(r)
 base = best(['ordinary.txt'])
 for f in ['minified.js', 'akia.txt']:
-    print(f'{f}: {best([f]):.3f} s = {best([f]) / base:.2f} x ordinary text of the same size ({base:.3f} s) (bar: 3 x)')
+    v = best([f])
+    print(f'{f}: {v:.3f} s = {v / base:.2f} x ordinary text of the same size ({base:.3f} s) (bar: 3 x)')
 base = best(['ordinary-assign.txt'])
 for f in ['assign.txt', 'assign.env']:
     v = best([f])
