@@ -562,6 +562,38 @@ fn scan_parallel(
     engine.resolve(parts)
 }
 
+/// Scans bytes as if they were the file `rel` (relative to a workspace, or to the home directory
+/// when `stores` names it as a credential store): matching and finding construction, without
+/// touching the disk. For embedding, fuzzing and tests.
+pub fn scan_in_memory(
+    engine: &Engine,
+    stores: Option<&crate::stores::Stores>,
+    hay: &[u8],
+    rel: &Path,
+    now: jiff::Timestamp,
+) -> Vec<Finding> {
+    let matches = engine.scan(hay, rel, &mut engine.new_scratch());
+    let store = stores.and_then(|s| s.find(rel));
+    let ctx = FileContext {
+        abs_path: Path::new(""),
+        store,
+        inline_allow: true,
+        root: ".".into(),
+        path: display_path(rel),
+        rel_path: rel,
+        gitignored: false,
+        location: match store {
+            Some(s) if s.kind == crate::stores::Kind::AgentConfig => Location::AgentConfig,
+            Some(_) => Location::CliStore,
+            None => Location::Untracked,
+        },
+        encoding: None,
+        workspace_env: None,
+        now,
+    };
+    build_findings(engine, hay, &matches, &ctx)
+}
+
 /// Where a file sits, for the findings in it.
 pub struct FileContext<'a> {
     /// The file as opened (for stores that are read again to name the row, SQLite).

@@ -4,10 +4,9 @@
 //! The first byte picks the file name, so path-triggered detectors and stores run too.
 #![no_main]
 
-use credsweep::assessment::Location;
 use credsweep::detectors::Catalog;
 use credsweep::engine::Engine;
-use credsweep::scan::{FileContext, build_findings};
+use credsweep::scan::scan_in_memory;
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 use std::sync::LazyLock;
@@ -35,23 +34,8 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let rel = Path::new(PATHS[sel as usize % PATHS.len()]);
-    let engine = &*ENGINE;
-    let mut scratch = engine.new_scratch();
-    let matches = engine.scan(hay, rel, &mut scratch);
-    let ctx = FileContext {
-        abs_path: Path::new("/nonexistent/credsweep-fuzz"),
-        store: STORES.find(rel),
-        inline_allow: true,
-        root: ".".into(),
-        path: rel.display().to_string(),
-        rel_path: rel,
-        gitignored: false,
-        location: Location::Untracked,
-        encoding: None,
-        workspace_env: None,
-        now: jiff::Timestamp::from_second(1_795_000_000).unwrap(),
-    };
-    for f in build_findings(engine, hay, &matches, &ctx) {
+    let now = jiff::Timestamp::from_second(1_795_000_000).unwrap();
+    for f in scan_in_memory(&ENGINE, Some(&STORES), hay, rel, now) {
         // The redacted form never holds the whole secret.
         assert!(f.secret.len() < 8 || !f.redacted.as_bytes().ends_with(&f.secret));
     }
