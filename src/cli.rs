@@ -114,6 +114,9 @@ pub struct GuardArgs {
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
 
+    #[command(flatten)]
+    pub verify: VerifyArgs,
+
     /// Give up after this long (`30s`, `5m`): the command is then not run (exit 2).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<std::time::Duration>,
@@ -256,10 +259,60 @@ pub enum Reach {
     All,
 }
 
+/// Live verification (`--verify`): off unless asked for.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct VerifyArgs {
+    /// Ask each finding's provider, with one read-only HTTPS request to the host its detector
+    /// declares, whether the credential is live, and whose it is, its scopes and expiry. Sends
+    /// the credentials found to their providers; off by default.
+    #[arg(long)]
+    pub verify: bool,
+
+    /// With --verify: only these providers (comma-separated ids, as in `detectors list`).
+    #[arg(
+        long,
+        value_name = "PROVIDER",
+        value_delimiter = ',',
+        requires = "verify"
+    )]
+    pub verify_only: Vec<String>,
+
+    /// With --verify: never these providers.
+    #[arg(
+        long,
+        value_name = "PROVIDER",
+        value_delimiter = ',',
+        requires = "verify"
+    )]
+    pub no_verify: Vec<String>,
+
+    /// With --verify: how long one request may take (default 10s).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, requires = "verify")]
+    pub verify_timeout: Option<std::time::Duration>,
+
+    /// For testing only: send HOST's verification requests to URL instead (HOST=https://...).
+    /// Credentials then go to URL: credsweep warns on every run that uses it.
+    #[arg(long, value_name = "HOST=URL", requires = "verify", hide = true)]
+    pub verify_endpoint_override: Vec<String>,
+
+    /// For testing only, with --verify-endpoint-override: trust the CA certificates in FILE
+    /// (PEM) instead of the web's roots.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "verify_endpoint_override",
+        hide = true
+    )]
+    pub verify_ca: Option<PathBuf>,
+}
+
 #[derive(clap::Args, Debug)]
 pub struct ScanArgs {
     #[command(flatten)]
     pub target: TargetArgs,
+
+    #[command(flatten)]
+    pub verify: VerifyArgs,
 
     /// Scan what is staged for the next commit (from the index, not the working tree), and only
     /// the lines it adds or changes. PATHs, if given, limit it to those files.
@@ -603,6 +656,13 @@ fn scan_command(args: ScanArgs) -> anyhow::Result<u8> {
     } else {
         run_scan(&prepared)?
     };
+    if args.verify.verify {
+        verify_findings(
+            &args.verify,
+            &mut result.findings,
+            prepared.engine.catalog(),
+        )?;
+    }
     let fail_on = args
         .fail_on
         .or(prepared.config.fail_on)
@@ -907,6 +967,50 @@ fn claude_hook_command(fail_on: Risk, install: bool) -> anyhow::Result<u8> {
     }
 }
 
+/// `--verify`: asks each finding's provider about it, once per distinct secret.
+fn verify_findings(
+    v: &VerifyArgs,
+    findings: &mut [crate::finding::Finding],
+    catalog: &crate::detectors::Catalog,
+) -> anyhow::Result<()> {
+    let mut opts = crate::verify::Options {
+        only: v.verify_only.clone(),
+        skip: v.no_verify.clone(),
+        ..Default::default()
+    };
+    if let Some(t) = v.verify_timeout {
+        opts.timeout = t;
+    }
+    for o in &v.verify_endpoint_override {
+        let (host, url) = o.split_once('=').ok_or_else(|| {
+            anyhow::anyhow!("--verify-endpoint-override: expected HOST=URL, got {o:?}")
+        })?;
+        if !url.starts_with("https://") {
+            anyhow::bail!("--verify-endpoint-override: {url:?} is not an https:// URL");
+        }
+        eprintln!(
+            "credsweep: WARNING: --verify-endpoint-override sends credentials meant for {host} to {url}. This is for testing credsweep only."
+        );
+        opts.endpoint_overrides
+            .insert(host.to_string(), url.to_string());
+    }
+    if let Some(ca) = &v.verify_ca {
+        opts.extra_ca_pem = Some(
+            std::fs::read(ca).map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", ca.display()))?,
+        );
+    }
+    let mut verifier = crate::verify::Verifier::new(opts)?;
+    for f in findings.iter_mut() {
+        let Some(det) = catalog.get(&f.detector_id) else {
+            continue;
+        };
+        if let Some(result) = verifier.verify(det, &f.secret, &f.fingerprint) {
+            crate::verify::apply(f, result);
+        }
+    }
+    Ok(())
+}
+
 fn guard_command(g: GuardArgs) -> anyhow::Result<u8> {
     let target = TargetArgs {
         paths: vec![g.workspace.clone()],
@@ -938,7 +1042,10 @@ fn guard_command(g: GuardArgs) -> anyhow::Result<u8> {
             ));
     }
     let fail_on = g.fail_on.or(prepared.config.fail_on).unwrap_or(Risk::High);
-    let result = scan_reaches(&prepared, &Progress::default())?;
+    let mut result = scan_reaches(&prepared, &Progress::default())?;
+    if g.verify.verify {
+        verify_findings(&g.verify, &mut result.findings, prepared.engine.catalog())?;
+    }
     let blocked = result.findings.iter().any(|f| f.assessment.risk >= fail_on);
     eprint!("{}", crate::guard::summary(&result.findings, fail_on));
     if result.summary.timed_out {

@@ -57,6 +57,9 @@ pub struct Finding {
     /// Why the finding is not reported as active, if it is allowed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppression: Option<Suppression>,
+    /// What the provider said of the credential, with `--verify`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<crate::verify::Verification>,
 }
 
 /// Computes the documented fingerprint.

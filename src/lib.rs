@@ -12,6 +12,7 @@
 //! - [`finding`] and [`assessment`]: what is reported about each credential;
 //! - [`report`]: text, JSON, JSON Lines and SARIF output;
 //! - [`config`] and [`baseline`]: `.credsweep.toml`, allowlists and accepted findings;
+//! - [`verify`]: opt-in live verification of findings with their providers (`--verify`);
 //! - [`cli`]: the command line.
 
 pub mod agent;
@@ -29,4 +30,5 @@ pub mod report;
 pub mod scan;
 pub mod source;
 pub mod stores;
+pub mod verify;
 pub mod walk;

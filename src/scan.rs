@@ -748,6 +748,7 @@ pub fn build_findings_releasing(
             sarif_columns,
             line_hash: String::new(),
             suppression,
+            verification: None,
         });
     }
     let hashes = crate::finding::github_line_hashes_releasing(hay, &lines_wanted, release);

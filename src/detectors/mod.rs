@@ -94,6 +94,8 @@ struct DetectorSpec {
     positive: Vec<String>,
     #[serde(default)]
     negative: Vec<String>,
+    /// The read-only request that checks a credential (`--verify`).
+    verify: Option<crate::verify::VerifySpec>,
 }
 
 fn yes() -> bool {
@@ -139,6 +141,8 @@ pub struct Detector {
     pub references: Vec<String>,
     pub positive: Vec<String>,
     pub negative: Vec<String>,
+    /// The read-only request that checks a credential (`--verify`), if the provider has one.
+    pub verify: Option<crate::verify::VerifySpec>,
     /// The file this detector came from (`github.toml`, or the user's path).
     pub source: String,
     compiled: OnceLock<Option<Compiled>>,
@@ -380,6 +384,9 @@ fn make_detector(
     if s.remediation.trim().is_empty() || s.evidence.trim().is_empty() {
         return Err(ctx("remediation and evidence must not be empty"));
     }
+    if let Some(v) = &s.verify {
+        v.check().map_err(|e| ctx(&e))?;
+    }
     let mut keywords: Vec<String> = s.keywords.iter().map(|k| k.to_ascii_lowercase()).collect();
     keywords.sort();
     keywords.dedup();
@@ -411,6 +418,7 @@ fn make_detector(
         references: s.references,
         positive: s.positive,
         negative: s.negative,
+        verify: s.verify,
         source: source.to_string(),
         compiled: OnceLock::new(),
     })

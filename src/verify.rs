@@ -1,0 +1,527 @@
+//! Opt-in live verification (`--verify`): one read-only HTTPS request per distinct secret, to the
+//! provider host its detector declares, to learn whether the credential is live and, where the
+//! provider says, whose it is, its scopes and its expiry.
+//!
+//! Verification sends credentials over the network, so it is built to be safe before it is
+//! built to be thorough:
+//! - it is off unless `--verify` is given, and no socket is opened without it;
+//! - requests go only over HTTPS, only to the host written in the detector file (a `{secret}`
+//!   may stand in a header, the body or the URL path, never in the host), and redirects are
+//!   not followed (a 3xx is reported as a refused redirect, wherever it points);
+//! - one request at a time, at most [`Options::rate`] per second overall, with a timeout;
+//! - each distinct secret (by fingerprint) is sent once per run; the cache lives in memory;
+//! - the test suite points hosts at a local server with `--verify-endpoint-override`, which
+//!   the binary accepts only when given explicitly, and then warns on every run.
+
+use crate::detectors::Detector;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant};
+
+/// The request a detector declares (`[detector.verify]` in its file).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerifySpec {
+    /// `https://host/path`; `{secret}` may appear in the path or query, never in the host.
+    pub url: String,
+    /// `GET` (default), `POST` or `HEAD`. Only requests that change nothing are declared.
+    #[serde(default = "get")]
+    pub method: String,
+    /// Header values; `{secret}` is the credential, `{secret_basic}` is base64("secret:") for
+    /// HTTP Basic with the secret as user name and no password.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// A request body (JSON or form text), with the same placeholders.
+    pub body: Option<String>,
+    /// Statuses that mean the credential works (default 200).
+    #[serde(default = "ok")]
+    pub live: Vec<u16>,
+    /// Statuses that mean it does not (default 401).
+    #[serde(default = "unauthorized")]
+    pub revoked: Vec<u16>,
+    /// A JSON pointer (`/ok`, `/data/viewer/email`) that must hold `true` or a value in a live
+    /// answer; `false` means revoked (Slack answers 200 with `"ok": false`), and so does no
+    /// value beside GraphQL `errors`.
+    pub live_if: Option<String>,
+    /// A JSON pointer to who the credential belongs to (`/login`).
+    pub identity: Option<String>,
+    /// A response header listing scopes, comma-separated (`x-oauth-scopes`).
+    pub scopes_header: Option<String>,
+    /// A JSON pointer to the scopes (an array, or a space- or comma-separated string).
+    pub scopes: Option<String>,
+    /// A response header with the expiry (`github-authentication-token-expiration`).
+    pub expiry_header: Option<String>,
+    /// A JSON pointer to the expiry.
+    pub expiry: Option<String>,
+}
+
+fn get() -> String {
+    "GET".into()
+}
+fn ok() -> Vec<u16> {
+    vec![200]
+}
+fn unauthorized() -> Vec<u16> {
+    vec![401]
+}
+
+impl VerifySpec {
+    /// Checks the declaration: HTTPS, a literal host, a known safe method.
+    pub fn check(&self) -> Result<(), String> {
+        let host = host_of(&self.url).ok_or("verify.url must start with https://")?;
+        if host.is_empty() || host.contains('{') || host.contains('@') {
+            return Err("verify.url must name its host literally".into());
+        }
+        if !matches!(self.method.as_str(), "GET" | "POST" | "HEAD") {
+            return Err("verify.method must be GET, POST or HEAD".into());
+        }
+        Ok(())
+    }
+
+    /// The host requests go to.
+    pub fn host(&self) -> &str {
+        host_of(&self.url).unwrap_or("")
+    }
+}
+
+/// `host[:port]` of an `https://` URL, or None for any other scheme.
+fn host_of(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("https://")?;
+    Some(rest.split(['/', '?', '#']).next().unwrap_or(""))
+}
+
+/// What verification found out.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The provider accepted the credential.
+    Live,
+    /// The provider rejected it: revoked, expired or never valid.
+    Revoked,
+    /// No answer that settles it: network error, rate limit, server error, redirect, timeout.
+    Unknown,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Verification {
+    pub status: Status,
+    /// Why: the HTTP status, or the error.
+    pub reason: String,
+    /// The host that answered.
+    pub host: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+/// How verification runs.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Verify only these providers (empty: all that declare a request).
+    pub only: Vec<String>,
+    /// Never verify these providers.
+    pub skip: Vec<String>,
+    /// Test-only: `host` -> `https://localhost:PORT` base to send that host's requests to.
+    pub endpoint_overrides: HashMap<String, String>,
+    /// Test-only: PEM certificates to trust besides the built-in web roots.
+    pub extra_ca_pem: Option<Vec<u8>>,
+    /// Per request, connect to last byte.
+    pub timeout: Duration,
+    /// Requests per second, overall.
+    pub rate: f64,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            only: Vec::new(),
+            skip: Vec::new(),
+            endpoint_overrides: HashMap::new(),
+            extra_ca_pem: None,
+            timeout: Duration::from_secs(10),
+            rate: 5.0,
+        }
+    }
+}
+
+pub struct Verifier {
+    agent: ureq::Agent,
+    opts: Options,
+    cache: HashMap<String, Verification>,
+    last: Option<Instant>,
+    /// Requests sent, for the summary.
+    pub sent: usize,
+}
+
+impl Verifier {
+    pub fn new(opts: Options) -> anyhow::Result<Verifier> {
+        use ureq::tls::{RootCerts, TlsConfig};
+        let mut tls = TlsConfig::builder();
+        if let Some(pem) = &opts.extra_ca_pem {
+            let mut certs = Vec::new();
+            for item in ureq::tls::parse_pem(pem) {
+                if let ureq::tls::PemItem::Certificate(c) = item? {
+                    certs.push(c);
+                }
+            }
+            // The local test CA, and nothing else: a test never reaches the real web.
+            tls = tls.root_certs(RootCerts::new_with_certs(&certs));
+        }
+        let config = ureq::Agent::config_builder()
+            .https_only(true)
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .http_status_as_error(false)
+            .timeout_global(Some(opts.timeout))
+            .user_agent(concat!("credsweep/", env!("CARGO_PKG_VERSION")))
+            .tls_config(tls.build())
+            .build();
+        Ok(Verifier {
+            agent: config.into(),
+            opts,
+            cache: HashMap::new(),
+            last: None,
+            sent: 0,
+        })
+    }
+
+    /// Whether `det` is to be verified in this run.
+    pub fn wants(&self, det: &Detector) -> bool {
+        det.verify.is_some()
+            && !self.opts.skip.iter().any(|p| p == &det.provider)
+            && (self.opts.only.is_empty() || self.opts.only.iter().any(|p| p == &det.provider))
+    }
+
+    /// Verifies one secret, once per fingerprint.
+    pub fn verify(
+        &mut self,
+        det: &Detector,
+        secret: &[u8],
+        fingerprint: &str,
+    ) -> Option<Verification> {
+        if !self.wants(det) {
+            return None;
+        }
+        if let Some(v) = self.cache.get(fingerprint) {
+            return Some(v.clone());
+        }
+        let spec = det.verify.as_ref()?;
+        let v = self.request(spec, secret);
+        self.cache.insert(fingerprint.to_string(), v.clone());
+        Some(v)
+    }
+
+    fn pace(&mut self) {
+        let gap = Duration::from_secs_f64(1.0 / self.opts.rate.max(0.1));
+        if let Some(last) = self.last {
+            let since = last.elapsed();
+            if since < gap {
+                std::thread::sleep(gap - since);
+            }
+        }
+        self.last = Some(Instant::now());
+    }
+
+    fn request(&mut self, spec: &VerifySpec, secret: &[u8]) -> Verification {
+        let host = spec.host().to_string();
+        let unknown = |reason: String| Verification {
+            status: Status::Unknown,
+            reason,
+            host: host.clone(),
+            identity: None,
+            scopes: Vec::new(),
+            expires: None,
+        };
+        let Ok(secret) = std::str::from_utf8(secret) else {
+            return unknown("the secret is not text".into());
+        };
+        if secret.contains(['\r', '\n']) {
+            return unknown("the secret holds a line break and cannot go in a header".into());
+        }
+        let fill = |s: &str| {
+            use base64::Engine as _;
+            s.replace("{secret}", secret).replace(
+                "{secret_basic}",
+                &base64::engine::general_purpose::STANDARD.encode(format!("{secret}:")),
+            )
+        };
+        // The host is fixed by the detector; the secret only fills the path and query.
+        let mut url = format!(
+            "https://{host}{}",
+            fill(&spec.url["https://".len() + host.len()..])
+        );
+        if let Some(base) = self.opts.endpoint_overrides.get(&host) {
+            url = format!(
+                "{}{}",
+                base.trim_end_matches('/'),
+                &url["https://".len() + host.len()..]
+            );
+        }
+        self.pace();
+        self.sent += 1;
+        let result = match spec.method.as_str() {
+            "POST" => {
+                let mut r = self.agent.post(&url);
+                for (k, v) in &spec.headers {
+                    r = r.header(k.as_str(), fill(v));
+                }
+                r.send(fill(spec.body.as_deref().unwrap_or("")))
+            }
+            "HEAD" => {
+                let mut r = self.agent.head(&url);
+                for (k, v) in &spec.headers {
+                    r = r.header(k.as_str(), fill(v));
+                }
+                r.call()
+            }
+            _ => {
+                let mut r = self.agent.get(&url);
+                for (k, v) in &spec.headers {
+                    r = r.header(k.as_str(), fill(v));
+                }
+                r.call()
+            }
+        };
+        let mut resp = match result {
+            Ok(r) => r,
+            Err(ureq::Error::Timeout(_)) => return unknown("timed out".into()),
+            // The error text never quotes the request (and so never the secret).
+            Err(e) => return unknown(format!("request failed: {}", error_kind(&e))),
+        };
+        let code = resp.status().as_u16();
+        let header = |name: &Option<String>| {
+            name.as_ref().and_then(|n| {
+                resp.headers()
+                    .get(n.as_str())
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string)
+            })
+        };
+        if (300..400).contains(&code) {
+            let to = header(&Some("location".into())).unwrap_or_default();
+            let to_host = to
+                .split("://")
+                .nth(1)
+                .and_then(|r| r.split('/').next())
+                .unwrap_or("?");
+            return unknown(format!("HTTP {code}: redirect to {to_host} not followed"));
+        }
+        if code == 429 {
+            return unknown("HTTP 429: rate limited".into());
+        }
+        if code >= 500 {
+            return unknown(format!("HTTP {code}: server error"));
+        }
+        let scopes_h = header(&spec.scopes_header);
+        let expiry_h = header(&spec.expiry_header);
+        let body: serde_json::Value = resp
+            .body_mut()
+            .with_config()
+            .limit(1 << 20)
+            .read_to_string()
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or(serde_json::Value::Null);
+        let revoked = |reason: String| Verification {
+            status: Status::Revoked,
+            reason,
+            host: host.clone(),
+            identity: None,
+            scopes: Vec::new(),
+            expires: None,
+        };
+        if spec.revoked.contains(&code) {
+            return revoked(format!("HTTP {code}: rejected"));
+        }
+        if !spec.live.contains(&code) {
+            return unknown(format!("HTTP {code}: not an answer this detector knows"));
+        }
+        if let Some(p) = &spec.live_if {
+            // `true`, or any value that is not false or null, means live; `false`, or no value
+            // where a GraphQL API puts `errors` instead of `data`, means rejected.
+            match body.pointer(p) {
+                Some(serde_json::Value::Bool(false)) => {
+                    let err = body
+                        .get("error")
+                        .and_then(|e| e.as_str())
+                        .unwrap_or("rejected");
+                    return revoked(format!("HTTP {code}: {err}"));
+                }
+                None | Some(serde_json::Value::Null) if body.get("errors").is_some() => {
+                    return revoked(format!("HTTP {code}: the API answered with errors"));
+                }
+                None | Some(serde_json::Value::Null) => {
+                    return unknown(format!("HTTP {code}: {p} missing from the answer"));
+                }
+                Some(_) => {}
+            }
+        }
+        let text = |v: &serde_json::Value| match v {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        };
+        let identity = spec
+            .identity
+            .as_ref()
+            .and_then(|p| body.pointer(p))
+            .and_then(text);
+        let mut scopes: Vec<String> = Vec::new();
+        if let Some(h) = scopes_h {
+            scopes.extend(split_scopes(&h));
+        }
+        if let Some(v) = spec.scopes.as_ref().and_then(|p| body.pointer(p)) {
+            match v {
+                serde_json::Value::Array(a) => scopes.extend(a.iter().filter_map(text)),
+                serde_json::Value::String(s) => scopes.extend(split_scopes(s)),
+                _ => {}
+            }
+        }
+        let expires = expiry_h.or_else(|| {
+            spec.expiry
+                .as_ref()
+                .and_then(|p| body.pointer(p))
+                .and_then(text)
+        });
+        Verification {
+            status: Status::Live,
+            reason: format!("HTTP {code}"),
+            host,
+            identity,
+            scopes,
+            expires,
+        }
+    }
+}
+
+fn split_scopes(s: &str) -> Vec<String> {
+    s.split([',', ' '])
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// A short name for a transport error, without its details (which may include the URL).
+fn error_kind(e: &ureq::Error) -> &'static str {
+    match e {
+        ureq::Error::Io(_) => "connection error",
+        ureq::Error::HostNotFound => "host not found",
+        ureq::Error::Tls(_) | ureq::Error::Rustls(_) => "TLS error",
+        ureq::Error::RequireHttpsOnly(_) => "not HTTPS",
+        ureq::Error::TooManyRedirects | ureq::Error::RedirectFailed => "redirect",
+        _ => "HTTP error",
+    }
+}
+
+/// Scopes that give organisation-wide or administrative reach, whatever the token's prefix
+/// said (GitHub classic scopes, GitLab scopes, generic `admin`).
+pub fn broad_scope(scopes: &[String]) -> bool {
+    scopes.iter().any(|s| {
+        let s = s.to_ascii_lowercase();
+        s.starts_with("admin")
+            || s == "repo"
+            || s == "api"
+            || s == "sudo"
+            || s == "delete_repo"
+            || s.contains(":admin")
+            || s == "write:org"
+    })
+}
+
+/// Folds a verification into a finding's assessment: a rejected credential is not usable and
+/// drops to `info`; a live one keeps its risk or rises when its scopes reach further than its
+/// type said; an inconclusive one changes nothing but says why.
+pub fn apply(f: &mut crate::finding::Finding, v: Verification) {
+    use crate::assessment::{Risk, RiskInput, Scope, risk};
+    let a = &mut f.assessment;
+    match v.status {
+        Status::Revoked => {
+            a.usable = false;
+            a.risk = Risk::Info;
+            a.why = format!(
+                "verified: {} rejected it ({}): revoked, expired or never valid",
+                v.host, v.reason
+            );
+            a.evidence.push(a.why.clone());
+        }
+        Status::Live => {
+            let mut line = format!("verified live at {}", v.host);
+            if let Some(id) = &v.identity {
+                line.push_str(&format!(" as {id}"));
+            }
+            if !v.scopes.is_empty() {
+                line.push_str(&format!("; scopes: {}", v.scopes.join(", ")));
+            }
+            if let Some(e) = &v.expires {
+                line.push_str(&format!("; expires {e}"));
+            }
+            a.evidence.push(line);
+            if broad_scope(&v.scopes) && !matches!(a.scope, Scope::Account | Scope::Org) {
+                a.scope = Scope::Org;
+                let (r, why) = risk(&RiskInput {
+                    lifetime: a.lifetime,
+                    scope: a.scope,
+                    privileged: a.privileged,
+                    environment: a.environment,
+                    location: a.location,
+                    usable: a.usable,
+                    workspace: None,
+                });
+                if r > a.risk {
+                    a.risk = r;
+                    a.why = format!("{why} (the live token's scopes reach the organisation)");
+                }
+            }
+        }
+        Status::Unknown => a.evidence.push(format!(
+            "verification inconclusive at {}: {}",
+            v.host, v.reason
+        )),
+    }
+    f.verification = Some(v);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_https_and_literal_hosts() {
+        let spec = |url: &str| VerifySpec {
+            url: url.into(),
+            method: "GET".into(),
+            headers: BTreeMap::new(),
+            body: None,
+            live: ok(),
+            revoked: unauthorized(),
+            live_if: None,
+            identity: None,
+            scopes_header: None,
+            scopes: None,
+            expiry_header: None,
+            expiry: None,
+        };
+        assert!(spec("https://api.github.com/user").check().is_ok());
+        assert!(
+            spec("https://api.telegram.org/bot{secret}/getMe")
+                .check()
+                .is_ok()
+        );
+        assert!(spec("http://api.github.com/user").check().is_err());
+        assert!(spec("https://{secret}.example.org/").check().is_err());
+        assert!(spec("https://user:{secret}@example.org/").check().is_err());
+        assert_eq!(spec("https://api.x.ai:443/v1").host(), "api.x.ai:443");
+    }
+
+    #[test]
+    fn scopes_that_reach_an_organisation() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert!(broad_scope(&s(&["repo", "read:org"])));
+        assert!(broad_scope(&s(&["admin:org"])));
+        assert!(!broad_scope(&s(&["read:user", "gist"])));
+    }
+}
