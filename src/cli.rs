@@ -1000,12 +1000,27 @@ fn verify_findings(
         );
     }
     let mut verifier = crate::verify::Verifier::new(opts)?;
-    for f in findings.iter_mut() {
-        let Some(det) = catalog.get(&f.detector_id) else {
+    for i in 0..findings.len() {
+        let Some(det) = catalog.get(&findings[i].detector_id) else {
             continue;
         };
-        if let Some(result) = verifier.verify(det, &f.secret, &f.fingerprint) {
-            crate::verify::apply(f, result);
+        // A credential in two parts (AWS key id and secret, Twilio SID and token): the
+        // companion is the nearest finding of the named detector in the same file.
+        let pair = det
+            .verify
+            .as_ref()
+            .and_then(|v| v.pair.as_deref())
+            .and_then(|id| {
+                let f = &findings[i];
+                findings
+                    .iter()
+                    .filter(|g| g.detector_id == id && g.root == f.root && g.path == f.path)
+                    .min_by_key(|g| g.start.abs_diff(f.start))
+                    .map(|g| g.secret.clone())
+            });
+        let f = &findings[i];
+        if let Some(result) = verifier.verify(det, &f.secret, pair.as_deref(), &f.fingerprint) {
+            crate::verify::apply(&mut findings[i], result);
         }
     }
     Ok(())

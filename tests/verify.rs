@@ -411,3 +411,69 @@ fn without_verify_no_network_socket_is_opened() {
         "the trace missed the verification socket:\n{log}"
     );
 }
+
+fn sts_route(r: &Seen) -> Answer {
+    // The fake STS checks the shape of the SigV4 header: the companion key id, today's
+    // scope for us-east-1/sts, and the signed headers.
+    let ok = r.method == "POST"
+        && r.path == "/"
+        && r.auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIAFAKEUV5Y4WPVXG2R/")
+        && r.auth.contains("/us-east-1/sts/aws4_request, SignedHeaders=accept;content-type;host;x-amz-date, Signature=");
+    if ok {
+        (
+            200,
+            vec![],
+            r#"{"GetCallerIdentityResponse":{"GetCallerIdentityResult":{"Account":"000000000000","Arn":"arn:aws:iam::000000000000:user/fake-deployer","UserId":"AIDAFAKE"}}}"#.into(),
+            0,
+        )
+    } else {
+        (
+            403,
+            vec![],
+            r#"{"Error":{"Code":"SignatureDoesNotMatch"}}"#.into(),
+            0,
+        )
+    }
+}
+
+#[test]
+fn aws_keys_are_verified_as_a_pair_with_sigv4() {
+    let server = serve(sts_route);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("tokens.txt"),
+        "[default]\naws_access_key_id = AKIAFAKEUV5Y4WPVXG2R\naws_secret_access_key = FAKEq7Lm2Vx9Tn4Wz8Kp3Rb6Jh1Cs5Df0GeTaUyI\n",
+    )
+    .unwrap();
+    let (_, report, _) = run(
+        dir.path(),
+        &server,
+        &[
+            "--verify-endpoint-override",
+            &format!("sts.amazonaws.com=https://localhost:{}", server.port),
+        ],
+    );
+    let v = verification(&report, "aws_secret_access_key");
+    assert_eq!(v["status"], "live", "{v}");
+    assert_eq!(
+        v["identity"],
+        "arn:aws:iam::000000000000:user/fake-deployer"
+    );
+    // A secret key alone (no key id in the file) is not sent anywhere.
+    server.seen.lock().unwrap().clear();
+    std::fs::write(
+        dir.path().join("tokens.txt"),
+        "aws_secret_access_key = FAKEq7Lm2Vx9Tn4Wz8Kp3Rb6Jh1Cs5Df0GeTaUyI\n",
+    )
+    .unwrap();
+    let (_, report, _) = run(
+        dir.path(),
+        &server,
+        &[
+            "--verify-endpoint-override",
+            &format!("sts.amazonaws.com=https://localhost:{}", server.port),
+        ],
+    );
+    assert!(verification(&report, "aws_secret_access_key").is_null());
+    assert!(server.seen.lock().unwrap().is_empty());
+}
