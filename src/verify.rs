@@ -28,7 +28,9 @@ pub struct VerifySpec {
     #[serde(default = "get")]
     pub method: String,
     /// Header values; `{secret}` is the credential, `{secret_basic}` is base64("secret:") for
-    /// HTTP Basic with the secret as user name and no password.
+    /// HTTP Basic with the secret as user name and no password, `{basic_password}` is
+    /// base64(":secret"), the secret as password with no user name, and `{basic:USER}` is
+    /// base64("USER:secret").
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
     /// A request body (JSON or form text), with the same placeholders.
@@ -265,7 +267,15 @@ impl Verifier {
         let fill = |s: &str| {
             use base64::Engine as _;
             let b64 = |t: String| base64::engine::general_purpose::STANDARD.encode(t);
+            // `{basic:USER}`: HTTP Basic with a fixed user name (PyPI's `__token__`).
+            let mut s = s.to_string();
+            while let Some(at) = s.find("{basic:") {
+                let Some(len) = s[at..].find('}') else { break };
+                let user = s[at + "{basic:".len()..at + len].to_string();
+                s.replace_range(at..=at + len, &b64(format!("{user}:{secret}")));
+            }
             s.replace("{secret_basic}", &b64(format!("{secret}:")))
+                .replace("{basic_password}", &b64(format!(":{secret}")))
                 .replace("{pair_basic}", &b64(format!("{pair}:{secret}")))
                 .replace("{secret}", secret)
                 .replace("{pair}", pair)

@@ -477,3 +477,95 @@ fn aws_keys_are_verified_as_a_pair_with_sigv4() {
     assert!(verification(&report, "aws_secret_access_key").is_null());
     assert!(server.seen.lock().unwrap().is_empty());
 }
+
+fn registry_route(r: &Seen) -> Answer {
+    use base64::Engine as _;
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    let pypi = "pypi-AgEIcHlwaS5vcmcCAUZBS0Vsc09RY3hScjRqWUw5RDF3YjhYUjlhQkJiTWhPZUJnaHc4eFhwZTBZRktzeTBrenBmQ2VWNUxmRHE0ZURUVFBINFlIdTZ2SFh0SnVkT2hBa3RiQUw0aXVIRkpMbUwxMWMxbk5FajNGYTRoeXF3aHRDTUp2Nw";
+    let ado =
+        "FAKERObaYLsAt0moARr4WYfCSKY7WidrDUjOiwERcAC68LP0Lj26PDc0MCFg4PJmHwVhiT9LeFlSAZDOPr9K";
+    match (r.method.as_str(), r.path.split('?').next().unwrap_or("")) {
+        // PyPI: authenticated, then the empty upload form is refused.
+        ("POST", "/legacy/")
+            if r.auth == format!("Basic {}", b64(&format!("__token__:{pypi}"))) =>
+        {
+            (400, vec![], "{}".into(), 0)
+        }
+        ("POST", "/legacy/") => (403, vec![], "{}".into(), 0),
+        ("GET", "/token")
+            if r.auth == "Basic ZmFrZXVzZXI6ZGNrcl9wYXRfRkFLRUNwaXlwa1NIU1MwRTJGRGkwTnRsc0JC" =>
+        {
+            (200, vec![], r#"{"token":"x"}"#.into(), 0)
+        }
+        ("GET", "/_apis/profile/profiles/me")
+            if r.auth == format!("Basic {}", b64(&format!(":{ado}"))) =>
+        {
+            (
+                200,
+                vec![],
+                r#"{"emailAddress":"dev@fake.invalid"}"#.into(),
+                0,
+            )
+        }
+        _ => (401, vec![], "{}".into(), 0),
+    }
+}
+
+#[test]
+fn pypi_docker_and_azure_devops_answers() {
+    let server = serve(registry_route);
+    let dir = tempfile::tempdir().unwrap();
+    let base = format!("https://localhost:{}", server.port);
+    std::fs::write(
+        dir.path().join("tokens.txt"),
+        "password = pypi-AgEIcHlwaS5vcmcCAUZBS0Vsc09RY3hScjRqWUw5RDF3YjhYUjlhQkJiTWhPZUJnaHc4eFhwZTBZRktzeTBrenBmQ2VWNUxmRHE0ZURUVFBINFlIdTZ2SFh0SnVkT2hBa3RiQUw0aXVIRkpMbUwxMWMxbk5FajNGYTRoeXF3aHRDTUp2Nw\n\
+         AZURE_DEVOPS_PAT=FAKERObaYLsAt0moARr4WYfCSKY7WidrDUjOiwERcAC68LP0Lj26PDc0MCFg4PJmHwVhiT9LeFlSAZDOPr9K\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join(".docker")).unwrap();
+    std::fs::write(
+        dir.path().join(".docker/config.json"),
+        r#"{"auths": {"https://index.docker.io/v1/": {"auth": "ZmFrZXVzZXI6ZGNrcl9wYXRfRkFLRUNwaXlwa1NIU1MwRTJGRGkwTnRsc0JC"}}}"#,
+    )
+    .unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, &server.ca_pem).unwrap();
+    let out = credsweep()
+        .current_dir(dir.path())
+        .args([
+            "scan",
+            ".",
+            "--format",
+            "json",
+            "--verify",
+            "--verify-ca",
+            ca.to_str().unwrap(),
+        ])
+        .args([
+            "--verify-endpoint-override",
+            &format!("upload.pypi.org={base}"),
+        ])
+        .args([
+            "--verify-endpoint-override",
+            &format!("auth.docker.io={base}"),
+        ])
+        .args([
+            "--verify-endpoint-override",
+            &format!("app.vssps.visualstudio.com={base}"),
+        ])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let by = |id: &str| {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["detector_id"] == id)
+            .unwrap_or_else(|| panic!("no {id}"))["verification"]
+            .clone()
+    };
+    assert_eq!(by("pypi.api-token")["status"], "live");
+    assert_eq!(by("docker.config-auth")["status"], "live");
+    assert_eq!(by("azure-devops.pat")["identity"], "dev@fake.invalid");
+}
