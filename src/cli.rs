@@ -661,6 +661,7 @@ fn scan_command(args: ScanArgs) -> anyhow::Result<u8> {
             &args.verify,
             &mut result.findings,
             prepared.engine.catalog(),
+            prepared.reach.home.as_deref(),
         )?;
     }
     let fail_on = args
@@ -972,6 +973,7 @@ fn verify_findings(
     v: &VerifyArgs,
     findings: &mut [crate::finding::Finding],
     catalog: &crate::detectors::Catalog,
+    home: Option<&Path>,
 ) -> anyhow::Result<()> {
     let mut opts = crate::verify::Options {
         only: v.verify_only.clone(),
@@ -1018,12 +1020,41 @@ fn verify_findings(
                     .min_by_key(|g| g.start.abs_diff(f.start))
                     .map(|g| g.secret.clone())
             });
+        // Or a value that is not a secret: a JSON key beside it in the file (`client_email`).
+        let pair = pair.or_else(|| {
+            let key = det.verify.as_ref()?.pair_json.as_deref()?;
+            json_value_near(&findings[i], key, home)
+        });
         let f = &findings[i];
         if let Some(result) = verifier.verify(det, &f.secret, pair.as_deref(), &f.fingerprint) {
             crate::verify::apply(&mut findings[i], result);
         }
     }
     Ok(())
+}
+
+/// The string value of JSON key `key` nearest to finding `f` in its file, read again from disk.
+fn json_value_near(f: &crate::finding::Finding, key: &str, home: Option<&Path>) -> Option<Vec<u8>> {
+    let os = |s: &str| {
+        use std::os::unix::ffi::OsStringExt;
+        PathBuf::from(std::ffi::OsString::from_vec(crate::scan::path_bytes(s)))
+    };
+    let file = match f.root.as_str() {
+        "~" => home?.join(os(&f.path)),
+        "env" => return None,
+        "." => os(&f.path),
+        root => os(root).join(os(&f.path)),
+    };
+    let text = std::fs::read(file).ok()?;
+    let re = regex::bytes::Regex::new(&format!(
+        r#""{}"\s*:\s*"([^"\\]{{1,256}})""#,
+        regex::escape(key)
+    ))
+    .ok()?;
+    re.captures_iter(&text)
+        .filter_map(|c| c.get(1))
+        .min_by_key(|m| m.start().abs_diff(f.start))
+        .map(|m| m.as_bytes().to_vec())
 }
 
 fn guard_command(g: GuardArgs) -> anyhow::Result<u8> {
@@ -1059,7 +1090,12 @@ fn guard_command(g: GuardArgs) -> anyhow::Result<u8> {
     let fail_on = g.fail_on.or(prepared.config.fail_on).unwrap_or(Risk::High);
     let mut result = scan_reaches(&prepared, &Progress::default())?;
     if g.verify.verify {
-        verify_findings(&g.verify, &mut result.findings, prepared.engine.catalog())?;
+        verify_findings(
+            &g.verify,
+            &mut result.findings,
+            prepared.engine.catalog(),
+            prepared.reach.home.as_deref(),
+        )?;
     }
     let blocked = result.findings.iter().any(|f| f.assessment.risk >= fail_on);
     eprint!("{}", crate::guard::summary(&result.findings, fail_on));

@@ -59,8 +59,14 @@ pub struct VerifySpec {
     /// (`aws.access-key-id` for an AWS secret key): its secret fills `{pair}`, and
     /// `{pair_basic}` is base64("pair:secret"). Without that finding, nothing is sent.
     pub pair: Option<String>,
+    /// A JSON key whose value, nearest to the finding in the same file, fills `{pair}`
+    /// (`client_email` beside a Google service account's private key).
+    pub pair_json: Option<String>,
     /// `aws-sigv4:REGION:SERVICE`: sign the request with AWS Signature Version 4, the pair as
-    /// access key id and the secret as secret access key.
+    /// access key id and the secret as secret access key. `google-jwt`: the secret is a
+    /// service account's private key and the pair its `client_email`; `{jwt}` in the body
+    /// becomes an RS256-signed token request for read-only scope, exchanged at Google's token
+    /// endpoint: the key itself is never sent.
     pub sign: Option<String>,
 }
 
@@ -217,7 +223,7 @@ impl Verifier {
             return None;
         }
         let spec = det.verify.as_ref()?;
-        if spec.pair.is_some() && pair.is_none() {
+        if (spec.pair.is_some() || spec.pair_json.is_some()) && pair.is_none() {
             // Half a credential: nothing to send.
             return None;
         }
@@ -292,13 +298,19 @@ impl Verifier {
                 &url["https://".len() + host.len()..]
             );
         }
-        let body = fill(spec.body.as_deref().unwrap_or(""));
+        let mut body = fill(spec.body.as_deref().unwrap_or(""));
+        if spec.sign.as_deref() == Some("google-jwt") {
+            match google_jwt(secret, pair, jiff::Timestamp::now().as_second()) {
+                Ok(jwt) => body = body.replace("{jwt}", &jwt),
+                Err(e) => return unknown(e),
+            }
+        }
         let mut headers: Vec<(String, String)> = spec
             .headers
             .iter()
             .map(|(k, v)| (k.clone(), fill(v)))
             .collect();
-        if let Some(sign) = &spec.sign {
+        if let Some(sign) = spec.sign.as_ref().filter(|s| s.starts_with("aws-sigv4")) {
             let Some(("aws-sigv4", rest)) = sign.split_once(':') else {
                 return unknown(format!("unknown signing scheme {sign}"));
             };
@@ -429,7 +441,8 @@ impl Verifier {
             .identity
             .as_ref()
             .and_then(|p| body.pointer(p))
-            .and_then(text);
+            .and_then(text)
+            .or_else(|| spec.pair_json.is_some().then(|| pair.to_string()));
         let mut scopes: Vec<String> = Vec::new();
         if let Some(h) = scopes_h {
             scopes.extend(split_scopes(&h));
@@ -456,6 +469,43 @@ impl Verifier {
             expires,
         }
     }
+}
+
+/// A token request for Google's OAuth endpoint, signed with a service account's key (RFC 7523
+/// JWT bearer grant): `secret` is the PEM private key as it sits in the JSON key file (`\n`
+/// escapes), `email` its `client_email`. The scope asked for is read-only.
+fn google_jwt(secret: &str, email: &str, now: i64) -> Result<String, String> {
+    use base64::Engine as _;
+    let pem = secret.replace("\\n", "\n");
+    let body: String = pem
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .flat_map(|l| l.split_whitespace())
+        .collect();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .map_err(|_| "the private key is not base64".to_string())?;
+    let key = ring::signature::RsaKeyPair::from_pkcs8(&der)
+        .map_err(|_| "the private key is not an RSA PKCS#8 key".to_string())?;
+    let enc = |v: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+    let header = enc(br#"{"alg":"RS256","typ":"JWT"}"#);
+    let claims = serde_json::json!({
+        "iss": email,
+        "scope": "https://www.googleapis.com/auth/cloud-platform.read-only",
+        "aud": "https://oauth2.googleapis.com/token",
+        "iat": now,
+        "exp": now + 600,
+    });
+    let input = format!("{header}.{}", enc(claims.to_string().as_bytes()));
+    let mut sig = vec![0; key.public().modulus_len()];
+    key.sign(
+        &ring::signature::RSA_PKCS1_SHA256,
+        &ring::rand::SystemRandom::new(),
+        input.as_bytes(),
+        &mut sig,
+    )
+    .map_err(|_| "signing failed".to_string())?;
+    Ok(format!("{input}.{}", enc(&sig)))
 }
 
 /// What AWS Signature Version 4 signs.
@@ -643,6 +693,7 @@ mod tests {
             expiry_header: None,
             expiry: None,
             pair: None,
+            pair_json: None,
             sign: None,
         };
         assert!(spec("https://api.github.com/user").check().is_ok());

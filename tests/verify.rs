@@ -20,6 +20,7 @@ struct Seen {
     method: String,
     path: String,
     auth: String,
+    body: String,
 }
 
 struct Server {
@@ -95,7 +96,12 @@ fn serve(route: fn(&Seen) -> Answer) -> Server {
                 }
                 let mut body = vec![0; len];
                 let _ = reader.read_exact(&mut body);
-                let req = Seen { method, path, auth };
+                let req = Seen {
+                    method,
+                    path,
+                    auth,
+                    body: String::from_utf8_lossy(&body).into_owned(),
+                };
                 log.lock().unwrap().push(req.clone());
                 let (status, headers, body, delay) = route(&req);
                 std::thread::sleep(Duration::from_millis(delay));
@@ -568,4 +574,114 @@ fn pypi_docker_and_azure_devops_answers() {
     assert_eq!(by("pypi.api-token")["status"], "live");
     assert_eq!(by("docker.config-auth")["status"], "live");
     assert_eq!(by("azure-devops.pat")["identity"], "dev@fake.invalid");
+}
+
+fn google_route(r: &Seen) -> Answer {
+    use base64::Engine as _;
+    // The assertion is a JWT signed with the service account key; its claims name the account.
+    let jwt = r.body.split("assertion=").nth(1).unwrap_or("");
+    let claims = jwt
+        .split('.')
+        .nth(1)
+        .and_then(|c| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(c)
+                .ok()
+        })
+        .and_then(|c| serde_json::from_slice::<Value>(&c).ok())
+        .unwrap_or(Value::Null);
+    let header_ok = jwt.starts_with("eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.");
+    let read_only = claims["scope"] == "https://www.googleapis.com/auth/cloud-platform.read-only";
+    match claims["iss"].as_str() {
+        Some("live-sa@fake-project.iam.gserviceaccount.com") if header_ok && read_only => (
+            200,
+            vec![],
+            r#"{"access_token":"fake","expires_in":3599,"token_type":"Bearer"}"#.into(),
+            0,
+        ),
+        _ => (400, vec![], r#"{"error":"invalid_grant"}"#.into(), 0),
+    }
+}
+
+#[test]
+fn google_service_account_keys_sign_a_token_request() {
+    let server = serve(google_route);
+    let dir = tempfile::tempdir().unwrap();
+    // A throwaway RSA key made for this test, in the shape Google's JSON key files have.
+    let out = std::process::Command::new("openssl")
+        .args([
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            "rsa_keygen_bits:2048",
+        ])
+        .output()
+        .expect("openssl is needed for this test (.ci/run installs it)");
+    let pem = String::from_utf8(out.stdout).unwrap();
+    assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----"));
+    for (name, email) in [
+        ("live.json", "live-sa@fake-project.iam.gserviceaccount.com"),
+        ("gone.json", "gone-sa@fake-project.iam.gserviceaccount.com"),
+    ] {
+        let sa = serde_json::json!({
+            "type": "service_account",
+            "project_id": "fake-project",
+            "private_key_id": "cafe3d91a7b2e4f60c58d1e9a2b7c430cafe3d91",
+            "private_key": pem,
+            "client_email": email,
+            "client_id": "000000000000000000000",
+        });
+        std::fs::write(
+            dir.path().join(name),
+            serde_json::to_string_pretty(&sa).unwrap(),
+        )
+        .unwrap();
+    }
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, &server.ca_pem).unwrap();
+    let out = credsweep()
+        .current_dir(dir.path())
+        .args([
+            "scan",
+            ".",
+            "--format",
+            "json",
+            "--verify",
+            "--verify-ca",
+            ca.to_str().unwrap(),
+        ])
+        .args([
+            "--verify-endpoint-override",
+            &format!("oauth2.googleapis.com=https://localhost:{}", server.port),
+        ])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let by = |path: &str| {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == path && f["detector_id"] == "google.service-account-key")
+            .unwrap_or_else(|| panic!("no key in {path}: {report}"))["verification"]
+            .clone()
+    };
+    let live = by("live.json");
+    assert_eq!(live["status"], "live", "{live}");
+    assert_eq!(
+        live["identity"],
+        "live-sa@fake-project.iam.gserviceaccount.com"
+    );
+    assert_eq!(by("gone.json")["status"], "revoked");
+    // The private key itself never went over the wire: only signed assertions did.
+    let body_start: String = pem.lines().nth(1).unwrap().chars().take(40).collect();
+    assert!(
+        server
+            .seen
+            .lock()
+            .unwrap()
+            .iter()
+            .all(|s| !s.body.contains(&body_start))
+    );
 }
