@@ -200,6 +200,32 @@ fn run(dir: &Path, server: &Server, extra: &[&str]) -> (i32, Value, String) {
     )
 }
 
+/// Scans `dir` with --verify, every host in `hosts` sent to the local server; the JSON report.
+fn scan_verified(dir: &Path, server: &Server, hosts: &[&str]) -> Value {
+    let ca = dir.join("ca.pem");
+    std::fs::write(&ca, &server.ca_pem).unwrap();
+    let mut cmd = credsweep();
+    cmd.current_dir(dir)
+        .args(["scan", ".", "--format", "json", "--verify", "--verify-ca"]);
+    cmd.arg(&ca);
+    for h in hosts {
+        cmd.arg("--verify-endpoint-override")
+            .arg(format!("{h}=https://localhost:{}", server.port));
+    }
+    serde_json::from_slice(&cmd.output().unwrap().stdout).unwrap()
+}
+
+/// The verification of the first finding of `detector` (in `path`, when given).
+fn verification_of(report: &Value, detector: &str, path: Option<&str>) -> Value {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["detector_id"] == detector && path.is_none_or(|p| f["path"] == p))
+        .unwrap_or_else(|| panic!("no {detector} in {path:?}: {report}"))["verification"]
+        .clone()
+}
+
 fn verification<'a>(report: &'a Value, starts: &str) -> &'a Value {
     report["findings"]
         .as_array()
@@ -521,7 +547,6 @@ fn registry_route(r: &Seen) -> Answer {
 fn pypi_docker_and_azure_devops_answers() {
     let server = serve(registry_route);
     let dir = tempfile::tempdir().unwrap();
-    let base = format!("https://localhost:{}", server.port);
     std::fs::write(
         dir.path().join("tokens.txt"),
         "password = pypi-AgEIcHlwaS5vcmcCAUZBS0Vsc09RY3hScjRqWUw5RDF3YjhYUjlhQkJiTWhPZUJnaHc4eFhwZTBZRktzeTBrenBmQ2VWNUxmRHE0ZURUVFBINFlIdTZ2SFh0SnVkT2hBa3RiQUw0aXVIRkpMbUwxMWMxbk5FajNGYTRoeXF3aHRDTUp2Nw\n\
@@ -534,43 +559,16 @@ fn pypi_docker_and_azure_devops_answers() {
         r#"{"auths": {"https://index.docker.io/v1/": {"auth": "ZmFrZXVzZXI6ZGNrcl9wYXRfRkFLRUNwaXlwa1NIU1MwRTJGRGkwTnRsc0JC"}}}"#,
     )
     .unwrap();
-    let ca = dir.path().join("ca.pem");
-    std::fs::write(&ca, &server.ca_pem).unwrap();
-    let out = credsweep()
-        .current_dir(dir.path())
-        .args([
-            "scan",
-            ".",
-            "--format",
-            "json",
-            "--verify",
-            "--verify-ca",
-            ca.to_str().unwrap(),
-        ])
-        .args([
-            "--verify-endpoint-override",
-            &format!("upload.pypi.org={base}"),
-        ])
-        .args([
-            "--verify-endpoint-override",
-            &format!("auth.docker.io={base}"),
-        ])
-        .args([
-            "--verify-endpoint-override",
-            &format!("app.vssps.visualstudio.com={base}"),
-        ])
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let by = |id: &str| {
-        report["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["detector_id"] == id)
-            .unwrap_or_else(|| panic!("no {id}"))["verification"]
-            .clone()
-    };
+    let report = scan_verified(
+        dir.path(),
+        &server,
+        &[
+            "upload.pypi.org",
+            "auth.docker.io",
+            "app.vssps.visualstudio.com",
+        ],
+    );
+    let by = |id: &str| verification_of(&report, id, None);
     assert_eq!(by("pypi.api-token")["status"], "live");
     assert_eq!(by("docker.config-auth")["status"], "live");
     assert_eq!(by("azure-devops.pat")["identity"], "dev@fake.invalid");
@@ -638,35 +636,8 @@ fn google_service_account_keys_sign_a_token_request() {
         )
         .unwrap();
     }
-    let ca = dir.path().join("ca.pem");
-    std::fs::write(&ca, &server.ca_pem).unwrap();
-    let out = credsweep()
-        .current_dir(dir.path())
-        .args([
-            "scan",
-            ".",
-            "--format",
-            "json",
-            "--verify",
-            "--verify-ca",
-            ca.to_str().unwrap(),
-        ])
-        .args([
-            "--verify-endpoint-override",
-            &format!("oauth2.googleapis.com=https://localhost:{}", server.port),
-        ])
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let by = |path: &str| {
-        report["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["path"] == path && f["detector_id"] == "google.service-account-key")
-            .unwrap_or_else(|| panic!("no key in {path}: {report}"))["verification"]
-            .clone()
-    };
+    let report = scan_verified(dir.path(), &server, &["oauth2.googleapis.com"]);
+    let by = |path: &str| verification_of(&report, "google.service-account-key", Some(path));
     let live = by("live.json");
     assert_eq!(live["status"], "live", "{live}");
     assert_eq!(
