@@ -1035,10 +1035,7 @@ fn verify_findings(
 
 /// The string value of JSON key `key` nearest to finding `f` in its file, read again from disk.
 fn json_value_near(f: &crate::finding::Finding, key: &str, home: Option<&Path>) -> Option<Vec<u8>> {
-    let os = |s: &str| {
-        use std::os::unix::ffi::OsStringExt;
-        PathBuf::from(std::ffi::OsString::from_vec(crate::scan::path_bytes(s)))
-    };
+    let os = crate::scan::path_from_display;
     let file = match f.root.as_str() {
         "~" => home?.join(os(&f.path)),
         "env" => return None,

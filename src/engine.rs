@@ -374,10 +374,7 @@ fn run_window(
             ms = ms.min(me);
         }
         if let Some((ss, se)) = secret
-            && accept(det, &hay[ss..se])
-            && !(det.generic
-                && det.confidence == Confidence::Low
-                && placeholder::generic_reason(&hay[ss..se], &hay[ms..me]).is_some())
+            && accept(det, &hay[ss..se], &hay[ms..me])
         {
             out.push(RawMatch {
                 detector: d,
@@ -388,8 +385,10 @@ fn run_window(
     }
 }
 
-/// The checks after the regex: entropy floor, validators, placeholder filter.
-fn accept(det: &Detector, secret: &[u8]) -> bool {
+/// The checks after the regex: entropy floor, validators, placeholder filter, and for
+/// low-confidence generic detectors the filter of values that are not credentials (which needs
+/// the whole match, `matched`, to see a URL's host).
+fn accept(det: &Detector, secret: &[u8], matched: &[u8]) -> bool {
     if secret.is_empty() {
         return false;
     }
@@ -402,7 +401,12 @@ fn accept(det: &Detector, secret: &[u8]) -> bool {
     if !det.validators.iter().all(|v| v.check(secret)) {
         return false;
     }
-    placeholder::placeholder_reason(secret, det.known_prefix_len(secret)).is_none()
+    if placeholder::placeholder_reason(secret, det.known_prefix_len(secret)).is_some() {
+        return false;
+    }
+    !(det.generic
+        && det.confidence == Confidence::Low
+        && placeholder::generic_reason(secret, matched).is_some())
 }
 
 #[cfg(test)]

@@ -900,6 +900,20 @@ pub fn display_path(p: &Path) -> String {
     out
 }
 
+/// The path written by [`display_path`], with its original bytes.
+pub fn path_from_display(display: &str) -> PathBuf {
+    let bytes = path_bytes(display);
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        PathBuf::from(std::ffi::OsString::from_vec(bytes))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
 /// The bytes of a path written by [`display_path`].
 pub fn path_bytes(display: &str) -> Vec<u8> {
     let b = display.as_bytes();

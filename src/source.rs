@@ -87,20 +87,18 @@ impl Content<'_> {
     pub fn release(&self, range: std::ops::Range<usize>) {
         #[cfg(unix)]
         if let Content::Mapped(m) = self {
-            // SAFETY: sysconf is a plain query.
-            let page = (unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).max(4096) as usize;
-            let start = range.start.div_ceil(page) * page;
-            let end = range.end.min(m.map.len()) / page * page;
-            if end > start {
-                // SAFETY: the range lies inside this read-only private file mapping; dropping
-                // its pages only makes the next access read them from the file again.
-                unsafe {
-                    libc::madvise(
-                        m.map.as_ptr().add(start) as *mut libc::c_void,
-                        end - start,
-                        libc::MADV_DONTNEED,
-                    );
-                }
+            let end = range.end.min(m.map.len());
+            if end > range.start {
+                // SAFETY: MADV_DONTNEED on a read-only private file mapping only drops pages
+                // from this process; the next access reads them from the file again (memmap2
+                // rounds the start down to a page, which is as harmless).
+                let _ = unsafe {
+                    m.map.unchecked_advise_range(
+                        memmap2::UncheckedAdvice::DontNeed,
+                        range.start,
+                        end - range.start,
+                    )
+                };
             }
         }
         #[cfg(not(unix))]

@@ -335,28 +335,19 @@ impl Verifier {
         }
         self.pace();
         self.sent += 1;
+        let mut req = ureq::http::Request::builder()
+            .method(spec.method.as_str())
+            .uri(&url);
+        for (k, v) in &headers {
+            req = req.header(k.as_str(), v.as_str());
+        }
+        // Only POST carries a body; GET and HEAD send none at all.
         let result = match spec.method.as_str() {
-            "POST" => {
-                let mut r = self.agent.post(&url);
-                for (k, v) in &headers {
-                    r = r.header(k.as_str(), v.as_str());
-                }
-                r.send(body)
-            }
-            "HEAD" => {
-                let mut r = self.agent.head(&url);
-                for (k, v) in &headers {
-                    r = r.header(k.as_str(), v.as_str());
-                }
-                r.call()
-            }
-            _ => {
-                let mut r = self.agent.get(&url);
-                for (k, v) in &headers {
-                    r = r.header(k.as_str(), v.as_str());
-                }
-                r.call()
-            }
+            "POST" => req.body(body).map(|r| self.agent.run(r)),
+            _ => req.body(()).map(|r| self.agent.run(r)),
+        };
+        let Ok(result) = result else {
+            return unknown("the secret cannot be written into the request".into());
         };
         let mut resp = match result {
             Ok(r) => r,

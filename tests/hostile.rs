@@ -271,18 +271,7 @@ fn hostile_tree_finishes_reports_and_changes_nothing() {
         "a live Stripe key is a finding at or above --fail-on high"
     );
     // Each problem is reported with its path.
-    let skipped: Vec<String> = report["skipped"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            format!(
-                "{} {}",
-                s["path"].as_str().unwrap(),
-                s["reason"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let skipped = common::skipped_lines(&report);
     for want in [
         "fifo special-file",
         "sock special-file",
@@ -295,18 +284,7 @@ fn hostile_tree_finishes_reports_and_changes_nothing() {
             "{want} not in {skipped:?}"
         );
     }
-    let warnings: Vec<String> = report["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| {
-            format!(
-                "{} {}",
-                w["path"].as_str().unwrap(),
-                w["message"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let warnings = common::warning_lines(&report);
     let warned = |path_start: &str| warnings.iter().any(|w| w.starts_with(path_start));
     if unprivileged() {
         assert!(

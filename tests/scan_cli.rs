@@ -298,18 +298,7 @@ fn special_files_and_symlinks() {
 
     let (code, report) = scan_json(p, &[]);
     assert_eq!(code, 1);
-    let skipped: Vec<String> = report["skipped"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            format!(
-                "{} {}",
-                s["path"].as_str().unwrap(),
-                s["reason"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let skipped = common::skipped_lines(&report);
     assert!(
         skipped.contains(&"pipe special-file".to_string()),
         "{skipped:?}"

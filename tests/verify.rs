@@ -167,31 +167,29 @@ fn ghp(tag: &str) -> String {
     expand_generators(&format!("{{{{crc32 ghp_ {body}}}}}"))
 }
 
-fn run(dir: &Path, server: &Server, extra: &[&str]) -> (i32, Value, String) {
+/// Scans `dir` with --verify, each of `hosts` sent to the local server (trusting only its CA,
+/// 1 s timeout), plus `extra` arguments: exit code, JSON report, stderr.
+fn run(dir: &Path, server: &Server, hosts: &[&str], extra: &[&str]) -> (i32, Value, String) {
     let ca = dir.join("ca.pem");
     std::fs::write(&ca, &server.ca_pem).unwrap();
-    let base = format!("https://localhost:{}", server.port);
-    let out = credsweep()
-        .current_dir(dir)
-        .args(["scan", "tokens.txt", "--format", "json", "--verify"])
+    let mut cmd = credsweep();
+    cmd.current_dir(dir)
         .args([
-            "--verify-endpoint-override",
-            &format!("api.github.com={base}"),
-        ])
-        .args(["--verify-endpoint-override", &format!("slack.com={base}")])
-        .args([
-            "--verify-endpoint-override",
-            &format!("api.telegram.org={base}"),
-        ])
-        .args([
-            "--verify-ca",
-            ca.to_str().unwrap(),
+            "scan",
+            ".",
+            "--format",
+            "json",
+            "--verify",
             "--verify-timeout",
             "1s",
         ])
-        .args(extra)
-        .output()
-        .unwrap();
+        .arg("--verify-ca")
+        .arg(&ca);
+    for h in hosts {
+        cmd.arg("--verify-endpoint-override")
+            .arg(format!("{h}=https://localhost:{}", server.port));
+    }
+    let out = cmd.args(extra).output().unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     (
         out.status.code().unwrap(),
@@ -200,20 +198,19 @@ fn run(dir: &Path, server: &Server, extra: &[&str]) -> (i32, Value, String) {
     )
 }
 
-/// Scans `dir` with --verify, every host in `hosts` sent to the local server; the JSON report.
-fn scan_verified(dir: &Path, server: &Server, hosts: &[&str]) -> Value {
-    let ca = dir.join("ca.pem");
-    std::fs::write(&ca, &server.ca_pem).unwrap();
-    let mut cmd = credsweep();
-    cmd.current_dir(dir)
-        .args(["scan", ".", "--format", "json", "--verify", "--verify-ca"]);
-    cmd.arg(&ca);
-    for h in hosts {
-        cmd.arg("--verify-endpoint-override")
-            .arg(format!("{h}=https://localhost:{}", server.port));
-    }
-    serde_json::from_slice(&cmd.output().unwrap().stdout).unwrap()
+/// The paths the fake provider was asked for, in order.
+fn paths_seen(server: &Server) -> Vec<String> {
+    server
+        .seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|s| s.path.clone())
+        .collect()
 }
+
+/// GitHub, Slack and Telegram go to the local server.
+const CHAT_HOSTS: &[&str] = &["api.github.com", "slack.com", "api.telegram.org"];
 
 /// The verification of the first finding of `detector` (in `path`, when given).
 fn verification_of(report: &Value, detector: &str, path: Option<&str>) -> Value {
@@ -250,7 +247,7 @@ fn github_answers_each_settle_or_not() {
     // The live token twice: it is sent once.
     text.push_str(&format!("AGAIN={}\n", ghp("FAKElive")));
     std::fs::write(dir.path().join("tokens.txt"), text).unwrap();
-    let (code, report, err) = run(dir.path(), &server, &[]);
+    let (code, report, err) = run(dir.path(), &server, CHAT_HOSTS, &[]);
     assert!(err.contains("WARNING: --verify-endpoint-override"), "{err}");
 
     let live = verification(&report, "FAKElive=");
@@ -339,7 +336,7 @@ fn slack_and_telegram_answers() {
          TG_BAD=739104628:AAFAKEnope7qLm2Vx9Tn4Wz8Kp3Rb6Jh1Cs\n",
     )
     .unwrap();
-    let (_, report, _) = run(dir.path(), &server, &[]);
+    let (_, report, _) = run(dir.path(), &server, CHAT_HOSTS, &[]);
     let ok = verification(&report, "SLACK_OK=");
     assert_eq!(ok["status"], "live", "{ok}");
     assert_eq!(ok["identity"], "deploybot");
@@ -354,28 +351,24 @@ fn slack_and_telegram_answers() {
     assert_eq!(verification(&report, "TG_BAD=")["status"], "revoked");
     // --no-verify: the provider is left alone.
     server.seen.lock().unwrap().clear();
-    let (_, report, _) = run(dir.path(), &server, &["--no-verify", "telegram"]);
-    assert!(verification(&report, "TG_OK=").is_null());
-    assert!(
-        server
-            .seen
-            .lock()
-            .unwrap()
-            .iter()
-            .all(|s| s.path == "/api/auth.test")
+    let (_, report, _) = run(
+        dir.path(),
+        &server,
+        CHAT_HOSTS,
+        &["--no-verify", "telegram"],
     );
+    assert!(verification(&report, "TG_OK=").is_null());
+    assert!(paths_seen(&server).iter().all(|p| p == "/api/auth.test"));
     // --verify-only: only that one.
     server.seen.lock().unwrap().clear();
-    let (_, report, _) = run(dir.path(), &server, &["--verify-only", "telegram"]);
-    assert!(verification(&report, "SLACK_OK=").is_null());
-    assert!(
-        server
-            .seen
-            .lock()
-            .unwrap()
-            .iter()
-            .all(|s| s.path.starts_with("/bot"))
+    let (_, report, _) = run(
+        dir.path(),
+        &server,
+        CHAT_HOSTS,
+        &["--verify-only", "telegram"],
     );
+    assert!(verification(&report, "SLACK_OK=").is_null());
+    assert!(paths_seen(&server).iter().all(|p| p.starts_with("/bot")));
 }
 
 #[test]
@@ -477,14 +470,7 @@ fn aws_keys_are_verified_as_a_pair_with_sigv4() {
         "[default]\naws_access_key_id = AKIAFAKEUV5Y4WPVXG2R\naws_secret_access_key = FAKEq7Lm2Vx9Tn4Wz8Kp3Rb6Jh1Cs5Df0GeTaUyI\n",
     )
     .unwrap();
-    let (_, report, _) = run(
-        dir.path(),
-        &server,
-        &[
-            "--verify-endpoint-override",
-            &format!("sts.amazonaws.com=https://localhost:{}", server.port),
-        ],
-    );
+    let (_, report, _) = run(dir.path(), &server, &["sts.amazonaws.com"], &[]);
     let v = verification(&report, "aws_secret_access_key");
     assert_eq!(v["status"], "live", "{v}");
     assert_eq!(
@@ -498,14 +484,7 @@ fn aws_keys_are_verified_as_a_pair_with_sigv4() {
         "aws_secret_access_key = FAKEq7Lm2Vx9Tn4Wz8Kp3Rb6Jh1Cs5Df0GeTaUyI\n",
     )
     .unwrap();
-    let (_, report, _) = run(
-        dir.path(),
-        &server,
-        &[
-            "--verify-endpoint-override",
-            &format!("sts.amazonaws.com=https://localhost:{}", server.port),
-        ],
-    );
+    let (_, report, _) = run(dir.path(), &server, &["sts.amazonaws.com"], &[]);
     assert!(verification(&report, "aws_secret_access_key").is_null());
     assert!(server.seen.lock().unwrap().is_empty());
 }
@@ -559,7 +538,7 @@ fn pypi_docker_and_azure_devops_answers() {
         r#"{"auths": {"https://index.docker.io/v1/": {"auth": "ZmFrZXVzZXI6ZGNrcl9wYXRfRkFLRUNwaXlwa1NIU1MwRTJGRGkwTnRsc0JC"}}}"#,
     )
     .unwrap();
-    let report = scan_verified(
+    let (_, report, _) = run(
         dir.path(),
         &server,
         &[
@@ -567,6 +546,7 @@ fn pypi_docker_and_azure_devops_answers() {
             "auth.docker.io",
             "app.vssps.visualstudio.com",
         ],
+        &[],
     );
     let by = |id: &str| verification_of(&report, id, None);
     assert_eq!(by("pypi.api-token")["status"], "live");
@@ -636,7 +616,7 @@ fn google_service_account_keys_sign_a_token_request() {
         )
         .unwrap();
     }
-    let report = scan_verified(dir.path(), &server, &["oauth2.googleapis.com"]);
+    let (_, report, _) = run(dir.path(), &server, &["oauth2.googleapis.com"], &[]);
     let by = |path: &str| verification_of(&report, "google.service-account-key", Some(path));
     let live = by("live.json");
     assert_eq!(live["status"], "live", "{live}");

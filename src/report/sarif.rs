@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use serde_sarif::sarif;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 
 /// Where the SARIF tells users to read about credsweep.
 pub const INFORMATION_URI: &str = "https://github.com/credsweep/credsweep";
@@ -97,7 +97,10 @@ pub fn artifact_uri(root: &str, path: &str, home: Option<&Path>) -> (String, Opt
             || std::env::home_dir().unwrap_or_else(|| "/".into()),
             Path::to_path_buf,
         );
-        return (file_uri(&home.join(os_path(path)), false), None);
+        return (
+            file_uri(&home.join(crate::scan::path_from_display(path)), false),
+            None,
+        );
     }
     if root == "env" {
         // An environment variable has no file; name it so the location is still readable.
@@ -105,11 +108,11 @@ pub fn artifact_uri(root: &str, path: &str, home: Option<&Path>) -> (String, Opt
         return (format!("env:{}", utf8_percent_encode(name, URI_KEEP)), None);
     }
     // Report paths escape bytes that are not UTF-8; URIs carry the original bytes.
-    let path = os_path(path);
+    let path = crate::scan::path_from_display(path);
     let full = if root == "." {
         path
     } else {
-        os_path(root).join(path)
+        crate::scan::path_from_display(root).join(path)
     };
     let below = full.is_relative()
         && full
@@ -147,20 +150,6 @@ fn file_uri(abs: &Path, dir: bool) -> String {
         s.insert(0, b'/');
     }
     format!("file://{}", percent_encode(&s, URI_KEEP))
-}
-
-/// A path from its report form ([`crate::scan::display_path`]), with its original bytes.
-fn os_path(display: &str) -> PathBuf {
-    let bytes = crate::scan::path_bytes(display);
-    #[cfg(unix)]
-    {
-        use std::os::unix::ffi::OsStringExt;
-        PathBuf::from(std::ffi::OsString::from_vec(bytes))
-    }
-    #[cfg(not(unix))]
-    {
-        PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
-    }
 }
 
 fn rule(d: &Detector, risk: Risk) -> sarif::ReportingDescriptor {

@@ -122,3 +122,35 @@ pub fn git(dir: &Path, args: &[&str]) -> std::process::Output {
     );
     o
 }
+
+/// `path reason` for each skipped file of a JSON report.
+pub fn skipped_lines(report: &serde_json::Value) -> Vec<String> {
+    report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {}",
+                s["path"].as_str().unwrap(),
+                s["reason"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+/// `path message` for each warning of a JSON report.
+pub fn warning_lines(report: &serde_json::Value) -> Vec<String> {
+    report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            format!(
+                "{} {}",
+                w["path"].as_str().unwrap(),
+                w["message"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
