@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# benches/git-history.sh: time `credsweep scan --git` over a repository of 10,000+ commits and
+# benches/git-history.sh: time `credgate scan --git` over a repository of 10,000+ commits and
 # report MB/s of distinct blob bytes scanned. The repository is synthetic (built with
 # git fast-import: 2,000 files, then 10,000 commits that each change one or two of them), since
 # this machine cannot fetch a public one; pass a path to run it on a real clone instead.
-# Usage: benches/git-history.sh [CREDSWEEP_BINARY] [REPO]
+# Usage: benches/git-history.sh [CREDGATE_BINARY] [REPO]
 set -euo pipefail
-bin=$(realpath "${1:-target/release/credsweep}")
+bin=$(realpath "${1:-target/release/credgate}")
 repo=${2:-}
 if [ -z "$repo" ]; then
   dir=$(mktemp -d)

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# benches/git-staged.sh: time `credsweep scan --staged` in a repository of 50,000 files with 10
+# benches/git-staged.sh: time `credgate scan --staged` in a repository of 50,000 files with 10
 # staged changes (the pre-commit hook case). Wall time includes process start and detector set-up.
-# Usage: benches/git-staged.sh [CREDSWEEP_BINARY] [RUNS]
+# Usage: benches/git-staged.sh [CREDGATE_BINARY] [RUNS]
 set -euo pipefail
-bin=$(realpath "${1:-target/release/credsweep}")
+bin=$(realpath "${1:-target/release/credgate}")
 runs=${2:-20}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # limits.sh [WORKDIR]: the performance bars that are not throughput. Builds its inputs in
 # WORKDIR (default a temp dir; ~1.8 GB) and prints:
-#   - start-up: median wall of `credsweep scan` of one small file, all detectors loaded;
+#   - start-up: median wall of `credgate scan` of one small file, all detectors loaded;
 #   - worst cases, each next to ordinary text of the same size (real crate sources): a 64 MB
 #     single line of minified JavaScript, 64 MB of nothing but `AKIA` keyword hits, and 10
 #     million `key=value` assignments (as a .txt and as a .env, where the generic assignment
@@ -12,7 +12,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-$(mktemp -d)}
 cd "$here" && cargo build --release --locked -q
-bin=$here/target/release/credsweep
+bin=$here/target/release/credgate
 mkdir -p "$work" && cd "$work"
 python3 - <<'PY'
 import glob, os

@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-$(mktemp -d)}
 cd "$here"
 cargo build --release --locked -q
-bin=$here/target/release/credsweep
+bin=$here/target/release/credgate
 [ -d "$work/vendor" ] || cargo vendor --locked -q "$work/vendor" >/dev/null
 [ -d "$work/corpus" ] || bash ../shared/bench/make-corpus.sh "$work/corpus" >/dev/null
 total_bytes=0

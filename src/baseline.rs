@@ -12,8 +12,9 @@ use std::collections::{BTreeSet, HashSet};
 use std::io::Write;
 use std::path::Path;
 
-const HEADER: &str = "# credsweep baseline: accepted findings, one per line: FINGERPRINT DETECTOR-ID.
-# The fingerprint is sha256(\"credsweep:v1:\" + detector id + \"\\0\" + secret), first 32 hex digits.
+const HEADER: &str =
+    "# credgate baseline: accepted findings, one per line: FINGERPRINT DETECTOR-ID.
+# The fingerprint is sha256(\"credgate:v1:\" + detector id + \"\\0\" + secret), first 32 hex digits.
 # It holds no secret and no location. Merge with merge=union (see .gitattributes).
 ";
 
@@ -124,13 +125,13 @@ mod tests {
     #[test]
     fn gitattributes_is_written_once() {
         let d = tempfile::tempdir().unwrap();
-        let b = d.path().join(".credsweep-baseline");
+        let b = d.path().join(".credgate-baseline");
         std::fs::write(d.path().join(".gitattributes"), "*.png binary").unwrap();
         assert!(ensure_union_merge(&b).unwrap());
         assert!(!ensure_union_merge(&b).unwrap());
         assert_eq!(
             std::fs::read_to_string(d.path().join(".gitattributes")).unwrap(),
-            "*.png binary\n.credsweep-baseline merge=union\n"
+            "*.png binary\n.credgate-baseline merge=union\n"
         );
     }
 }

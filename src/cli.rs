@@ -23,7 +23,7 @@ pub const EXIT_ERROR: u8 = 2;
 
 #[derive(Parser, Debug)]
 #[command(
-    name = "credsweep",
+    name = "credgate",
     version,
     about = "Find the credentials an AI agent (or anyone) could read in a workspace, and how long-lived and broad they are.",
     after_help = "Exit codes: 0 no finding at or above --fail-on (default high), 1 such findings, 2 error."
@@ -43,7 +43,7 @@ pub enum Command {
     /// Accept the current findings, so that later scans with --baseline report only new ones.
     #[command(subcommand)]
     Baseline(BaselineCommand),
-    /// Validate a .credsweep.toml file.
+    /// Validate a .credgate.toml file.
     #[command(subcommand)]
     Config(ConfigCommand),
     /// Scan everything an agent could reach (workspace, home credential stores, environment),
@@ -67,7 +67,7 @@ pub enum HookCommand {
         install: bool,
     },
     /// Install the git pre-commit hook (in core.hooksPath or .git/hooks): it runs
-    /// `credsweep scan --staged` and stops commits that add credentials.
+    /// `credgate scan --staged` and stops commits that add credentials.
     Install {
         /// Stop commits with a finding of this risk or higher [default: high].
         #[arg(long, value_enum, value_name = "RISK", default_value_t = Risk::High)]
@@ -75,7 +75,7 @@ pub enum HookCommand {
         /// Set an existing hook aside (uninstall restores it).
         #[arg(long)]
         force: bool,
-        /// Keep an existing hook and run it before credsweep.
+        /// Keep an existing hook and run it before credgate.
         #[arg(long, conflicts_with = "force")]
         chain: bool,
     },
@@ -106,7 +106,7 @@ pub struct GuardArgs {
     #[arg(long, value_enum, value_name = "ENV")]
     pub workspace_env: Option<Environment>,
 
-    /// Settings and allow rules (default: .credsweep.toml in the workspace).
+    /// Settings and allow rules (default: .credgate.toml in the workspace).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
@@ -143,7 +143,7 @@ pub enum BaselineCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum ConfigCommand {
-    /// Check a config file (default: .credsweep.toml) and say what it sets.
+    /// Check a config file (default: .credgate.toml) and say what it sets.
     Check {
         #[arg(value_name = "FILE", default_value = crate::config::DEFAULT_FILE)]
         file: PathBuf,
@@ -225,12 +225,12 @@ pub struct TargetArgs {
     #[arg(long = "detectors", value_name = "PATH")]
     pub detectors: Vec<PathBuf>,
 
-    /// Read settings and allow rules from FILE (default: .credsweep.toml in the first PATH, if
+    /// Read settings and allow rules from FILE (default: .credgate.toml in the first PATH, if
     /// there is one). Flags win over the file.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Ignore credsweep:allow comments (for audits).
+    /// Ignore credgate:allow comments (for audits).
     #[arg(long)]
     pub no_inline_allow: bool,
 
@@ -291,7 +291,7 @@ pub struct VerifyArgs {
     pub verify_timeout: Option<std::time::Duration>,
 
     /// For testing only: send HOST's verification requests to URL instead (HOST=https://...).
-    /// Credentials then go to URL: credsweep warns on every run that uses it.
+    /// Credentials then go to URL: credgate warns on every run that uses it.
     #[arg(long, value_name = "HOST=URL", requires = "verify", hide = true)]
     pub verify_endpoint_override: Vec<String>,
 
@@ -440,12 +440,12 @@ pub fn run() -> ExitCode {
             force,
             chain,
         }) => crate::git::install_hook(Path::new("."), fail_on, force, chain).map(|m| {
-            eprintln!("credsweep: {m}");
+            eprintln!("credgate: {m}");
             EXIT_CLEAN
         }),
         Command::Hook(HookCommand::Uninstall) => {
             crate::git::uninstall_hook(Path::new(".")).map(|m| {
-                eprintln!("credsweep: {m}");
+                eprintln!("credgate: {m}");
                 EXIT_CLEAN
             })
         }
@@ -456,13 +456,13 @@ pub fn run() -> ExitCode {
             if is_broken_pipe(&e) {
                 return ExitCode::from(EXIT_CLEAN);
             }
-            eprintln!("credsweep: error: {e:#}");
+            eprintln!("credgate: error: {e:#}");
             ExitCode::from(EXIT_ERROR)
         }
     }
 }
 
-/// The reader of our output went away (`credsweep ... | head`): stop quietly, as ripgrep does.
+/// The reader of our output went away (`credgate ... | head`): stop quietly, as ripgrep does.
 /// The error may come straight from a write, or wrapped by the JSON serializer.
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
@@ -482,7 +482,7 @@ fn install_panic_hook() {
             .map(|l| format!("{}:{}", l.file(), l.line()))
             .unwrap_or_default();
         eprintln!(
-            "credsweep: internal error at {loc} (details withheld: they could quote scanned content). Please report it."
+            "credgate: internal error at {loc} (details withheld: they could quote scanned content). Please report it."
         );
         std::process::exit(EXIT_ERROR as i32);
     }));
@@ -510,7 +510,7 @@ struct Reaches {
     env: bool,
 }
 
-/// Loads the config (explicit, or `.credsweep.toml` in the first root), the detectors and the
+/// Loads the config (explicit, or `.credgate.toml` in the first root), the detectors and the
 /// allowlist, and builds the scan options. Command-line values win over the config.
 fn prepare(t: &TargetArgs, baseline: Option<&Path>) -> anyhow::Result<Prepared> {
     let config_path = match &t.config {
@@ -717,17 +717,17 @@ fn scan_command(args: ScanArgs) -> anyhow::Result<u8> {
     }
     if fail && args.staged {
         eprintln!(
-            "credsweep: the staged changes hold credentials at or above {fail_on}; the commit is stopped.\n  Remove the secret from the file and restage it (git add), or unstage the file (git restore --staged FILE).\n  Rotate any credential that was ever pushed or shared.\n  If it is not a credential or is meant to be there, allow it with a reason: a `credsweep:allow` comment on its line, or an [[allow]] entry in .credsweep.toml."
+            "credgate: the staged changes hold credentials at or above {fail_on}; the commit is stopped.\n  Remove the secret from the file and restage it (git add), or unstage the file (git restore --staged FILE).\n  Rotate any credential that was ever pushed or shared.\n  If it is not a credential or is meant to be there, allow it with a reason: a `credgate:allow` comment on its line, or an [[allow]] entry in .credgate.toml."
         );
     }
     if fail && args.git.is_some() {
         eprintln!(
-            "credsweep: git history holds credentials at or above {fail_on}. Every clone has them, even those deleted since:\n  Rotate or revoke each one first; removing it from history (git filter-repo) does not recall copies already made.\n  To accept one that is revoked or not a credential, add it to the baseline (credsweep baseline create) or an [[allow]] entry in .credsweep.toml, with a reason."
+            "credgate: git history holds credentials at or above {fail_on}. Every clone has them, even those deleted since:\n  Rotate or revoke each one first; removing it from history (git filter-repo) does not recall copies already made.\n  To accept one that is revoked or not a credential, add it to the baseline (credgate baseline create) or an [[allow]] entry in .credgate.toml, with a reason."
         );
     }
     if result.summary.timed_out {
         eprintln!(
-            "credsweep: the time budget (--timeout) ran out: the scan is incomplete, so it cannot vouch for what it did not read"
+            "credgate: the time budget (--timeout) ran out: the scan is incomplete, so it cannot vouch for what it did not read"
         );
         return Ok(EXIT_ERROR);
     }
@@ -922,7 +922,7 @@ fn agent_policy(args: &ScanArgs, result: &scan::ScanResult, level: Risk) -> anyh
     let changes = policy::apply(&workspace, &args.agent_policy, &targets, args.dry_run)?;
     for c in &changes {
         eprintln!(
-            "credsweep: {} {} deny rule{} to {}",
+            "credgate: {} {} deny rule{} to {}",
             if args.dry_run { "would add" } else { "added" },
             c.added.len(),
             if c.added.len() == 1 { "" } else { "s" },
@@ -935,7 +935,7 @@ fn agent_policy(args: &ScanArgs, result: &scan::ScanResult, level: Risk) -> anyh
         }
     }
     if changes.is_empty() {
-        eprintln!("credsweep: agent policy already up to date");
+        eprintln!("credgate: agent policy already up to date");
     }
     Ok(())
 }
@@ -944,7 +944,7 @@ fn claude_hook_command(fail_on: Risk, install: bool) -> anyhow::Result<u8> {
     if install {
         let changed = crate::agent::claude_hook::install(Path::new("."))?;
         eprintln!(
-            "credsweep: {}",
+            "credgate: {}",
             if changed {
                 "added the PreToolUse hook to .claude/settings.json"
             } else {
@@ -991,7 +991,7 @@ fn verify_findings(
             anyhow::bail!("--verify-endpoint-override: {url:?} is not an https:// URL");
         }
         eprintln!(
-            "credsweep: WARNING: --verify-endpoint-override sends credentials meant for {host} to {url}. This is for testing credsweep only."
+            "credgate: WARNING: --verify-endpoint-override sends credentials meant for {host} to {url}. This is for testing credgate only."
         );
         opts.endpoint_overrides
             .insert(host.to_string(), url.to_string());
@@ -1081,7 +1081,7 @@ fn guard_command(g: GuardArgs) -> anyhow::Result<u8> {
             .push(crate::config::AllowRule::for_fingerprint(
                 fp,
                 "accepted for this session",
-                "credsweep guard --allow",
+                "credgate guard --allow",
             ));
     }
     let fail_on = g.fail_on.or(prepared.config.fail_on).unwrap_or(Risk::High);
@@ -1099,7 +1099,7 @@ fn guard_command(g: GuardArgs) -> anyhow::Result<u8> {
     if result.summary.timed_out {
         // Fail closed: a workspace that was not read to the end is not known to be safe.
         eprintln!(
-            "credsweep guard: the time budget (--timeout) ran out before the scan finished; the command was not run"
+            "credgate guard: the time budget (--timeout) ran out before the scan finished; the command was not run"
         );
         return Ok(EXIT_ERROR);
     }
@@ -1116,7 +1116,7 @@ fn baseline_command(file: &Path, target: &TargetArgs, gitattributes: bool) -> an
     let result = run_scan(&prepared)?;
     let n = crate::baseline::write(file, &result.findings)?;
     eprintln!(
-        "credsweep: wrote {n} fingerprint{} to {} ({} finding{} already allowed otherwise)",
+        "credgate: wrote {n} fingerprint{} to {} ({} finding{} already allowed otherwise)",
         if n == 1 { "" } else { "s" },
         file.display(),
         result.suppressed.len(),
@@ -1128,7 +1128,7 @@ fn baseline_command(file: &Path, target: &TargetArgs, gitattributes: bool) -> an
     );
     if gitattributes && crate::baseline::ensure_union_merge(file)? {
         eprintln!(
-            "credsweep: marked it merge=union in .gitattributes, so branches that add findings merge without conflicts"
+            "credgate: marked it merge=union in .gitattributes, so branches that add findings merge without conflicts"
         );
     }
     Ok(EXIT_CLEAN)
@@ -1161,13 +1161,13 @@ fn config_check(file: &Path) -> anyhow::Result<u8> {
     Ok(EXIT_CLEAN)
 }
 
-/// The time against which encoded expiries are judged. `CREDSWEEP_NOW` (RFC 3339) overrides the
+/// The time against which encoded expiries are judged. `CREDGATE_NOW` (RFC 3339) overrides the
 /// clock, so that reports about expiry can be reproduced.
 fn now() -> anyhow::Result<jiff::Timestamp> {
-    match std::env::var("CREDSWEEP_NOW") {
+    match std::env::var("CREDGATE_NOW") {
         Ok(v) => v
             .parse()
-            .map_err(|e| anyhow::anyhow!("CREDSWEEP_NOW={v:?}: not an RFC 3339 time: {e}")),
+            .map_err(|e| anyhow::anyhow!("CREDGATE_NOW={v:?}: not an RFC 3339 time: {e}")),
         Err(_) => Ok(jiff::Timestamp::now()),
     }
 }

@@ -1,10 +1,10 @@
-//! `.credsweep.toml`: per-repository settings and the allowlist.
+//! `.credgate.toml`: per-repository settings and the allowlist.
 //!
 //! ```toml
 //! [scan]
 //! exclude = ["vendor/**"]            # like --exclude
 //! detectors = ["ci/detectors"]       # like --detectors, relative to this file
-//! baseline = ".credsweep-baseline"   # like --baseline, relative to this file
+//! baseline = ".credgate-baseline"   # like --baseline, relative to this file
 //! fail_on = "high"                   # like --fail-on
 //! min_risk = "low"                   # like --min-risk
 //! workspace_env = "staging"          # like --workspace-env
@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 /// The file looked for in the scan root when `--config` is not given.
-pub const DEFAULT_FILE: &str = ".credsweep.toml";
+pub const DEFAULT_FILE: &str = ".credgate.toml";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -149,7 +149,7 @@ impl Config {
                 && (fp.len() != 32 || !fp.bytes().all(|b| b.is_ascii_hexdigit()))
             {
                 return Err(anyhow!(
-                    "{}: fingerprint must be 32 hex digits, as credsweep reports it",
+                    "{}: fingerprint must be 32 hex digits, as credgate reports it",
                     at(line)
                 ));
             }
@@ -274,7 +274,7 @@ mod tests {
         );
         assert_eq!(
             err("[[allow]]\nreason = \"r\"\nfingerprint = \"abc\"\n"),
-            "c.toml:1: fingerprint must be 32 hex digits, as credsweep reports it"
+            "c.toml:1: fingerprint must be 32 hex digits, as credgate reports it"
         );
         assert!(!err("[scan\n").contains('\n'));
     }
@@ -283,13 +283,13 @@ mod tests {
     fn valid_file() {
         let c = Config::parse(
             "[scan]\nexclude = [\"vendor/**\"]\nbaseline = \"b.txt\"\nfail_on = \"critical\"\n\n[[allow]]\nreason = \"sandbox key\"\nregex = \"^sk_test_\"\ndetector = \"stripe.secret-key.test\"\n",
-            Path::new("/repo/.credsweep.toml"),
+            Path::new("/repo/.credgate.toml"),
         )
         .unwrap();
         assert_eq!(c.exclude, ["vendor/**"]);
         assert_eq!(c.baseline.as_deref(), Some(Path::new("/repo/b.txt")));
         assert_eq!(c.fail_on, Some(Risk::Critical));
         assert_eq!(c.allow.len(), 1);
-        assert_eq!(c.allow[0].source, "/repo/.credsweep.toml:6");
+        assert_eq!(c.allow[0].source, "/repo/.credgate.toml:6");
     }
 }

@@ -30,7 +30,7 @@ pub struct Finding {
     pub secret: Vec<u8>,
     /// The secret with all but a short identifying prefix masked.
     pub redacted: String,
-    /// `sha256("credsweep:v1:" + detector_id + "\0" + secret)`, first 32 hex digits: stable across
+    /// `sha256("credgate:v1:" + detector_id + "\0" + secret)`, first 32 hex digits: stable across
     /// runs, machines and line moves, and useless for recovering the secret.
     pub fingerprint: String,
     /// The line holding the secret, with every secret found on it masked, at most ~200 chars.
@@ -65,13 +65,13 @@ pub struct Finding {
 /// Computes the documented fingerprint.
 ///
 /// ```
-/// let a = credsweep::finding::fingerprint("aws.access-key-id", b"AKIAZ2FAKE3CSWP7QXRT");
+/// let a = credgate::finding::fingerprint("aws.access-key-id", b"AKIAZ2FAKE3CSWP7QXRT");
 /// assert_eq!(a.len(), 32);
-/// assert_ne!(a, credsweep::finding::fingerprint("aws.access-key-id", b"AKIAZ2FAKE3CSWP7QXRA"));
+/// assert_ne!(a, credgate::finding::fingerprint("aws.access-key-id", b"AKIAZ2FAKE3CSWP7QXRA"));
 /// ```
 pub fn fingerprint(detector_id: &str, secret: &[u8]) -> String {
     let mut h = Sha256::new();
-    h.update(b"credsweep:v1:");
+    h.update(b"credgate:v1:");
     h.update(detector_id.as_bytes());
     h.update([0u8]);
     h.update(secret);
@@ -84,7 +84,7 @@ pub fn fingerprint(detector_id: &str, secret: &[u8]) -> String {
 /// secrets (passwords) show nothing of themselves.
 ///
 /// ```
-/// use credsweep::finding::redact;
+/// use credgate::finding::redact;
 /// assert_eq!(redact(b"sk_live_FAKE9xQ2mV7pL4rT8wZ1", 8), "sk_live_FAKE*****");
 /// assert_eq!(redact(b"hunter2hunter2", 0), "*****");
 /// ```
@@ -182,7 +182,7 @@ pub struct StoreRef {
 /// against `--fail-on`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Suppression {
-    /// `in-source` (a `credsweep:allow` comment) or `external` (baseline, config allowlist).
+    /// `in-source` (a `credgate:allow` comment) or `external` (baseline, config allowlist).
     pub kind: SuppressionKind,
     /// Who allowed it and why.
     pub justification: String,

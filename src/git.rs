@@ -249,10 +249,10 @@ pub fn added_lines(old: &[u8], new: &[u8]) -> HashSet<u64> {
         .collect()
 }
 
-/// The line that marks a pre-commit hook as credsweep's.
-pub const HOOK_MARK: &str = "# credsweep pre-commit hook";
-const CHAINED: &str = "pre-commit.credsweep-chained";
-const BACKUP: &str = "pre-commit.credsweep-backup";
+/// The line that marks a pre-commit hook as credgate's.
+pub const HOOK_MARK: &str = "# credgate pre-commit hook";
+const CHAINED: &str = "pre-commit.credgate-chained";
+const BACKUP: &str = "pre-commit.credgate-backup";
 
 /// Where git runs hooks for the repository containing `dir`: `core.hooksPath` (relative to the
 /// work tree) or the common git directory's `hooks/`, which linked worktrees share.
@@ -277,9 +277,9 @@ fn hook_script(fail_on: crate::assessment::Risk) -> String {
     let me = std::env::current_exe()
         .ok()
         .map(|p| p.display().to_string().replace('\'', "'\\''"))
-        .unwrap_or_else(|| "credsweep".into());
+        .unwrap_or_else(|| "credgate".into());
     format!(
-        "#!/bin/sh\n{HOOK_MARK}: stops commits that add credentials.\n# Installed by `credsweep hook install`; `credsweep hook uninstall` restores what was here.\nchained=\"$(dirname \"$0\")/{CHAINED}\"\nif [ -x \"$chained\" ]; then \"$chained\" \"$@\" || exit $?; fi\nif command -v credsweep >/dev/null 2>&1; then\n  exec credsweep scan --staged --fail-on {fail_on}\nfi\nexec '{me}' scan --staged --fail-on {fail_on}\n"
+        "#!/bin/sh\n{HOOK_MARK}: stops commits that add credentials.\n# Installed by `credgate hook install`; `credgate hook uninstall` restores what was here.\nchained=\"$(dirname \"$0\")/{CHAINED}\"\nif [ -x \"$chained\" ]; then \"$chained\" \"$@\" || exit $?; fi\nif command -v credgate >/dev/null 2>&1; then\n  exec credgate scan --staged --fail-on {fail_on}\nfi\nexec '{me}' scan --staged --fail-on {fail_on}\n"
     )
 }
 
@@ -287,7 +287,7 @@ fn is_ours(path: &Path) -> bool {
     std::fs::read_to_string(path).is_ok_and(|t| t.contains(HOOK_MARK))
 }
 
-/// Installs the pre-commit hook. An existing hook that is not credsweep's is never overwritten
+/// Installs the pre-commit hook. An existing hook that is not credgate's is never overwritten
 /// silently: without `chain` or `force` this refuses and explains; with `chain` the old hook is
 /// kept and runs first; with `force` it is kept aside for `uninstall` to restore.
 pub fn install_hook(
@@ -308,7 +308,7 @@ pub fn install_hook(
             BACKUP
         } else {
             return Err(anyhow!(
-                "{} already exists and is not credsweep's; not overwriting it. Use --chain to keep it and run it before credsweep, or --force to set it aside (credsweep hook uninstall puts it back)",
+                "{} already exists and is not credgate's; not overwriting it. Use --chain to keep it and run it before credgate, or --force to set it aside (credgate hook uninstall puts it back)",
                 hook.display()
             ));
         };
@@ -336,7 +336,7 @@ pub fn install_hook(
     Ok(format!("installed {}{note}", hook.display()))
 }
 
-/// Removes credsweep's hook and puts back what was there before, byte for byte.
+/// Removes credgate's hook and puts back what was there before, byte for byte.
 pub fn uninstall_hook(dir: &Path) -> Result<String> {
     let hooks = hooks_dir(dir)?;
     let hook = hooks.join("pre-commit");
@@ -345,7 +345,7 @@ pub fn uninstall_hook(dir: &Path) -> Result<String> {
     }
     if !is_ours(&hook) {
         return Err(anyhow!(
-            "{} is not credsweep's hook; leaving it alone",
+            "{} is not credgate's hook; leaving it alone",
             hook.display()
         ));
     }
@@ -355,7 +355,7 @@ pub fn uninstall_hook(dir: &Path) -> Result<String> {
         if aside.exists() {
             std::fs::rename(&aside, &hook)?;
             return Ok(format!(
-                "removed credsweep's hook and restored the previous {}",
+                "removed credgate's hook and restored the previous {}",
                 hook.display()
             ));
         }

@@ -1,4 +1,4 @@
-//! `credsweep guard -- COMMAND`: before an agent starts, scan everything it could reach (the
+//! `credgate guard -- COMMAND`: before an agent starts, scan everything it could reach (the
 //! workspace, the home directory's credential stores, the environment); if a credential at or
 //! above the level is there, say what and what to do, and do not start the agent.
 
@@ -56,7 +56,7 @@ pub fn summary(findings: &[Finding], fail_on: Risk) -> String {
     if blocking.is_empty() {
         let _ = writeln!(
             out,
-            "credsweep guard: no credential at or above {fail_on} within the agent's reach ({} lower-risk finding{})",
+            "credgate guard: no credential at or above {fail_on} within the agent's reach ({} lower-risk finding{})",
             findings.len(),
             if findings.len() == 1 { "" } else { "s" }
         );
@@ -64,7 +64,7 @@ pub fn summary(findings: &[Finding], fail_on: Risk) -> String {
     }
     let _ = writeln!(
         out,
-        "credsweep guard: {} credential{} at or above {fail_on} within the agent's reach; not starting it.",
+        "credgate guard: {} credential{} at or above {fail_on} within the agent's reach; not starting it.",
         blocking.len(),
         if blocking.len() == 1 { "" } else { "s" }
     );
@@ -94,18 +94,18 @@ pub fn summary(findings: &[Finding], fail_on: Risk) -> String {
     if rest > 0 {
         let _ = writeln!(
             out,
-            "  and {rest} lower-risk finding{} (credsweep scan --reach all shows them)",
+            "  and {rest} lower-risk finding{} (credgate scan --reach all shows them)",
             if rest == 1 { "" } else { "s" }
         );
     }
     out
 }
 
-/// Runs the command with the terminal and environment of credsweep, and returns its exit code
+/// Runs the command with the terminal and environment of credgate, and returns its exit code
 /// (128 + the signal number if a signal ended it, as shells report it).
 pub fn exec(argv: &[std::ffi::OsString]) -> anyhow::Result<i32> {
     let (program, args) = argv.split_first().ok_or_else(|| {
-        anyhow::anyhow!("guard: no command given (credsweep guard -- COMMAND [ARGS...])")
+        anyhow::anyhow!("guard: no command given (credgate guard -- COMMAND [ARGS...])")
     })?;
     let status = Command::new(program)
         .args(args)

@@ -1,4 +1,4 @@
-//! credsweep: finds the credentials that an AI coding agent (or any process running as the user)
+//! credgate: finds the credentials that an AI coding agent (or any process running as the user)
 //! could read in a workspace, and says how long-lived and how broad each one is.
 //!
 //! The crate is organised by what each part does:
@@ -11,7 +11,7 @@
 //! - [`scan`]: the parallel scan that ties the above together;
 //! - [`finding`] and [`assessment`]: what is reported about each credential;
 //! - [`report`]: text, JSON, JSON Lines and SARIF output;
-//! - [`config`] and [`baseline`]: `.credsweep.toml`, allowlists and accepted findings;
+//! - [`config`] and [`baseline`]: `.credgate.toml`, allowlists and accepted findings;
 //! - [`verify`]: opt-in live verification of findings with their providers (`--verify`);
 //! - [`cli`]: the command line.
 

@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    credsweep::cli::run()
+    credgate::cli::run()
 }

@@ -1,14 +1,14 @@
 //! Memory maps that survive the file being truncated under them.
 //!
 //! Reading a mapped page that lies past the end of its file raises `SIGBUS`, which kills the
-//! process. A file can shrink at any time while credsweep scans it: a log rotated, a build
+//! process. A file can shrink at any time while credgate scans it: a log rotated, a build
 //! output rewritten, or a hostile repository that truncates a large file on purpose to stop the
-//! scanner. So every map credsweep reads is registered here, and a `SIGBUS` handler checks the
+//! scanner. So every map credgate reads is registered here, and a `SIGBUS` handler checks the
 //! faulting address: if it falls inside a registered map, the handler maps a page of zeros over
 //! the missing page (`MAP_FIXED`), marks the map as truncated and returns, so the read sees zeros
 //! and the scan goes on. The scan then reports the file as changed while it was read. A fault at
 //! any other address is not ours: the handler restores the default action and returns, and the
-//! repeated fault ends the process as it would have without credsweep's handler.
+//! repeated fault ends the process as it would have without credgate's handler.
 //!
 //! The handler uses only atomics and the `mmap` system call, and the registry is a fixed array,
 //! so nothing in it allocates or locks.
@@ -16,7 +16,7 @@
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-/// At most this many maps are guarded at once; one per scanning thread is what credsweep uses.
+/// At most this many maps are guarded at once; one per scanning thread is what credgate uses.
 /// When every slot is taken, [`Guard::register`] returns `None` and the caller reads the file
 /// instead of mapping it.
 const SLOTS: usize = 256;

@@ -50,7 +50,7 @@ pub struct ScanOptions {
     pub workspace_env: Option<Environment>,
     /// "Now", for deciding whether encoded expiries have passed.
     pub now: jiff::Timestamp,
-    /// Honour `credsweep:allow` comments (off with `--no-inline-allow`, for audits).
+    /// Honour `credgate:allow` comments (off with `--no-inline-allow`, for audits).
     pub inline_allow: bool,
     /// Baseline fingerprints and config allow rules.
     pub allow: crate::config::Allowlist,
@@ -600,7 +600,7 @@ pub struct FileContext<'a> {
     pub abs_path: &'a Path,
     /// The credential store the file belongs to, for `--reach home`.
     pub store: Option<&'a crate::stores::Store>,
-    /// Honour `credsweep:allow` comments.
+    /// Honour `credgate:allow` comments.
     pub inline_allow: bool,
     pub root: String,
     pub path: String,
@@ -769,9 +769,9 @@ fn trim_line_breaks(b: &[u8]) -> &[u8] {
 }
 
 /// The marker of an inline allow comment.
-const ALLOW_MARK: &[u8] = b"credsweep:allow";
+const ALLOW_MARK: &[u8] = b"credgate:allow";
 
-/// A `credsweep:allow` comment on the finding's line suppresses it; `credsweep:allow=ID[,ID]`
+/// A `credgate:allow` comment on the finding's line suppresses it; `credgate:allow=ID[,ID]`
 /// only for those detectors. The text after the marker is the justification.
 fn inline_allow(
     hay: &[u8],
@@ -806,10 +806,10 @@ fn inline_allow(
     Some(crate::finding::Suppression {
         kind: crate::finding::SuppressionKind::InSource,
         justification: if note.is_empty() {
-            "credsweep:allow comment".to_string()
+            "credgate:allow comment".to_string()
         } else {
             format!(
-                "credsweep:allow comment: {}",
+                "credgate:allow comment: {}",
                 note.chars().take(200).collect::<String>()
             )
         },

@@ -1,4 +1,4 @@
-//! Reading a file's bytes: where credsweep touches the disk.
+//! Reading a file's bytes: where credgate touches the disk.
 //!
 //! - Files are opened with `O_NONBLOCK` (a FIFO that replaced a regular file between the walk and
 //!   the open cannot block the scan) and `O_NOATIME` where the kernel permits it (scanning does not

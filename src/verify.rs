@@ -191,7 +191,7 @@ impl Verifier {
             .max_redirects_will_error(false)
             .http_status_as_error(false)
             .timeout_global(Some(opts.timeout))
-            .user_agent(concat!("credsweep/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!("credgate/", env!("CARGO_PKG_VERSION")))
             .tls_config(tls.build())
             .build();
         Ok(Verifier {

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{credsweep, materialize};
+use common::{credgate, materialize};
 use serde_json::{Value, json};
 use std::fs;
 use std::path::Path;
@@ -11,9 +11,9 @@ const NOW: &str = "2026-11-22T00:00:00Z";
 
 fn scan_home(home: &Path, extra: &[&str]) -> Value {
     let cwd = tempfile::tempdir().unwrap();
-    let out = credsweep()
+    let out = credgate()
         .current_dir(cwd.path())
-        .env("CREDSWEEP_NOW", NOW)
+        .env("CREDGATE_NOW", NOW)
         .args(["scan", "--format", "json", "--reach", "home", "--home"])
         .arg(home)
         .args(extra)
@@ -400,7 +400,7 @@ fn every_home_store_is_found_with_its_store_and_profile() {
     // The file that is in no store (projects/notes.txt holds an AWS key) is not read.
     assert!(!got.iter().any(|l| l.starts_with("projects/")));
     // Every store of the catalog has a credential in the fixture, and it is found.
-    let stores = credsweep::stores::Stores::builtin().unwrap();
+    let stores = credgate::stores::Stores::builtin().unwrap();
     for s in &stores.stores {
         assert!(
             report["findings"]
@@ -417,7 +417,7 @@ fn every_home_store_is_found_with_its_store_and_profile() {
 #[test]
 fn environment_variables_are_scanned() {
     let ws = tempfile::tempdir().unwrap();
-    let out = credsweep()
+    let out = credgate()
         .current_dir(ws.path())
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap())
@@ -447,7 +447,7 @@ fn guard_blocks_without_starting_the_command() {
         let r = scan_home(home.path(), &["--show-secrets"]);
         (0, r)
     };
-    let out = credsweep()
+    let out = credgate()
         .current_dir(ws.path())
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap())
@@ -460,7 +460,7 @@ fn guard_blocks_without_starting_the_command() {
     assert_eq!(out.status.code(), Some(1));
     assert!(!marker.exists(), "the command must not run");
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.starts_with("credsweep guard: 36 credentials at or above high within the agent's reach; not starting it.\n"), "{err}");
+    assert!(err.starts_with("credgate guard: 36 credentials at or above high within the agent's reach; not starting it.\n"), "{err}");
     assert!(err.contains("  CRITICAL ~/.railway/config.json:4 Railway CLI refresh token [Railway CLI, key user.refreshToken]"), "{err}");
     assert!(err.contains("log the CLI out"), "{err}");
     for f in shown["findings"].as_array().unwrap() {
@@ -470,7 +470,7 @@ fn guard_blocks_without_starting_the_command() {
         );
     }
     // --fail-on critical lets high findings through but still blocks on critical ones.
-    let out = credsweep()
+    let out = credgate()
         .current_dir(ws.path())
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap())
@@ -487,7 +487,7 @@ fn guard_runs_the_command_and_returns_its_status_when_clean() {
     let home = tempfile::tempdir().unwrap();
     let ws = tempfile::tempdir().unwrap();
     fs::write(ws.path().join("main.py"), "print('hello')\n").unwrap();
-    let out = credsweep()
+    let out = credgate()
         .current_dir(ws.path())
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap())
@@ -499,11 +499,11 @@ fn guard_runs_the_command_and_returns_its_status_when_clean() {
     assert_eq!(out.status.code(), Some(7));
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "started\n");
     // An allowed finding does not block.
-    let tok = credsweep::detectors::examples::expand_generators(
+    let tok = credgate::detectors::examples::expand_generators(
         "{{crc32 ghp_ FAKEguardAllowTokenBody0000001}}",
     );
     fs::write(ws.path().join("notes.txt"), format!("{tok}\n")).unwrap();
-    let out = credsweep()
+    let out = credgate()
         .current_dir(ws.path())
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap())
@@ -513,8 +513,8 @@ fn guard_runs_the_command_and_returns_its_status_when_clean() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let fp = credsweep::finding::fingerprint("github.pat.classic", tok.as_bytes());
-    let out = credsweep()
+    let fp = credgate::finding::fingerprint("github.pat.classic", tok.as_bytes());
+    let out = credgate()
         .current_dir(ws.path())
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap())
@@ -532,9 +532,9 @@ fn guard_runs_the_command_and_returns_its_status_when_clean() {
 }
 
 fn hook(ws: &Path, cache: &Path, event: Value) -> (i32, String) {
-    let out = credsweep()
+    let out = credgate()
         .current_dir(ws)
-        .env("CREDSWEEP_CACHE_DIR", cache)
+        .env("CREDGATE_CACHE_DIR", cache)
         .args(["hook", "claude"])
         .write_stdin(event.to_string())
         .output()
@@ -627,7 +627,7 @@ fn claude_hook_install_is_idempotent_and_keeps_user_settings() {
     )
     .unwrap();
     for _ in 0..2 {
-        credsweep()
+        credgate()
             .current_dir(ws.path())
             .args(["hook", "claude", "--install"])
             .assert()
@@ -640,7 +640,7 @@ fn claude_hook_install_is_idempotent_and_keeps_user_settings() {
     assert!(v["hooks"]["PostToolUse"].is_array());
     let pre = v["hooks"]["PreToolUse"].as_array().unwrap();
     assert_eq!(pre.len(), 1);
-    assert_eq!(pre[0]["hooks"][0]["command"], "credsweep hook claude");
+    assert_eq!(pre[0]["hooks"][0]["command"], "credgate hook claude");
 }
 
 #[test]
@@ -655,7 +655,7 @@ fn agent_policy_merges_idempotently() {
     fs::write(p.join(".cursorignore"), "node_modules/\n/dist").unwrap();
     // Dry run: nothing written.
     let before = fs::read(p.join(".cursorignore")).unwrap();
-    let out = credsweep()
+    let out = credgate()
         .current_dir(p)
         .args([
             "scan",
@@ -671,7 +671,7 @@ fn agent_policy_merges_idempotently() {
     assert_eq!(fs::read(p.join(".cursorignore")).unwrap(), before);
     assert!(!p.join(".geminiignore").exists());
 
-    credsweep()
+    credgate()
         .current_dir(p)
         .args(["scan", "--agent-policy", "all", "--format", "json"])
         .assert()
@@ -709,12 +709,12 @@ fn agent_policy_merges_idempotently() {
     }
     let cursor = String::from_utf8(first[1].clone()).unwrap();
     assert!(
-        cursor.starts_with("node_modules/\n/dist\n\n# Added by credsweep"),
+        cursor.starts_with("node_modules/\n/dist\n\n# Added by credgate"),
         "{cursor}"
     );
     assert!(cursor.lines().any(|l| l == "/.env"));
     // A second run changes nothing.
-    let out = credsweep()
+    let out = credgate()
         .current_dir(p)
         .args(["scan", "--agent-policy", "all", "--format", "json"])
         .output()

@@ -1,10 +1,10 @@
 //! The assessment of each finding in `fixtures/assessments`, asserted exactly: lifetime, scope,
 //! environment, location, risk, and that the evidence names the signal that decided it.
-//! "Now" is fixed with CREDSWEEP_NOW so that encoded expiries are judged the same on every run.
+//! "Now" is fixed with CREDGATE_NOW so that encoded expiries are judged the same on every run.
 
 mod common;
 
-use common::{credsweep, git, materialize};
+use common::{credgate, git, materialize};
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::Path;
@@ -12,9 +12,9 @@ use std::path::Path;
 const NOW: &str = "2026-11-22T00:00:00Z";
 
 fn scan(dir: &Path, extra: &[&str]) -> (i32, Value) {
-    let out = credsweep()
+    let out = credgate()
         .current_dir(dir)
-        .env("CREDSWEEP_NOW", NOW)
+        .env("CREDGATE_NOW", NOW)
         .args(["scan", "--format", "json"])
         .args(extra)
         .output()
@@ -761,9 +761,9 @@ fn fail_on_and_min_risk() {
 #[test]
 fn text_report_groups_by_risk_worst_first() {
     let ws = materialize("assessments");
-    let out = credsweep()
+    let out = credgate()
         .current_dir(ws.path())
-        .env("CREDSWEEP_NOW", NOW)
+        .env("CREDGATE_NOW", NOW)
         .args(["scan", "--color", "never", "misc/keys.txt", "azure/sas.txt"])
         .output()
         .unwrap();
@@ -798,7 +798,7 @@ fn tracked_files_raise_medium_to_high_and_gitignored_is_not_tracked() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     git(d, &["init", "-q"]);
-    let tok = credsweep::detectors::examples::expand_generators(
+    let tok = credgate::detectors::examples::expand_generators(
         "{{crc32 ghs_ FAKEq7w2e9r4t1y6u3i8o5p0a2s4d6}}",
     );
     std::fs::write(d.join("committed.txt"), format!("t = {tok}\n")).unwrap();
@@ -836,10 +836,10 @@ fn tracked_files_raise_medium_to_high_and_gitignored_is_not_tracked() {
 
 #[test]
 fn bad_now_is_an_error() {
-    credsweep()
-        .env("CREDSWEEP_NOW", "yesterday")
+    credgate()
+        .env("CREDGATE_NOW", "yesterday")
         .args(["scan", "."])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("CREDSWEEP_NOW"));
+        .stderr(predicate::str::contains("CREDGATE_NOW"));
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::credsweep;
+use common::credgate;
 use std::fs;
 use std::path::Path;
 
@@ -31,7 +31,7 @@ fn detector(id: &str, pattern: &str) -> String {
 /// Runs a scan in `dir` with `args`, asking for a report file; checks the failure contract and
 /// returns stderr.
 fn fails(dir: &Path, args: &[&str]) -> String {
-    let out = credsweep()
+    let out = credgate()
         .current_dir(dir)
         .args(["scan", ".", "--format", "json", "-o", "report.json"])
         .args(args)
@@ -45,7 +45,7 @@ fn fails(dir: &Path, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stdout)
     );
     assert_eq!(err.lines().count(), 1, "not one line: {err:?}");
-    assert!(err.starts_with("credsweep: error: "), "{err}");
+    assert!(err.starts_with("credgate: error: "), "{err}");
     assert!(!dir.join("report.json").exists(), "a report was written");
     err
 }
@@ -59,18 +59,18 @@ fn workspace() -> tempfile::TempDir {
 #[test]
 fn malformed_config() {
     let d = workspace();
-    fs::write(d.path().join(".credsweep.toml"), "[[allow]]\nreason = \n").unwrap();
+    fs::write(d.path().join(".credgate.toml"), "[[allow]]\nreason = \n").unwrap();
     let err = fails(d.path(), &[]);
-    assert!(err.contains(".credsweep.toml:2:"), "{err}");
+    assert!(err.contains(".credgate.toml:2:"), "{err}");
 }
 
 #[test]
 fn config_with_an_unknown_key() {
     let d = workspace();
-    fs::write(d.path().join(".credsweep.toml"), "fail_onn = \"high\"\n").unwrap();
+    fs::write(d.path().join(".credgate.toml"), "fail_onn = \"high\"\n").unwrap();
     let err = fails(d.path(), &[]);
     assert!(
-        err.contains(".credsweep.toml") && err.contains("fail_onn"),
+        err.contains(".credgate.toml") && err.contains("fail_onn"),
         "{err}"
     );
 }

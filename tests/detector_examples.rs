@@ -2,8 +2,8 @@
 //! secrets marked in it (no more, no fewer) from that detector, and each negative example yields
 //! nothing from it. Examples live in the detector files, so adding a detector adds its tests.
 
-use credsweep::detectors::{Catalog, compile_checked, examples};
-use credsweep::engine::Engine;
+use credgate::detectors::{Catalog, compile_checked, examples};
+use credgate::engine::Engine;
 use std::path::PathBuf;
 
 /// A path that the detector's first path glob matches, for path-triggered detectors.
@@ -109,7 +109,7 @@ fn positive_examples_hold_no_valid_pasted_checksummed_token() {
         for raw in d.positive.iter().chain(&d.negative) {
             for m in re.find_iter(raw) {
                 assert!(
-                    !credsweep::detectors::Validator::Crc32Base62.check(m.as_str().as_bytes()),
+                    !credgate::detectors::Validator::Crc32Base62.check(m.as_str().as_bytes()),
                     "{}: example pastes a checksum-valid token; use {{{{crc32 PREFIX BODY}}}}",
                     d.id
                 );
@@ -119,7 +119,7 @@ fn positive_examples_hold_no_valid_pasted_checksummed_token() {
 }
 
 /// detectors/README.md holds the catalog table between markers; regenerate it with
-/// `credsweep detectors list --format markdown` when detectors change.
+/// `credgate detectors list --format markdown` when detectors change.
 #[test]
 fn readme_table_is_current() {
     let readme =
@@ -129,9 +129,9 @@ fn readme_table_is_current() {
     let end = "<!-- catalog:end -->";
     let start = readme.find(begin).expect("catalog:begin marker") + begin.len();
     let stop = readme.find(end).expect("catalog:end marker");
-    let table = credsweep::detectors::markdown_table(&Catalog::builtin().unwrap());
+    let table = credgate::detectors::markdown_table(&Catalog::builtin().unwrap());
     assert!(
         readme[start..stop] == table,
-        "detectors/README.md is out of date: replace the table between the markers with the output of `credsweep detectors list --format markdown`"
+        "detectors/README.md is out of date: replace the table between the markers with the output of `credgate detectors list --format markdown`"
     );
 }

@@ -1,9 +1,9 @@
 //! Inputs that once crashed a fuzz target (`fuzz/regressions/<target>/`) go through the same
 //! code on every `cargo test`, on the stable toolchain: the fix stays fixed without nightly.
 
-use credsweep::detectors::Catalog;
-use credsweep::engine::Engine;
-use credsweep::scan::scan_in_memory;
+use credgate::detectors::Catalog;
+use credgate::engine::Engine;
+use credgate::scan::scan_in_memory;
 use std::path::Path;
 
 /// The file names the `engine` fuzz target picks from with its first byte (keep in sync with
@@ -24,7 +24,7 @@ const PATHS: &[&str] = &[
 #[test]
 fn engine_regressions() {
     let engine = Engine::new(Catalog::builtin().unwrap()).unwrap();
-    let stores = credsweep::stores::Stores::builtin().unwrap();
+    let stores = credgate::stores::Stores::builtin().unwrap();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/engine");
     let now = jiff::Timestamp::from_second(1_795_000_000).unwrap();
     let mut n = 0;

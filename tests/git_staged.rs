@@ -5,14 +5,14 @@ mod common;
 
 use common::git;
 
-use common::credsweep;
+use common::credgate;
 use serde_json::Value;
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
 fn tok(body: &str) -> String {
-    credsweep::detectors::examples::expand_generators(&format!("{{{{crc32 ghp_ {body}}}}}"))
+    credgate::detectors::examples::expand_generators(&format!("{{{{crc32 ghp_ {body}}}}}"))
 }
 
 fn repo() -> tempfile::TempDir {
@@ -22,7 +22,7 @@ fn repo() -> tempfile::TempDir {
 }
 
 fn staged(dir: &Path, extra: &[&str]) -> (i32, Value) {
-    let out = credsweep()
+    let out = credgate()
         .current_dir(dir)
         .args(["scan", "--staged", "--format", "json"])
         .args(extra)
@@ -177,7 +177,7 @@ fn hook_install_chain_uninstall_round_trip_and_blocks_commits() {
         fs::set_permissions(hooks.join("pre-commit"), fs::Permissions::from_mode(0o755)).unwrap();
     }
     // An existing hook is not overwritten silently.
-    let o = credsweep()
+    let o = credgate()
         .current_dir(p)
         .args(["hook", "install"])
         .output()
@@ -186,7 +186,7 @@ fn hook_install_chain_uninstall_round_trip_and_blocks_commits() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("--chain"));
     assert_eq!(fs::read(hooks.join("pre-commit")).unwrap(), original);
 
-    credsweep()
+    credgate()
         .current_dir(p)
         .args(["hook", "install", "--chain"])
         .assert()
@@ -241,7 +241,7 @@ fn hook_install_chain_uninstall_round_trip_and_blocks_commits() {
     let err = String::from_utf8_lossy(&commit.stderr);
     assert!(err.contains("git restore --staged"), "{err}");
 
-    credsweep()
+    credgate()
         .current_dir(p)
         .args(["hook", "uninstall"])
         .assert()
@@ -251,10 +251,10 @@ fn hook_install_chain_uninstall_round_trip_and_blocks_commits() {
         original,
         "restored byte for byte"
     );
-    assert!(!hooks.join("pre-commit.credsweep-chained").exists());
+    assert!(!hooks.join("pre-commit.credgate-chained").exists());
 
     // --force sets the old hook aside; uninstall puts it back.
-    credsweep()
+    credgate()
         .current_dir(p)
         .args(["hook", "install", "--force"])
         .assert()
@@ -262,9 +262,9 @@ fn hook_install_chain_uninstall_round_trip_and_blocks_commits() {
     assert!(
         fs::read_to_string(hooks.join("pre-commit"))
             .unwrap()
-            .contains(credsweep::git::HOOK_MARK)
+            .contains(credgate::git::HOOK_MARK)
     );
-    credsweep()
+    credgate()
         .current_dir(p)
         .args(["hook", "uninstall"])
         .assert()
@@ -283,7 +283,7 @@ fn hooks_path_and_worktrees() {
     let wt_path = wt.path().join("wt");
     git(p, &["worktree", "add", "-q", wt_path.to_str().unwrap()]);
     // Installed from a linked worktree, the hook goes where git runs it: the common hooks dir.
-    credsweep()
+    credgate()
         .current_dir(&wt_path)
         .args(["hook", "install"])
         .assert()
@@ -298,7 +298,7 @@ fn hooks_path_and_worktrees() {
     let (code, v) = staged(&wt_path, &[]);
     assert_eq!(code, 1);
     assert_eq!(lines(&v), ["leak.txt:1:1 github.pat.classic"]);
-    credsweep()
+    credgate()
         .current_dir(&wt_path)
         .args(["hook", "uninstall"])
         .assert()
@@ -306,7 +306,7 @@ fn hooks_path_and_worktrees() {
     assert!(!p.join(".git/hooks/pre-commit").exists());
     // core.hooksPath is honoured.
     git(p, &["config", "core.hooksPath", ".githooks"]);
-    credsweep()
+    credgate()
         .current_dir(p)
         .args(["hook", "install"])
         .assert()
@@ -349,7 +349,7 @@ fn pre_commit_tool() -> String {
 #[test]
 fn pre_commit_framework_runs_the_hook() {
     let pre_commit = pre_commit_tool();
-    let bin_dir = assert_cmd::cargo::cargo_bin("credsweep")
+    let bin_dir = assert_cmd::cargo::cargo_bin("credgate")
         .parent()
         .unwrap()
         .to_path_buf();
@@ -371,7 +371,7 @@ fn pre_commit_framework_runs_the_hook() {
             .args([
                 "try-repo",
                 env!("CARGO_MANIFEST_DIR"),
-                "credsweep",
+                "credgate",
                 "--files",
             ])
             .args(files)
@@ -423,7 +423,7 @@ fn history_finds_secrets_deleted_from_the_checkout() {
     let (code, _) = common::scan_json(p, &["--respect-gitignore", "--exclude", ".git"]);
     assert_eq!(code, 0);
     // ...history does.
-    let out = credsweep()
+    let out = credgate()
         .current_dir(p)
         .args(["scan", "--git", "--format", "json"])
         .output()
@@ -457,7 +457,7 @@ fn history_finds_secrets_deleted_from_the_checkout() {
     assert!(!String::from_utf8_lossy(&out.stdout).contains(&secret));
 
     // A range that starts after the removal sees nothing; one that spans the addition does.
-    let out = credsweep()
+    let out = credgate()
         .current_dir(p)
         .args([
             "scan",
@@ -469,7 +469,7 @@ fn history_finds_secrets_deleted_from_the_checkout() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    let out = credsweep()
+    let out = credgate()
         .current_dir(p)
         .args([
             "scan",
@@ -482,7 +482,7 @@ fn history_finds_secrets_deleted_from_the_checkout() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     // SARIF carries the commit.
-    let out = credsweep()
+    let out = credgate()
         .current_dir(p)
         .args(["scan", "--format", "sarif", "--git"])
         .output()
@@ -512,7 +512,7 @@ fn history_scans_each_distinct_blob_once() {
     commit(p, "two");
     fs::write(p.join("c.txt"), "c\n").unwrap();
     commit(p, "three");
-    let out = credsweep()
+    let out = credgate()
         .current_dir(p)
         .args(["scan", "--git", "--format", "json"])
         .output()

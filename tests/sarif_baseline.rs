@@ -1,15 +1,15 @@
-//! SARIF output, baselines, inline allows and `.credsweep.toml`, through the real binary.
+//! SARIF output, baselines, inline allows and `.credgate.toml`, through the real binary.
 
 mod common;
 
-use common::{credsweep, finding_lines, git, materialize, scan_json};
+use common::{credgate, finding_lines, git, materialize, scan_json};
 use serde_json::Value;
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
 fn sarif(dir: &Path, extra: &[&str]) -> Value {
-    let out = credsweep()
+    let out = credgate()
         .current_dir(dir)
         .args(["scan", "--format", "sarif"])
         .args(extra)
@@ -73,7 +73,7 @@ fn fixture_sarif_validates_and_has_what_github_needs() {
     assert!(log["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
     let run = &log["runs"][0];
     let driver = &run["tool"]["driver"];
-    assert_eq!(driver["name"], "credsweep");
+    assert_eq!(driver["name"], "credgate");
     assert_eq!(driver["semanticVersion"], env!("CARGO_PKG_VERSION"));
     assert!(
         driver["informationUri"]
@@ -134,7 +134,7 @@ fn fixture_sarif_validates_and_has_what_github_needs() {
                 .unwrap()
                 .contains(':')
         );
-        assert_eq!(fp["credsweepFingerprint/v1"].as_str().unwrap().len(), 32);
+        assert_eq!(fp["credgateFingerprint/v1"].as_str().unwrap().len(), 32);
         assert!(r["properties"]["assessment"]["risk"].is_string());
         assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
     }
@@ -184,7 +184,7 @@ fn sarif_never_holds_a_raw_secret_even_with_show_secrets() {
 /// A file with one GitHub token, `pad` blank lines before it, and `comment` after it.
 fn token_file(dir: &Path, name: &str, body: &str, pad: usize, comment: &str) {
     let tok =
-        credsweep::detectors::examples::expand_generators(&format!("{{{{crc32 ghp_ {body}}}}}"));
+        credgate::detectors::examples::expand_generators(&format!("{{{{crc32 ghp_ {body}}}}}"));
     fs::write(
         dir.join(name),
         format!("{}token = \"{tok}\" {comment}\n", "\n".repeat(pad)),
@@ -201,21 +201,21 @@ fn inline_allows() {
         "a.py",
         "FAKEinlineAllowTokenBody000001",
         0,
-        "# credsweep:allow test fixture, revoked",
+        "# credgate:allow test fixture, revoked",
     );
     token_file(
         p,
         "b.py",
         "FAKEinlineAllowTokenBody000002",
         0,
-        "# credsweep:allow=github.pat.classic",
+        "# credgate:allow=github.pat.classic",
     );
     token_file(
         p,
         "c.py",
         "FAKEinlineAllowTokenBody000003",
         0,
-        "# credsweep:allow=aws.access-key-id",
+        "# credgate:allow=aws.access-key-id",
     );
     token_file(p, "d.py", "FAKEinlineAllowTokenBody000004", 0, "");
     let (code, report) = scan_json(p, &[]);
@@ -233,7 +233,7 @@ fn inline_allows() {
     assert_eq!(sup[0]["suppression"]["kind"], "in-source");
     assert_eq!(
         sup[0]["suppression"]["justification"],
-        "credsweep:allow comment: test fixture, revoked"
+        "credgate:allow comment: test fixture, revoked"
     );
     // In SARIF they are results with an inSource suppression.
     let log = sarif(p, &[]);
@@ -263,12 +263,12 @@ fn moving_a_finding_keeps_its_fingerprint_and_its_baseline_suppression() {
         .as_str()
         .unwrap()
         .to_string();
-    credsweep()
+    credgate()
         .current_dir(p)
-        .args(["baseline", "create", ".credsweep-baseline"])
+        .args(["baseline", "create", ".credgate-baseline"])
         .assert()
         .code(0);
-    let baseline = fs::read_to_string(p.join(".credsweep-baseline")).unwrap();
+    let baseline = fs::read_to_string(p.join(".credgate-baseline")).unwrap();
     assert!(baseline.contains(&format!("{fp} github.pat.classic\n")));
     assert!(
         !baseline.contains("app.py") && !baseline.contains("ghp_"),
@@ -276,11 +276,11 @@ fn moving_a_finding_keeps_its_fingerprint_and_its_baseline_suppression() {
     );
     assert_eq!(
         fs::read_to_string(p.join(".gitattributes")).unwrap(),
-        ".credsweep-baseline merge=union\n"
+        ".credgate-baseline merge=union\n"
     );
 
     token_file(p, "app.py", "FAKEbaselineMovesTokenBody0001", 10, "");
-    let (code, after) = scan_json(p, &["--baseline", ".credsweep-baseline"]);
+    let (code, after) = scan_json(p, &["--baseline", ".credgate-baseline"]);
     assert_eq!(code, 0);
     assert!(after["findings"].as_array().unwrap().is_empty());
     let moved = &after["suppressed"][0];
@@ -288,20 +288,20 @@ fn moving_a_finding_keeps_its_fingerprint_and_its_baseline_suppression() {
     assert_eq!(moved["fingerprint"], fp.as_str());
     assert_eq!(
         moved["suppression"]["justification"],
-        "in baseline .credsweep-baseline"
+        "in baseline .credgate-baseline"
     );
-    // SARIF keeps the credsweep fingerprint while GitHub's line hash is about the line.
-    let log = sarif(p, &["--baseline", ".credsweep-baseline"]);
+    // SARIF keeps the credgate fingerprint while GitHub's line hash is about the line.
+    let log = sarif(p, &["--baseline", ".credgate-baseline"]);
     let r = &log["runs"][0]["results"][0];
     assert_eq!(
-        r["partialFingerprints"]["credsweepFingerprint/v1"],
+        r["partialFingerprints"]["credgateFingerprint/v1"],
         fp.as_str()
     );
     assert_eq!(r["suppressions"][0]["kind"], "external");
 
     // A new finding is still reported.
     token_file(p, "new.py", "FAKEbaselineMovesTokenBody0002", 0, "");
-    let (code, after) = scan_json(p, &["--baseline", ".credsweep-baseline"]);
+    let (code, after) = scan_json(p, &["--baseline", ".credgate-baseline"]);
     assert_eq!(code, 1);
     assert_eq!(finding_lines(&after), ["new.py:1:10 github.pat.classic"]);
 }
@@ -310,7 +310,7 @@ fn moving_a_finding_keeps_its_fingerprint_and_its_baseline_suppression() {
 fn broken_baseline_is_an_error() {
     let d = tempfile::tempdir().unwrap();
     fs::write(d.path().join("b"), "{\"findings\": []}\n").unwrap();
-    let o = credsweep()
+    let o = credgate()
         .current_dir(d.path())
         .args(["scan", "--baseline", "b"])
         .output()
@@ -319,7 +319,7 @@ fn broken_baseline_is_an_error() {
     let err = String::from_utf8(o.stderr).unwrap();
     assert_eq!(
         err,
-        "credsweep: error: b:1: not a baseline line (expected a 32-hex-digit fingerprint)\n"
+        "credgate: error: b:1: not a baseline line (expected a 32-hex-digit fingerprint)\n"
     );
 }
 
@@ -338,9 +338,9 @@ fn baselines_from_two_branches_merge_without_conflict() {
             "",
         );
     }
-    credsweep()
+    credgate()
         .current_dir(p)
-        .args(["baseline", "create", ".credsweep-baseline"])
+        .args(["baseline", "create", ".credgate-baseline"])
         .assert()
         .code(0);
     git(p, &["add", "-A"]);
@@ -351,9 +351,9 @@ fn baselines_from_two_branches_merge_without_conflict() {
     ] {
         git(p, &["checkout", "-qb", branch, "main"]);
         token_file(p, &format!("{branch}.py"), body, 0, "");
-        credsweep()
+        credgate()
             .current_dir(p)
-            .args(["baseline", "create", ".credsweep-baseline"])
+            .args(["baseline", "create", ".credgate-baseline"])
             .assert()
             .code(0);
         git(p, &["add", "-A"]);
@@ -379,7 +379,7 @@ fn baselines_from_two_branches_merge_without_conflict() {
         "merge conflicted: {}",
         String::from_utf8_lossy(&merge.stdout)
     );
-    let (code, report) = scan_json(p, &["--baseline", ".credsweep-baseline"]);
+    let (code, report) = scan_json(p, &["--baseline", ".credgate-baseline"]);
     assert_eq!(code, 0, "{report}");
     assert_eq!(report["summary"]["suppressed"], 7);
 }
@@ -389,7 +389,7 @@ fn config_file_settings_and_allow_rules() {
     let ws = materialize("agent-workspace");
     let p = ws.path();
     fs::write(
-        p.join(".credsweep.toml"),
+        p.join(".credgate.toml"),
         "[scan]\nexclude = [\"assets/**\"]\nfail_on = \"critical\"\n\n[[allow]]\nreason = \"read-only replica, rotated weekly\"\npath = \"secrets/**\"\ndetector = \"postgresql.connection-uri\"\n",
     )
     .unwrap();
@@ -405,29 +405,29 @@ fn config_file_settings_and_allow_rules() {
     assert_eq!(report["summary"]["suppressed"], 1);
     assert_eq!(
         report["suppressed"][0]["suppression"]["justification"],
-        "allowed by ./.credsweep.toml:5: read-only replica, rotated weekly"
+        "allowed by ./.credgate.toml:5: read-only replica, rotated weekly"
     );
     // The flag wins over the file.
     let (code, _) = scan_json(p, &["--fail-on", "info", "--exclude", "**/*"]);
     assert_eq!(code, 0, "everything excluded");
-    credsweep()
+    credgate()
         .current_dir(p)
         .args(["config", "check"])
         .assert()
         .code(0)
-        .stdout(".credsweep.toml: ok: 1 exclude glob, 0 detector paths, 1 allow rule, fail_on critical\n");
+        .stdout(".credgate.toml: ok: 1 exclude glob, 0 detector paths, 1 allow rule, fail_on critical\n");
 }
 
 #[test]
 fn bad_config_is_a_one_line_error_with_file_and_line() {
     let d = tempfile::tempdir().unwrap();
     fs::write(
-        d.path().join(".credsweep.toml"),
+        d.path().join(".credgate.toml"),
         "[scan]\nfail_on = \"high\"\nexclud = [\"x\"]\n",
     )
     .unwrap();
     for args in [&["scan", "."][..], &["config", "check"][..]] {
-        let o = credsweep()
+        let o = credgate()
             .current_dir(d.path())
             .args(args)
             .output()
@@ -437,7 +437,7 @@ fn bad_config_is_a_one_line_error_with_file_and_line() {
         let err = String::from_utf8(o.stderr).unwrap();
         assert_eq!(err.lines().count(), 1, "{err}");
         assert!(
-            err.contains(".credsweep.toml:3: unknown field `exclud`"),
+            err.contains(".credgate.toml:3: unknown field `exclud`"),
             "{err}"
         );
     }
@@ -446,7 +446,7 @@ fn bad_config_is_a_one_line_error_with_file_and_line() {
 #[test]
 fn gitlab_secret_detection_report() {
     let ws = materialize("agent-workspace");
-    let out = credsweep()
+    let out = credgate()
         .current_dir(ws.path())
         .env("CI_COMMIT_SHA", "0123456789abcdef0123456789abcdef01234567")
         .args(["scan", "--format", "gitlab"])

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{credsweep, finding_lines, materialize, scan_json};
+use common::{credgate, finding_lines, materialize, scan_json};
 use predicates::prelude::*;
 use std::fs;
 
@@ -78,12 +78,12 @@ fn findings_carry_the_documented_fields() {
     assert_eq!(f["assessment"]["lifetime"], "no-expiry");
     assert_eq!(f["assessment"]["scope"], "account");
     assert!(f.get("secret").is_none());
-    // The fingerprint is sha256("credsweep:v1:" + id + "\0" + secret), 32 hex digits.
+    // The fingerprint is sha256("credgate:v1:" + id + "\0" + secret), 32 hex digits.
     let (_, shown) = scan_json(ws.path(), &["--show-secrets"]);
     let secret = shown["findings"][1]["secret"].as_str().unwrap();
     assert_eq!(
         f["fingerprint"].as_str().unwrap(),
-        credsweep::finding::fingerprint("aws.access-key-id", secret.as_bytes())
+        credgate::finding::fingerprint("aws.access-key-id", secret.as_bytes())
     );
 }
 
@@ -108,7 +108,7 @@ fn no_output_format_contains_a_raw_secret() {
     let mut outputs = Vec::new();
     for format in ["text", "json", "jsonl", "sarif"] {
         for color in ["never", "always"] {
-            let o = credsweep()
+            let o = credgate()
                 .current_dir(ws.path())
                 .args(["scan", "--format", format, "--color", color])
                 .output()
@@ -117,7 +117,7 @@ fn no_output_format_contains_a_raw_secret() {
             outputs.push((format!("{format}/{color} stdout"), o.stdout));
             outputs.push((format!("{format}/{color} stderr"), o.stderr));
         }
-        let o = credsweep()
+        let o = credgate()
             .current_dir(ws.path())
             .args(["scan", "--format", format, "--output"])
             .arg(&out_file)
@@ -129,7 +129,7 @@ fn no_output_format_contains_a_raw_secret() {
         outputs.push((format!("{format} --output"), fs::read(&out_file).unwrap()));
         fs::remove_file(&out_file).unwrap();
     }
-    credsweep()
+    credgate()
         .current_dir(ws.path())
         .args(["baseline", "create", "baseline.txt"])
         .assert()
@@ -145,7 +145,7 @@ fn no_output_format_contains_a_raw_secret() {
         }
     }
     // And the check can fail: with --show-secrets the secrets are there.
-    let shown = credsweep()
+    let shown = credgate()
         .current_dir(ws.path())
         .args(["scan", "--show-secrets"])
         .output()
@@ -161,7 +161,7 @@ fn report_file_is_private() {
     let ws = materialize("agent-workspace");
     let out = tempfile::tempdir().unwrap();
     let file = out.path().join("r.json");
-    credsweep()
+    credgate()
         .current_dir(ws.path())
         .args(["scan", "-f", "json", "-o"])
         .arg(&file)
@@ -174,7 +174,7 @@ fn report_file_is_private() {
 #[test]
 fn text_report_has_blocks_and_a_summary() {
     let ws = materialize("agent-workspace");
-    credsweep()
+    credgate()
         .current_dir(ws.path())
         .args(["scan", "--color", "never"])
         .assert()
@@ -189,12 +189,12 @@ fn text_report_has_blocks_and_a_summary() {
 #[test]
 fn color_always_colours_and_auto_does_not_when_piped() {
     let ws = materialize("agent-workspace");
-    credsweep()
+    credgate()
         .current_dir(ws.path())
         .args(["scan", "--color", "always"])
         .assert()
         .stdout(predicate::str::contains("\x1b["));
-    credsweep()
+    credgate()
         .current_dir(ws.path())
         .args(["scan"])
         .assert()
@@ -204,7 +204,7 @@ fn color_always_colours_and_auto_does_not_when_piped() {
 #[test]
 fn jsonl_has_one_object_per_line_and_a_summary_last() {
     let ws = materialize("agent-workspace");
-    let o = credsweep()
+    let o = credgate()
         .current_dir(ws.path())
         .args(["scan", "--format", "jsonl"])
         .output()
@@ -223,7 +223,7 @@ fn jsonl_has_one_object_per_line_and_a_summary_last() {
 #[test]
 fn clean_tree_exits_zero() {
     let ws = materialize("agent-workspace");
-    credsweep()
+    credgate()
         .current_dir(ws.path())
         .args(["scan", "src"])
         .assert()
@@ -397,7 +397,7 @@ remediation = "r"
 "#,
     )
     .unwrap();
-    let o = credsweep()
+    let o = credgate()
         .current_dir(ws.path())
         .args(["scan", "--detectors", "bad.toml"])
         .output()
@@ -407,7 +407,7 @@ remediation = "r"
     let err = String::from_utf8(o.stderr).unwrap();
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
-        err.starts_with("credsweep: error: bad.toml: detector 'acme.broken': invalid regex:"),
+        err.starts_with("credgate: error: bad.toml: detector 'acme.broken': invalid regex:"),
         "{err}"
     );
 }
@@ -415,17 +415,17 @@ remediation = "r"
 #[test]
 fn missing_path_and_bad_flags_exit_2() {
     let ws = materialize("agent-workspace");
-    credsweep()
+    credgate()
         .current_dir(ws.path())
         .args(["scan", "no-such-dir"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no-such-dir"));
-    credsweep()
+    credgate()
         .args(["scan", "--max-file-size", "lots"])
         .assert()
         .code(2);
-    credsweep()
+    credgate()
         .args(["scan", "--format", "xml"])
         .assert()
         .code(2);
@@ -433,7 +433,7 @@ fn missing_path_and_bad_flags_exit_2() {
 
 #[test]
 fn detectors_list_reports_the_catalog() {
-    let o = credsweep()
+    let o = credgate()
         .args(["detectors", "list", "--format", "json"])
         .output()
         .unwrap();
@@ -452,7 +452,7 @@ fn detectors_list_reports_the_catalog() {
 #[test]
 fn stats_name_the_phases_and_the_detectors_that_ran() {
     let ws = materialize("agent-workspace");
-    let out = credsweep()
+    let out = credgate()
         .current_dir(ws.path())
         .args(["scan", ".", "--format", "json", "--stats"])
         .output()
@@ -460,7 +460,7 @@ fn stats_name_the_phases_and_the_detectors_that_ran() {
     // The report on stdout stays one JSON document; the stats go to stderr.
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.starts_with("credsweep --stats\n"), "{err}");
+    assert!(err.starts_with("credgate --stats\n"), "{err}");
     assert!(
         err.contains("prefilter") && err.contains("build findings"),
         "{err}"

@@ -1,21 +1,21 @@
 //! Secret hygiene: without `--show-secrets`, no output, warning, error, report file, baseline,
-//! cache or policy file that credsweep writes holds a whole secret. Every fixture goes through
+//! cache or policy file that credgate writes holds a whole secret. Every fixture goes through
 //! every report format and every mode (scan, home stores, staged, history, guard, the Claude
 //! hook, baseline creation, agent policies), and every byte printed or written is searched for
 //! every raw secret the fixtures hold.
 
 mod common;
 
-use common::{credsweep, git, materialize};
+use common::{credgate, git, materialize};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 const FORMATS: &[&str] = &["text", "json", "jsonl", "sarif", "gitlab"];
 
-/// The raw secrets credsweep finds in `dir` with `args` (asked for with --show-secrets).
+/// The raw secrets credgate finds in `dir` with `args` (asked for with --show-secrets).
 fn raw_secrets(dir: &Path, args: &[&str]) -> Vec<String> {
-    let out = credsweep()
+    let out = credgate()
         .current_dir(dir)
         .args(["scan", "--format", "json", "--show-secrets"])
         .args(args)
@@ -70,9 +70,9 @@ impl Leaks<'_> {
         self.runs += 1;
     }
 
-    /// Runs credsweep with `args` in `dir`, optionally with `stdin`; checks stdout and stderr.
+    /// Runs credgate with `args` in `dir`, optionally with `stdin`; checks stdout and stderr.
     fn run(&mut self, dir: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &Path)]) {
-        let mut c = credsweep();
+        let mut c = credgate();
         c.current_dir(dir).args(args);
         for (k, v) in env {
             c.env(k, v);
@@ -196,7 +196,7 @@ fn no_output_or_written_file_holds_a_secret() {
             ws.path(),
             &["hook", "claude"],
             Some(&event),
-            &[("CREDSWEEP_CACHE_DIR", cache.path())],
+            &[("CREDGATE_CACHE_DIR", cache.path())],
         );
     }
     // A baseline, and agent policies written into the workspace.

@@ -5,8 +5,8 @@
 
 mod common;
 
-use common::credsweep;
-use credsweep::detectors::examples::expand_generators;
+use common::credgate;
+use credgate::detectors::examples::expand_generators;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -172,7 +172,7 @@ fn ghp(tag: &str) -> String {
 fn run(dir: &Path, server: &Server, hosts: &[&str], extra: &[&str]) -> (i32, Value, String) {
     let ca = dir.join("ca.pem");
     std::fs::write(&ca, &server.ca_pem).unwrap();
-    let mut cmd = credsweep();
+    let mut cmd = credgate();
     cmd.current_dir(dir)
         .args([
             "scan",
@@ -380,7 +380,7 @@ fn without_verify_no_network_socket_is_opened() {
     let ws = common::materialize("agent-workspace");
     let home = common::materialize("home");
     let trace = ws.path().join("trace.txt");
-    let bin = assert_cmd::cargo::cargo_bin("credsweep");
+    let bin = assert_cmd::cargo::cargo_bin("credgate");
     let traced = |args: &[&str]| {
         let _ = std::fs::remove_file(&trace);
         let out = std::process::Command::new(strace)

@@ -1,8 +1,8 @@
-//! The files a repository hands credsweep: `.credsweep.toml`, a baseline, and a user detector
+//! The files a repository hands credgate: `.credgate.toml`, a baseline, and a user detector
 //! file. Each must parse or fail with an error, never panic.
 #![no_main]
 
-use credsweep::detectors::Catalog;
+use credgate::detectors::Catalog;
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 
@@ -10,8 +10,8 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let _ = credsweep::config::Config::parse(text, Path::new(".credsweep.toml"));
-    let _ = credsweep::baseline::parse(text, Path::new(".credsweep-baseline"));
+    let _ = credgate::config::Config::parse(text, Path::new(".credgate.toml"));
+    let _ = credgate::baseline::parse(text, Path::new(".credgate-baseline"));
     let mut catalog = Catalog::default();
     let _ = catalog.add_file("fuzz.toml", text, true);
 });

@@ -4,17 +4,17 @@
 //! The first byte picks the file name, so path-triggered detectors and stores run too.
 #![no_main]
 
-use credsweep::detectors::Catalog;
-use credsweep::engine::Engine;
-use credsweep::scan::scan_in_memory;
+use credgate::detectors::Catalog;
+use credgate::engine::Engine;
+use credgate::scan::scan_in_memory;
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 use std::sync::LazyLock;
 
 static ENGINE: LazyLock<Engine> =
     LazyLock::new(|| Engine::new(Catalog::builtin().expect("catalog")).expect("engine"));
-static STORES: LazyLock<credsweep::stores::Stores> =
-    LazyLock::new(|| credsweep::stores::Stores::builtin().expect("stores"));
+static STORES: LazyLock<credgate::stores::Stores> =
+    LazyLock::new(|| credgate::stores::Stores::builtin().expect("stores"));
 
 const PATHS: &[&str] = &[
     "notes.txt",

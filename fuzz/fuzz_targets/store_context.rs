@@ -2,7 +2,7 @@
 //! key paths, .netrc machines, git-credentials hosts, shell history lines) over arbitrary bytes.
 #![no_main]
 
-use credsweep::stores::{Format, context};
+use credgate::stores::{Format, context};
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 
@@ -24,6 +24,6 @@ fuzz_target!(|data: &[u8]| {
         Format::Raw,
         Format::History,
     ] {
-        let _ = context(f, hay, start..end, Path::new("/nonexistent/credsweep-fuzz"));
+        let _ = context(f, hay, start..end, Path::new("/nonexistent/credgate-fuzz"));
     }
 });

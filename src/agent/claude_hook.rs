@@ -1,4 +1,4 @@
-//! `credsweep hook claude`: a Claude Code `PreToolUse` hook. It reads the tool call on stdin,
+//! `credgate hook claude`: a Claude Code `PreToolUse` hook. It reads the tool call on stdin,
 //! finds the files the call would read, scans them, and blocks the call (exit code 2, a reason on
 //! stderr for the agent) when one holds a credential at or above the level. Otherwise it exits 0
 //! and prints nothing.
@@ -43,13 +43,13 @@ struct Cache {
 }
 
 fn cache_path() -> Option<PathBuf> {
-    if let Some(d) = std::env::var_os("CREDSWEEP_CACHE_DIR") {
+    if let Some(d) = std::env::var_os("CREDGATE_CACHE_DIR") {
         return Some(PathBuf::from(d).join("claude-hook.json"));
     }
     let base = std::env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::home_dir().map(|h| h.join(".cache")))?;
-    Some(base.join("credsweep").join("claude-hook.json"))
+    Some(base.join("credgate").join("claude-hook.json"))
 }
 
 /// The files a tool call would read, resolved against the call's working directory.
@@ -209,7 +209,7 @@ pub fn decide(event: &Value, level: Risk, engine: &Engine) -> Option<String> {
     }
     hits.sort_by_key(|h| std::cmp::Reverse(h.1.risk));
     let mut msg = format!(
-        "credsweep blocked this {} call: it would expose {} credential{} at or above {level} risk.\n",
+        "credgate blocked this {} call: it would expose {} credential{} at or above {level} risk.\n",
         event["tool_name"].as_str().unwrap_or("tool"),
         hits.len(),
         if hits.len() == 1 { "" } else { "s" }
@@ -249,7 +249,7 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 pub fn settings_entry() -> Value {
     serde_json::json!({
         "matcher": "Read|Edit|MultiEdit|Grep|Glob|LS|Bash|NotebookRead",
-        "hooks": [{ "type": "command", "command": "credsweep hook claude" }]
+        "hooks": [{ "type": "command", "command": "credgate hook claude" }]
     })
 }
 
@@ -279,7 +279,7 @@ pub fn install(workspace: &Path) -> Result<bool> {
             h.iter().any(|x| {
                 x["command"]
                     .as_str()
-                    .is_some_and(|c| c.contains("credsweep hook claude"))
+                    .is_some_and(|c| c.contains("credgate hook claude"))
             })
         })
     });

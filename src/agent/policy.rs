@@ -7,7 +7,7 @@
 //!   Assist); Copilot: `.aiignore`. These use gitignore syntax and only cover the workspace.
 //!
 //! These rules are advisory for some agents: a shell command can still `cat` a denied file.
-//! The Claude Code hook (`credsweep hook claude`) closes that gap for Claude.
+//! The Claude Code hook (`credgate hook claude`) closes that gap for Claude.
 
 use anyhow::{Context, Result, anyhow};
 use serde_json::{Map, Value};
@@ -36,7 +36,7 @@ pub struct Change {
     pub added: Vec<String>,
 }
 
-const IGNORE_HEADER: &str = "# Added by credsweep --agent-policy: files that hold credentials.";
+const IGNORE_HEADER: &str = "# Added by credgate --agent-policy: files that hold credentials.";
 
 /// Applies the policy for `agents` in `workspace`. With `dry_run`, computes the changes and
 /// writes nothing. Running it twice changes nothing the second time.

@@ -155,7 +155,7 @@ impl Risk {
     }
 }
 
-/// Everything credsweep can say offline about how dangerous a credential is.
+/// Everything credgate can say offline about how dangerous a credential is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Assessment {
     pub risk: Risk,
@@ -266,7 +266,7 @@ pub const BASE_TABLE: [(Durability, [Risk; 4]); 4] = [
 ///    up (committed files reach everyone with the repository; agent configs are read by agents
 ///    by design). `high` stays `high`: a durable, broad credential is `critical` wherever it sits.
 /// 5. A `production` credential in a workspace declared non-production (`--workspace-env`):
-///    `critical`, the highest of all, since that is exactly the incident credsweep exists for.
+///    `critical`, the highest of all, since that is exactly the incident credgate exists for.
 pub fn risk(i: &RiskInput) -> (Risk, String) {
     let d = durability(i.lifetime);
     let b = breadth(i.scope, i.privileged);

@@ -80,7 +80,7 @@ mod tests {
 
     #[test]
     fn generator_output_passes_the_checksum() {
-        let t = expand_generators("x={{crc32 ghp_ CredsweepFakeToken4TestsOnly01}};");
+        let t = expand_generators("x={{crc32 ghp_ CredgateFakeToken4TestsOnly012}};");
         let tok = &t[2..t.len() - 1];
         assert_eq!(tok.len(), 40);
         assert!(Validator::Crc32Base62.check(tok.as_bytes()));

@@ -279,7 +279,7 @@ impl Catalog {
     }
 }
 
-/// The catalog as a Markdown table (`credsweep detectors list --format markdown`), sorted by
+/// The catalog as a Markdown table (`credgate detectors list --format markdown`), sorted by
 /// detector id. `detectors/README.md` holds it between markers, and a test keeps it current.
 pub fn markdown_table(catalog: &Catalog) -> String {
     let mut ds: Vec<&Detector> = catalog.detectors.iter().collect();

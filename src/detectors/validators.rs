@@ -155,7 +155,7 @@ mod tests {
 
     #[test]
     fn crc32_accepts_generated_and_rejects_altered() {
-        let t = gh("ghp_", "CredsweepFakeToken4TestsOnly01");
+        let t = gh("ghp_", "CredgateFakeToken4TestsOnly012");
         assert_eq!(t.len(), 40);
         assert!(Validator::Crc32Base62.check(&t));
         let mut bad = t.clone();

@@ -60,8 +60,8 @@ fn vulnerability(f: &Finding, opts: &ReportOptions, commit: &str) -> Value {
         "solution": solution,
         "raw_source_code_extract": f.redacted,
         "identifiers": [{
-            "type": "credsweep_detector",
-            "name": format!("credsweep {}", f.detector_id),
+            "type": "credgate_detector",
+            "name": format!("credgate {}", f.detector_id),
             "value": f.detector_id,
         }],
         "links": links,
@@ -104,10 +104,10 @@ pub fn write(result: &ScanResult, opts: &ReportOptions, out: &mut dyn Write) -> 
         ))
         .unwrap_or(end);
     let tool = json!({
-        "id": "credsweep",
-        "name": "credsweep",
+        "id": "credgate",
+        "name": "credgate",
         "version": env!("CARGO_PKG_VERSION"),
-        "vendor": { "name": "credsweep" },
+        "vendor": { "name": "credgate" },
     });
     let doc = json!({
         "version": SCHEMA_VERSION,

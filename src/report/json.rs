@@ -19,7 +19,7 @@ fn finding_value(f: &Finding, opts: &ReportOptions) -> Value {
 }
 
 fn tool() -> Value {
-    json!({ "name": "credsweep", "version": env!("CARGO_PKG_VERSION") })
+    json!({ "name": "credgate", "version": env!("CARGO_PKG_VERSION") })
 }
 
 pub fn write(result: &ScanResult, opts: &ReportOptions, out: &mut dyn Write) -> io::Result<()> {

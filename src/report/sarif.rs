@@ -2,7 +2,7 @@
 //!
 //! What GitHub needs and peers get wrong: every rule has a full description and help text; rules
 //! carry `security-severity` so severity gates work; results carry `primaryLocationLineHash`
-//! (computed as GitHub's upload action does) and a credsweep fingerprint that survives line
+//! (computed as GitHub's upload action does) and a credgate fingerprint that survives line
 //! moves; locations are relative to `%SRCROOT%`; the secret itself never appears, only its
 //! redacted form. Allowed findings are present with `suppressions`, so audits see them. GitHub's
 //! limits are respected by dropping the least risky results, with a notification saying so.
@@ -19,15 +19,15 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 use std::path::{Component, Path};
 
-/// Where the SARIF tells users to read about credsweep.
-pub const INFORMATION_URI: &str = "https://github.com/credsweep/credsweep";
+/// Where the SARIF tells users to read about credgate.
+pub const INFORMATION_URI: &str = "https://github.com/credgate/credgate";
 /// The schema URI GitHub's documentation uses.
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// GitHub's limits (docs: "SARIF support for code scanning").
 pub const MAX_RESULTS: usize = 25_000;
 pub const MAX_GZIP_BYTES: usize = 10 * 1000 * 1000;
-/// The partial fingerprint credsweep adds beside GitHub's line hash.
-pub const FINGERPRINT_KEY: &str = "credsweepFingerprint/v1";
+/// The partial fingerprint credgate adds beside GitHub's line hash.
+pub const FINGERPRINT_KEY: &str = "credgateFingerprint/v1";
 
 /// Bytes kept unencoded in URIs: RFC 3986 unreserved characters and the path separator.
 const URI_KEEP: &AsciiSet = &NON_ALPHANUMERIC
@@ -451,7 +451,7 @@ fn build(
             ..Default::default()
         },
     );
-    let mut driver = sarif::ToolComponent::builder().name("credsweep").build();
+    let mut driver = sarif::ToolComponent::builder().name("credgate").build();
     driver.version = Some(env!("CARGO_PKG_VERSION").into());
     driver.semantic_version = Some(env!("CARGO_PKG_VERSION").into());
     driver.information_uri = Some(INFORMATION_URI.into());

@@ -15,7 +15,7 @@ pub fn write(st: &ScanStats, catalog: &Catalog, out: &mut dyn Write) -> io::Resu
     // filtering paths, waiting for work.
     let other = (st.wall * threads as u32).saturating_sub(busy);
     let e = &st.engine;
-    writeln!(out, "credsweep --stats")?;
+    writeln!(out, "credgate --stats")?;
     writeln!(
         out,
         "  wall {:.1} ms on {threads} threads; thread time: read {:.1} ms, match {:.1} ms (prefilter {:.1} ms over {:.1} MB), build findings {:.1} ms, walk and other {:.1} ms",

@@ -162,7 +162,7 @@ fn summary(result: &ScanResult, w: &mut dyn WriteColor) -> io::Result<()> {
     if s.suppressed > 0 {
         write!(
             w,
-            "; {} allowed (baseline, config or credsweep:allow)",
+            "; {} allowed (baseline, config or credgate:allow)",
             s.suppressed
         )?;
     }

@@ -40,7 +40,7 @@ fn copy_tree(from: &Path, to: &Path) {
             match String::from_utf8(bytes) {
                 Ok(text) => fs::write(
                     &target,
-                    credsweep::detectors::examples::expand_generators(&text),
+                    credgate::detectors::examples::expand_generators(&text),
                 )
                 .unwrap(),
                 Err(e) => fs::write(&target, e.into_bytes()).unwrap(),
@@ -49,16 +49,16 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// The credsweep binary under test.
-pub fn credsweep() -> assert_cmd::Command {
-    let mut c = assert_cmd::Command::cargo_bin("credsweep").unwrap();
+/// The credgate binary under test.
+pub fn credgate() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("credgate").unwrap();
     c.env_remove("NO_COLOR");
     c
 }
 
 /// Runs a JSON scan of `dir` with extra args and returns (exit code, parsed report).
 pub fn scan_json(dir: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
-    let out = credsweep()
+    let out = credgate()
         .current_dir(dir)
         .args(["scan", "--format", "json"])
         .args(extra)
