@@ -21,11 +21,10 @@
 //! shown wherever the suppressed finding is reported. Unknown keys and bad values are errors
 //! that name the file and line.
 
-use crate::assessment::{Environment, Risk};
-use crate::finding::{Finding, Suppression, SuppressionKind};
+use crate::finding::Finding;
+use crate::model::{Environment, Risk};
 use anyhow::{Result, anyhow};
 use serde::Deserialize;
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
@@ -101,13 +100,19 @@ impl AllowRule {
         }
     }
 
-    fn matches(&self, f: &Finding) -> bool {
+    pub(crate) fn matches(&self, f: &Finding) -> bool {
         self.fingerprint
             .as_ref()
             .is_none_or(|x| *x == f.fingerprint)
             && self.detector.as_ref().is_none_or(|d| *d == f.detector_id)
-            && self.regex.as_ref().is_none_or(|r| r.is_match(&f.secret))
-            && self.path.as_ref().is_none_or(|g| g.is_match(&f.path))
+            && self
+                .regex
+                .as_ref()
+                .is_none_or(|r| r.is_match(f.secret.expose()))
+            && self
+                .path
+                .as_ref()
+                .is_none_or(|g| g.is_match(f.origin.path_display()))
     }
 }
 
@@ -174,7 +179,7 @@ impl Config {
                 Some(p) => {
                     let l = line_of(text, p.span().start);
                     Some(
-                        crate::walk::path_glob(p.get_ref())
+                        crate::path_glob::path_glob(p.get_ref())
                             .map_err(|e| anyhow!("{}: invalid path glob: {e}", at(l)))?
                             .compile_matcher(),
                     )
@@ -190,7 +195,8 @@ impl Config {
             });
         }
         for g in &file.scan.exclude {
-            crate::walk::path_glob(g).map_err(|e| anyhow!("{shown}: [scan] exclude {g:?}: {e}"))?;
+            crate::path_glob::path_glob(g)
+                .map_err(|e| anyhow!("{shown}: [scan] exclude {g:?}: {e}"))?;
         }
         Ok(Config {
             exclude: file.scan.exclude,
@@ -201,35 +207,6 @@ impl Config {
             workspace_env: file.scan.workspace_env,
             allow,
         })
-    }
-}
-
-/// Everything that can allow a finding besides an inline comment: the baseline and the config's
-/// `[[allow]]` entries.
-#[derive(Clone, Debug, Default)]
-pub struct Allowlist {
-    pub baseline: HashSet<String>,
-    /// The baseline file, for the justification.
-    pub baseline_source: String,
-    pub rules: Vec<AllowRule>,
-}
-
-impl Allowlist {
-    /// Why `f` is allowed, if it is.
-    pub fn check(&self, f: &Finding) -> Option<Suppression> {
-        if self.baseline.contains(&f.fingerprint) {
-            return Some(Suppression {
-                kind: SuppressionKind::External,
-                justification: format!("in baseline {}", self.baseline_source),
-            });
-        }
-        self.rules
-            .iter()
-            .find(|r| r.matches(f))
-            .map(|r| Suppression {
-                kind: SuppressionKind::External,
-                justification: format!("allowed by {}: {}", r.source, r.reason),
-            })
     }
 }
 

@@ -109,7 +109,7 @@ impl Engine {
                 keyword_detectors[slot].push(i);
             }
             for g in &d.paths {
-                builder.add(crate::walk::path_glob(g)?);
+                builder.add(crate::path_glob::path_glob(g)?);
                 glob_detectors.push(i);
             }
         }

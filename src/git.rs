@@ -273,7 +273,7 @@ pub fn hooks_dir(dir: &Path) -> Result<PathBuf> {
     })
 }
 
-fn hook_script(fail_on: crate::assessment::Risk) -> String {
+fn hook_script(fail_on: crate::model::Risk) -> String {
     let me = std::env::current_exe()
         .ok()
         .map(|p| p.display().to_string().replace('\'', "'\\''"))
@@ -292,7 +292,7 @@ fn is_ours(path: &Path) -> bool {
 /// kept and runs first; with `force` it is kept aside for `uninstall` to restore.
 pub fn install_hook(
     dir: &Path,
-    fail_on: crate::assessment::Risk,
+    fail_on: crate::model::Risk,
     force: bool,
     chain: bool,
 ) -> Result<String> {

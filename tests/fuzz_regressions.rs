@@ -1,9 +1,8 @@
 //! Inputs that once crashed a fuzz target (`fuzz/regressions/<target>/`) go through the same
 //! code on every `cargo test`, on the stable toolchain: the fix stays fixed without nightly.
 
-use credgate::detectors::Catalog;
-use credgate::engine::Engine;
-use credgate::scan::scan_in_memory;
+use credgate::Scanner;
+use credgate::testing::scan_in_memory;
 use std::path::Path;
 
 /// The file names the `engine` fuzz target picks from with its first byte (keep in sync with
@@ -23,8 +22,7 @@ const PATHS: &[&str] = &[
 
 #[test]
 fn engine_regressions() {
-    let engine = Engine::new(Catalog::builtin().unwrap()).unwrap();
-    let stores = credgate::stores::Stores::builtin().unwrap();
+    let scanner = Scanner::builtin().unwrap();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/engine");
     let now = jiff::Timestamp::from_second(1_795_000_000).unwrap();
     let mut n = 0;
@@ -34,7 +32,7 @@ fn engine_regressions() {
             continue;
         };
         let rel = Path::new(PATHS[sel as usize % PATHS.len()]);
-        let _ = scan_in_memory(&engine, Some(&stores), hay, rel, now);
+        let _ = scan_in_memory(&scanner, hay, rel, now);
         n += 1;
     }
     assert!(n >= 1, "no regression inputs in {}", dir.display());

@@ -53,7 +53,11 @@ fn visit(dir: &Path, bad: &mut Vec<String>) {
 fn no_file_uses_the_old_name() {
     let mut bad = Vec::new();
     visit(Path::new(env!("CARGO_MANIFEST_DIR")), &mut bad);
-    assert!(bad.is_empty(), "the old name is still used at:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "the old name is still used at:\n{}",
+        bad.join("\n")
+    );
 }
 
 #[test]

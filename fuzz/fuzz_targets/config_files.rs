@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let _ = credgate::config::Config::parse(text, Path::new(".credgate.toml"));
-    let _ = credgate::baseline::parse(text, Path::new(".credgate-baseline"));
+    let _ = credgate::suppress::baseline::parse(text, Path::new(".credgate-baseline"));
     let mut catalog = Catalog::default();
     let _ = catalog.add_file("fuzz.toml", text, true);
 });

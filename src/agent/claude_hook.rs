@@ -6,10 +6,12 @@
 //! Results are cached per file by path, size and modification time, in a file that holds no
 //! secret (detector, risk, line), so repeated reads of the same files cost a stat each.
 
-use crate::assessment::{Risk, context::Locator};
 use crate::engine::Engine;
-use crate::source::Reader;
-use crate::walk::GitIgnoreIndex;
+use crate::finding::Origin;
+use crate::model::Risk;
+use crate::pipeline::{self, Settings};
+use crate::result::Progress;
+use crate::source::files::Files;
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -18,8 +20,6 @@ use std::path::{Path, PathBuf};
 
 /// At most this many files are looked at for one call (a Grep over a huge tree).
 const MAX_FILES: usize = 20_000;
-/// Files larger than this are not scanned by the hook (the agent's own tools cap reads too).
-const MAX_SIZE: u64 = 16 << 20;
 
 /// What the cache remembers of a file: no secret, only what the block message needs.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -35,10 +35,15 @@ struct Seen {
     risk: Risk,
     why: String,
     line: u64,
+    /// Where, as every report writes it (`.env:3`, `~/.aws/credentials:2`).
+    at: String,
 }
 
 #[derive(Default, Serialize, Deserialize)]
 struct Cache {
+    /// What the results were computed with ([`settings_stamp`]).
+    #[serde(default)]
+    settings: String,
     files: HashMap<PathBuf, Entry>,
 }
 
@@ -102,7 +107,10 @@ fn files_under(p: &Path) -> Vec<PathBuf> {
     ignore::WalkBuilder::new(p)
         .standard_filters(false)
         .filter_entry(|e| {
-            crate::walk::git_internal_allowed(e.path(), e.file_type().is_some_and(|t| t.is_dir()))
+            crate::source::walk::git_internal_allowed(
+                e.path(),
+                e.file_type().is_some_and(|t| t.is_dir()),
+            )
         })
         .build()
         .filter_map(|e| e.ok())
@@ -119,115 +127,156 @@ fn mtime_ns(m: &std::fs::Metadata) -> i128 {
         .map_or(0, |d| d.as_nanos() as i128)
 }
 
-/// The hook's decision: `None` to allow, `Some(reason)` to block.
-pub fn decide(event: &Value, level: Risk, engine: &Engine) -> Option<String> {
+/// The hook's decision: `None` to allow, `Some(reason)` to block. The files the call would read
+/// go through the same pipeline as a scan of `workspace` with `settings` (its config file's
+/// `[[allow]]` rules and baseline included); what is cached per file is what remains after them.
+pub fn decide(
+    event: &Value,
+    level: Risk,
+    engine: &Engine,
+    settings: &Settings,
+    workspace: &Path,
+) -> Result<Option<String>> {
     let targets = paths_of(event);
     if targets.is_empty() {
-        return None;
+        return Ok(None);
     }
     let cache_file = cache_path();
+    let stamp = settings_stamp(engine, settings);
     let mut cache: Cache = cache_file
         .as_ref()
         .and_then(|p| std::fs::read(p).ok())
         .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default();
-    let mut dirty = false;
-    let mut reader = Reader::new(MAX_SIZE);
-    let mut scratch = engine.new_scratch();
-    let git = GitIgnoreIndex::new();
-    let locator = Locator::default();
-    let now = jiff::Timestamp::now();
-    let mut hits: Vec<(PathBuf, Seen)> = Vec::new();
+        .filter(|c: &Cache| c.settings == stamp)
+        .unwrap_or_else(|| Cache {
+            settings: stamp,
+            files: HashMap::new(),
+        });
+    let home = std::env::home_dir();
+    let mut wanted: Vec<(PathBuf, std::fs::Metadata)> = Vec::new();
+    let mut stale: Vec<(PathBuf, Origin)> = Vec::new();
     for target in &targets {
         for file in files_under(target) {
             let Ok(meta) = std::fs::metadata(&file) else {
                 continue;
             };
-            if meta.len() > MAX_SIZE {
-                continue;
-            }
             let key = std::path::absolute(&file).unwrap_or(file.clone());
             let fresh = cache
                 .files
                 .get(&key)
                 .is_some_and(|e| e.size == meta.len() && e.mtime_ns == mtime_ns(&meta));
-            if !fresh {
-                let Ok(loaded) = reader.load(&file) else {
-                    continue;
-                };
-                let hay = loaded.content.bytes();
-                let matches = engine.scan(hay, &file, &mut scratch);
-                let mut seen = Vec::new();
-                if !matches.is_empty() {
-                    let status = git.status(&file);
-                    let ctx = crate::scan::FileContext {
-                        abs_path: &file,
-                        store: None,
-                        inline_allow: true,
-                        root: ".".into(),
-                        path: file.display().to_string(),
-                        rel_path: &file,
-                        gitignored: status == crate::walk::GitStatus::Ignored,
-                        location: locator.locate(&file, status),
-                        encoding: loaded.encoding,
-                        workspace_env: None,
-                        now,
-                    };
-                    for f in crate::scan::build_findings(engine, hay, &matches, &ctx) {
-                        if f.suppression.is_none() {
-                            seen.push(Seen {
-                                detector: f.detector_name,
-                                risk: f.assessment.risk,
-                                why: f.assessment.why,
-                                line: f.line,
-                            });
-                        }
-                    }
-                }
-                cache.files.insert(
-                    key.clone(),
-                    Entry {
-                        size: meta.len(),
-                        mtime_ns: mtime_ns(&meta),
-                        findings: seen,
-                    },
-                );
-                dirty = true;
+            if !fresh && !stale.iter().any(|(k, _)| *k == key) {
+                stale.push((key.clone(), origin_of(&key, workspace, home.as_deref())));
             }
-            for s in &cache.files[&key].findings {
-                if s.risk >= level {
-                    hits.push((file.clone(), s.clone()));
-                }
-            }
+            wanted.push((key, meta));
         }
     }
-    if dirty && let Some(p) = &cache_file {
-        let _ = write_private(p, &serde_json::to_vec(&cache).unwrap_or_default());
+    if !stale.is_empty() {
+        let files = Files { files: stale };
+        let result = pipeline::run(engine, settings, &[&files], &Progress::default())?;
+        let mut seen: HashMap<&Origin, Vec<Seen>> = HashMap::new();
+        for f in &result.findings {
+            seen.entry(&f.origin).or_default().push(Seen {
+                detector: f.detector_name.clone(),
+                risk: f.assessment.risk,
+                why: f.assessment.why.clone(),
+                line: f.line,
+                at: f.origin.at(f.line, None),
+            });
+        }
+        for (key, origin) in &files.files {
+            let Some((_, meta)) = wanted.iter().find(|(k, _)| k == key) else {
+                continue;
+            };
+            cache.files.insert(
+                key.clone(),
+                Entry {
+                    size: meta.len(),
+                    mtime_ns: mtime_ns(meta),
+                    findings: seen.remove(origin).unwrap_or_default(),
+                },
+            );
+        }
+        if let Some(p) = &cache_file {
+            let _ = write_private(p, &serde_json::to_vec(&cache).unwrap_or_default());
+        }
+    }
+    let mut hits: Vec<&Seen> = Vec::new();
+    let mut done: Vec<&PathBuf> = Vec::new();
+    for (key, _) in &wanted {
+        if done.contains(&key) {
+            continue;
+        }
+        done.push(key);
+        if let Some(e) = cache.files.get(key) {
+            hits.extend(e.findings.iter().filter(|s| s.risk >= level));
+        }
     }
     if hits.is_empty() {
-        return None;
+        return Ok(None);
     }
-    hits.sort_by_key(|h| std::cmp::Reverse(h.1.risk));
+    hits.sort_by_key(|h| std::cmp::Reverse(h.risk));
     let mut msg = format!(
-        "credgate blocked this {} call: it would expose {} credential{} at or above {level} risk.\n",
+        "credgate blocked this {} call: it would expose {} at or above {level} risk.\n",
         event["tool_name"].as_str().unwrap_or("tool"),
-        hits.len(),
-        if hits.len() == 1 { "" } else { "s" }
+        crate::cli::count(hits.len(), "credential"),
     );
-    for (file, s) in hits.iter().take(10) {
+    for s in hits.iter().take(10) {
         msg.push_str(&format!(
-            "- {}:{}: {} ({} risk: {})\n",
-            file.display(),
-            s.line,
-            s.detector,
-            s.risk,
-            s.why
+            "- {}: {} ({} risk: {})\n",
+            s.at, s.detector, s.risk, s.why
         ));
     }
     msg.push_str(
         "Do not read or print these files. If the task needs access to that service, ask the user for a scoped, short-lived credential, or for the value to be provided through an environment the tool reads itself.\n",
     );
-    Some(msg)
+    Ok(Some(msg))
+}
+
+/// How a file the call names is reported: inside the workspace by its relative path, under the
+/// home directory as `~/...`, anywhere else by its absolute path.
+fn origin_of(abs: &Path, workspace: &Path, home: Option<&Path>) -> Origin {
+    let ws = std::path::absolute(workspace).unwrap_or(workspace.to_path_buf());
+    if let Ok(rel) = abs.strip_prefix(&ws) {
+        return Origin::Workspace {
+            root: workspace.to_path_buf(),
+            path: rel.to_path_buf(),
+        };
+    }
+    if let Some(h) = home
+        && let Ok(rel) = abs.strip_prefix(h)
+    {
+        return Origin::Home {
+            home: h.to_path_buf(),
+            path: rel.to_path_buf(),
+        };
+    }
+    Origin::Workspace {
+        root: PathBuf::from("."),
+        path: abs.to_path_buf(),
+    }
+}
+
+/// What the cached results depend on besides the files: the detectors and the allow rules. A
+/// change to either (an `[[allow]]` added to the config) makes every entry stale.
+fn settings_stamp(engine: &Engine, settings: &Settings) -> String {
+    use sha2::{Digest, Sha256};
+    let mut baseline: Vec<&String> = settings.allow.baseline.iter().collect();
+    baseline.sort();
+    let mut h = Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION"));
+    for d in &engine.catalog().detectors {
+        h.update(d.id.as_bytes());
+        h.update(d.pattern.as_bytes());
+    }
+    h.update(format!(
+        "{:?}{baseline:?}{}{}",
+        settings.allow.rules, settings.inline_allow, settings.max_file_size
+    ));
+    h.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

@@ -3,4 +3,5 @@
 //! ([`claude_hook`]).
 
 pub mod claude_hook;
+pub mod guard;
 pub mod policy;

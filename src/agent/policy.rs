@@ -13,7 +13,7 @@ use anyhow::{Context, Result, anyhow};
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Agent {
     Claude,
     Cursor,
@@ -21,6 +21,9 @@ pub enum Agent {
     Copilot,
     All,
 }
+
+crate::model::names!(Agent { Claude => "claude", Cursor => "cursor", Gemini => "gemini",
+    Copilot => "copilot", All => "all" });
 
 /// A file that holds a credential: relative to the workspace, or under the home directory.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]

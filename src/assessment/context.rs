@@ -1,7 +1,8 @@
 //! Signals from around the credential: the environment it belongs to (from the variable name,
 //! the section it sits in, the file name, the path) and the kind of file it sits in.
 
-use super::{Environment, Location};
+use crate::gitignore::GitStatus;
+use crate::model::{Environment, Location};
 
 /// Maps one word of a name to an environment. Words are the parts of a name split on `_`, `-`,
 /// `.`, `/` and spaces, compared case-insensitively.
@@ -180,15 +181,6 @@ impl Default for Locator {
             cli: globset(CLI_STORES),
         }
     }
-}
-
-/// The git status of a file, from [`crate::walk::GitStatusIndex`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum GitStatus {
-    OutsideRepository,
-    Tracked,
-    Ignored,
-    Untracked,
 }
 
 impl Locator {

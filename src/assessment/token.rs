@@ -3,51 +3,12 @@
 //!
 //! A detector names the analyzers that apply to its type (`analyzers = ["jwt"]`).
 
-use super::{Environment, Lifetime, Scope};
+pub use crate::detectors::Analyzer;
+use crate::model::{Environment, Lifetime, Scope};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use jiff::Timestamp;
 use std::ops::Range;
-use std::str::FromStr;
-
-/// The analyzers, by the names detector files use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Analyzer {
-    /// `jwt`: `exp`, `iat`, `iss`, `aud`, `sub`, `role`, `scope`/`scp` claims.
-    Jwt,
-    /// `azure-sas`: `se` (expiry), `sp` (permissions), `ss`/`srt` (account SAS), `sr`, `si`.
-    AzureSas,
-    /// `pypi-macaroon`: project and expiry caveats of a PyPI token.
-    PypiMacaroon,
-    /// `aws-key-id`: the AWS account id encoded in an access key id.
-    AwsKeyId,
-    /// `openssh`: whether an OpenSSH private key is encrypted (`ciphername`).
-    Openssh,
-    /// `kube-client-cert`: the client certificate beside a kubeconfig key: `notAfter`, groups.
-    KubeClientCert,
-    /// `cli-state`: an `expiresAt`-style field in the JSON object around the token, and whether
-    /// the file holds a refresh token.
-    CliState,
-    /// `doppler-service-token`: the config slug embedded in `dp.st.<config>.`.
-    DopplerServiceToken,
-}
-
-impl FromStr for Analyzer {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Ok(match s {
-            "jwt" => Analyzer::Jwt,
-            "azure-sas" => Analyzer::AzureSas,
-            "pypi-macaroon" => Analyzer::PypiMacaroon,
-            "aws-key-id" => Analyzer::AwsKeyId,
-            "openssh" => Analyzer::Openssh,
-            "kube-client-cert" => Analyzer::KubeClientCert,
-            "cli-state" => Analyzer::CliState,
-            "doppler-service-token" => Analyzer::DopplerServiceToken,
-            _ => return Err("unknown analyzer (known: jwt, azure-sas, pypi-macaroon, aws-key-id, openssh, kube-client-cert, cli-state, doppler-service-token)".into()),
-        })
-    }
-}
 
 /// What an analyzer learned. `None` fields leave the detector's statement as it is.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -9,19 +9,23 @@
 //! Regexes are compiled lazily, on the first file whose keywords call for them: a pre-commit hook
 //! that scans three files should not pay for compiling several hundred patterns.
 
+mod analyzer;
 pub mod examples;
 pub mod placeholder;
 pub mod validators;
+mod verify_spec;
 
-use crate::assessment::token::Analyzer;
-use crate::assessment::{Environment, Lifetime, Scope};
+pub use crate::model::Confidence;
+use crate::model::{Environment, Lifetime, Scope};
+pub use analyzer::Analyzer;
 use anyhow::{Context, Result, bail};
 use regex::bytes::{Regex, RegexBuilder};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::OnceLock;
 pub use validators::Validator;
+pub use verify_spec::VerifySpec;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_detectors.rs"));
@@ -33,15 +37,6 @@ pub const DEFAULT_WINDOW_AFTER: usize = 512;
 pub const DEFAULT_WINDOW_BEFORE: usize = 128;
 /// A regex that compiles to more than this is refused: it would cost every scan memory and time.
 const REGEX_SIZE_LIMIT: usize = 4 << 20;
-
-/// How much a match of this detector can be trusted on its own.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Confidence {
-    Low,
-    Medium,
-    High,
-}
 
 /// One `detectors/<provider>.toml` file as written.
 #[derive(Debug, Deserialize)]
@@ -95,7 +90,7 @@ struct DetectorSpec {
     #[serde(default)]
     negative: Vec<String>,
     /// The read-only request that checks a credential (`--verify`).
-    verify: Option<crate::verify::VerifySpec>,
+    verify: Option<VerifySpec>,
 }
 
 fn yes() -> bool {
@@ -142,7 +137,7 @@ pub struct Detector {
     pub positive: Vec<String>,
     pub negative: Vec<String>,
     /// The read-only request that checks a credential (`--verify`), if the provider has one.
-    pub verify: Option<crate::verify::VerifySpec>,
+    pub verify: Option<VerifySpec>,
     /// The file this detector came from (`github.toml`, or the user's path).
     pub source: String,
     compiled: OnceLock<Option<Compiled>>,
@@ -379,7 +374,7 @@ fn make_detector(
         );
     }
     for g in &s.paths {
-        crate::walk::path_glob(g).map_err(|e| ctx(&format!("path glob '{g}': {e}")))?;
+        crate::path_glob::path_glob(g).map_err(|e| ctx(&format!("path glob '{g}': {e}")))?;
     }
     if s.remediation.trim().is_empty() || s.evidence.trim().is_empty() {
         return Err(ctx("remediation and evidence must not be empty"));

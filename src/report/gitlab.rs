@@ -4,9 +4,9 @@
 //! Like SARIF, it never holds the raw secret: GitLab stores it.
 
 use super::ReportOptions;
-use crate::assessment::Risk;
 use crate::finding::Finding;
-use crate::scan::ScanResult;
+use crate::model::Risk;
+use crate::result::ScanResult;
 use serde_json::{Value, json};
 use std::io::{self, Write};
 
@@ -25,8 +25,10 @@ fn severity(r: Risk) -> &'static str {
 
 /// A UUID-shaped id from the fingerprint and the location, stable across runs.
 fn vulnerability_id(f: &Finding) -> String {
-    let h =
-        crate::finding::fingerprint(&f.fingerprint, format!("{}/{}", f.root, f.path).as_bytes());
+    let h = crate::finding::fingerprint(
+        &f.fingerprint,
+        format!("{}/{}", f.origin.legacy_root(), f.origin.path_display()).as_bytes(),
+    );
     format!(
         "{}-{}-{}-{}-{}",
         &h[0..8],
@@ -39,11 +41,7 @@ fn vulnerability_id(f: &Finding) -> String {
 
 fn vulnerability(f: &Finding, opts: &ReportOptions, commit: &str) -> Value {
     let a = &f.assessment;
-    let file = if f.root == "." {
-        f.path.clone()
-    } else {
-        format!("{}/{}", f.root.trim_end_matches('/'), f.path)
-    };
+    let file = f.origin.to_string();
     let d = opts.catalog.and_then(|c| c.get(&f.detector_id));
     let solution = d.map_or_else(
         || "Revoke or rotate the credential, then remove it from the repository.".to_string(),

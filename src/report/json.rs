@@ -1,19 +1,26 @@
 //! JSON and JSON Lines reports. The schema is the serde form of [`Finding`], [`Skipped`],
-//! [`Warning`] and [`Summary`]; the raw secret appears (as `secret`) only with `--show-secrets`.
+//! [`Warning`](crate::result::Warning) and [`Summary`](crate::result::Summary); the raw secret
+//! appears (as `secret`) only with `--show-secrets`.
 
 use super::ReportOptions;
 use crate::finding::Finding;
-use crate::scan::ScanResult;
+use crate::result::ScanResult;
 use serde_json::{Value, json};
 use std::io::{self, Write};
 
 /// The version of the JSON report layout; bumped when a field changes meaning or disappears.
-pub const REPORT_VERSION: u32 = 1;
+///
+/// - 1: the first layout.
+/// - 2: each finding gains `origin`, a typed object (`kind`: `workspace`, `home`, `env`,
+///   `git-index`, `git-commit`, with the fields of that kind). `root` and `path` stay as they
+///   were; read `origin.kind` rather than `root` to tell a directory named `env` from the
+///   environment.
+pub const REPORT_VERSION: u32 = 2;
 
 fn finding_value(f: &Finding, opts: &ReportOptions) -> Value {
     let mut v = serde_json::to_value(f).expect("findings serialize");
     if opts.show_secrets {
-        v["secret"] = Value::String(String::from_utf8_lossy(&f.secret).into_owned());
+        v["secret"] = Value::String(String::from_utf8_lossy(f.secret.expose()).into_owned());
     }
     v
 }

@@ -1,5 +1,5 @@
 //! Reports: where findings are written. One module per format; each takes the same
-//! [`ScanResult`] and [`ReportOptions`], so a new format (SARIF) is one more module.
+//! [`ScanResult`] and [`ReportOptions`], so a new format is one more module.
 
 pub mod gitlab;
 pub mod json;
@@ -7,11 +7,11 @@ pub mod sarif;
 pub mod stats;
 pub mod text;
 
-use crate::scan::ScanResult;
+use crate::result::ScanResult;
 use std::io::{self, Write};
 
 /// The output formats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// Readable text, one block per finding, and a summary.
     Text,
@@ -25,6 +25,9 @@ pub enum Format {
     Gitlab,
 }
 
+crate::model::names!(Format { Text => "text", Json => "json", Jsonl => "jsonl", Sarif => "sarif",
+    Gitlab => "gitlab" });
+
 #[derive(Clone, Debug, Default)]
 pub struct ReportOptions<'a> {
     /// Include raw secrets. Off by default: an agent reads this output too. (SARIF never
@@ -35,9 +38,6 @@ pub struct ReportOptions<'a> {
     pub catalog: Option<&'a crate::detectors::Catalog>,
     /// `runs[].automationDetails.id` category (SARIF).
     pub sarif_category: Option<String>,
-    /// The home directory scanned with `--reach home`, whose findings are reported under `~`;
-    /// SARIF needs their real location.
-    pub home: Option<std::path::PathBuf>,
 }
 
 /// Writes `result` in `format` to `out`.

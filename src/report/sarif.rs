@@ -8,16 +8,16 @@
 //! limits are respected by dropping the least risky results, with a notification saying so.
 
 use super::ReportOptions;
-use crate::assessment::Risk;
 use crate::detectors::{Catalog, Confidence, Detector};
-use crate::finding::{Finding, SuppressionKind};
-use crate::scan::ScanResult;
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_encode, utf8_percent_encode};
+use crate::finding::{Finding, Origin, SuppressionKind};
+use crate::model::Risk;
+use crate::result::ScanResult;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_encode};
 use serde_json::{Value, json};
 use serde_sarif::sarif;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 
 /// Where the SARIF tells users to read about credgate.
 pub const INFORMATION_URI: &str = "https://github.com/credgate/credgate";
@@ -88,52 +88,121 @@ fn bag(
     }
 }
 
-/// `(uri, uriBaseId)`: relative to `%SRCROOT%` (the working directory) when the file is below
-/// it, an absolute `file://` URI otherwise.
-pub fn artifact_uri(root: &str, path: &str, home: Option<&Path>) -> (String, Option<String>) {
-    if root == "~" {
-        // A home credential store: an absolute URI under the home directory that was scanned.
-        let home = home.map_or_else(
-            || std::env::home_dir().unwrap_or_else(|| "/".into()),
-            Path::to_path_buf,
-        );
-        return (
-            file_uri(&home.join(crate::scan::path_from_display(path)), false),
-            None,
-        );
+/// The bases that result URIs are relative to. `%SRCROOT%` is the git work tree that holds the
+/// scanned workspace (or git content), so URIs are relative to the repository root as GitHub
+/// reads them, however the root was named (`.`, `src`, `$GITHUB_WORKSPACE`); outside any work
+/// tree it is the first root itself. `HOME` is the home directory whose stores were read.
+pub struct Bases {
+    pub srcroot: PathBuf,
+    pub home: Option<PathBuf>,
+}
+
+impl Bases {
+    /// The bases for these findings.
+    pub fn of<'f>(findings: impl IntoIterator<Item = &'f Finding>) -> Bases {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+        let mut srcroot = None;
+        let mut home = None;
+        for f in findings {
+            match &f.origin {
+                Origin::Workspace { root, .. } if srcroot.is_none() => {
+                    let abs = std::path::absolute(root).unwrap_or_else(|_| root.clone());
+                    let dir = if abs.is_dir() {
+                        abs
+                    } else {
+                        abs.parent().map_or_else(|| cwd.clone(), Path::to_path_buf)
+                    };
+                    srcroot = Some(work_tree_of(&dir).unwrap_or(dir));
+                }
+                Origin::GitIndex { .. } | Origin::GitCommit { .. } if srcroot.is_none() => {
+                    srcroot = Some(work_tree_of(&cwd).unwrap_or_else(|| cwd.clone()));
+                }
+                Origin::Home { home: h, .. } if home.is_none() => home = Some(h.clone()),
+                _ => {}
+            }
+        }
+        Bases {
+            srcroot: srcroot.unwrap_or_else(|| work_tree_of(&cwd).unwrap_or(cwd)),
+            home,
+        }
     }
-    if root == "env" {
-        // An environment variable has no file; name it so the location is still readable.
-        let name = path.trim_start_matches('$');
-        return (format!("env:{}", utf8_percent_encode(name, URI_KEEP)), None);
+}
+
+/// The nearest directory at or above `dir` that holds `.git` (a directory, or a file in linked
+/// worktrees and submodules).
+fn work_tree_of(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+/// A path below `base` as a relative URI with `/` separators, or `None` when it is not below.
+fn relative_uri(abs: &Path, base: &Path) -> Option<String> {
+    let rel = abs.strip_prefix(base).ok()?;
+    let parts: Vec<&[u8]> = rel
+        .components()
+        .map(|c| match c {
+            Component::Normal(s) => Some(s.as_encoded_bytes()),
+            Component::CurDir => Some(&b""[..]),
+            _ => None,
+        })
+        .collect::<Option<Vec<_>>>()?
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect();
+    Some(percent_encode(&parts.join(&b'/'), URI_KEEP).to_string())
+}
+
+/// `(uri, uriBaseId)` of a finding's file, or `None` for content that is no file (an
+/// environment variable). Report paths escape bytes that are not UTF-8; URIs carry the
+/// original bytes.
+pub fn artifact_uri(o: &Origin, bases: &Bases) -> Option<(String, Option<String>)> {
+    let src = || Some("%SRCROOT%".to_string());
+    match o {
+        Origin::EnvVar { .. } => None,
+        Origin::Home { home, path } => {
+            let abs = home.join(path);
+            match bases.home.as_deref().and_then(|h| relative_uri(&abs, h)) {
+                Some(u) => Some((u, Some("HOME".into()))),
+                None => Some((
+                    file_uri(&std::path::absolute(&abs).unwrap_or(abs), false),
+                    None,
+                )),
+            }
+        }
+        Origin::GitIndex { path } | Origin::GitCommit { path, .. } => {
+            let bytes = crate::finding::path_bytes(path);
+            Some((percent_encode(&bytes, URI_KEEP).to_string(), src()))
+        }
+        Origin::Workspace { root, path } => {
+            let joined = if root.as_os_str().is_empty() || root == Path::new(".") {
+                path.clone()
+            } else {
+                root.join(path)
+            };
+            let abs = std::path::absolute(&joined).unwrap_or(joined);
+            let abs = normalize(&abs);
+            match relative_uri(&abs, &bases.srcroot) {
+                Some(u) => Some((u, src())),
+                None => Some((file_uri(&abs, false), None)),
+            }
+        }
     }
-    // Report paths escape bytes that are not UTF-8; URIs carry the original bytes.
-    let path = crate::scan::path_from_display(path);
-    let full = if root == "." {
-        path
-    } else {
-        crate::scan::path_from_display(root).join(path)
-    };
-    let below = full.is_relative()
-        && full
-            .components()
-            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
-    if below {
-        let rel: Vec<&[u8]> = full
-            .components()
-            .filter_map(|c| match c {
-                Component::Normal(s) => Some(s.as_encoded_bytes()),
-                _ => None,
-            })
-            .collect();
-        (
-            percent_encode(&rel.join(&b'/'), URI_KEEP).to_string(),
-            Some("%SRCROOT%".to_string()),
-        )
-    } else {
-        let abs = std::path::absolute(&full).unwrap_or(full);
-        (file_uri(&abs, false), None)
+}
+
+/// `a/./b/../c` as `a/c`, without touching the disk (a root given as `../x` or `./src`).
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
     }
+    out
 }
 
 fn file_uri(abs: &Path, dir: bool) -> String {
@@ -237,17 +306,19 @@ fn rule_name(id: &str) -> String {
         .collect()
 }
 
-fn sarif_result(f: &Finding, rule_index: usize, home: Option<&Path>) -> sarif::Result {
+/// The result for a finding that is in a file (see [`artifact_uri`]).
+fn sarif_result(
+    f: &Finding,
+    rule_index: usize,
+    (uri, uri_base): (String, Option<String>),
+) -> sarif::Result {
     let a = &f.assessment;
-    let (uri, uri_base) = artifact_uri(&f.root, &f.path, home);
-    let shown = if f.root == "." {
-        f.path.clone()
-    } else {
-        format!("{}/{}", f.root.trim_end_matches('/'), f.path)
-    };
     let msg = format!(
-        "{} in {}:{}: {} risk ({}). Revoke or rotate it; the rule help says how.",
-        f.detector_name, shown, f.line, a.risk, a.why
+        "{} in {}: {} risk ({}). Revoke or rotate it; the rule help says how.",
+        f.detector_name,
+        f.origin.at(f.line, None),
+        a.risk,
+        a.why
     );
     let region = sarif::Region {
         start_line: Some(f.line as i64),
@@ -328,8 +399,22 @@ fn sarif_result(f: &Finding, rule_index: usize, home: Option<&Path>) -> sarif::R
     }
 }
 
-fn notification(level: &str, msg: String, path: &str) -> sarif::Notification {
-    let (uri, base) = artifact_uri(".", path, None);
+fn notification(level: &str, msg: String, path: &str, bases: &Bases) -> sarif::Notification {
+    let origin = Origin::Workspace {
+        root: PathBuf::from("."),
+        path: crate::finding::path_from_display(path.trim_start_matches("~/")),
+    };
+    let (uri, base) = match path.strip_prefix("~/") {
+        Some(rest) if bases.home.is_some() => artifact_uri(
+            &Origin::Home {
+                home: bases.home.clone().unwrap_or_default(),
+                path: crate::finding::path_from_display(rest),
+            },
+            bases,
+        ),
+        _ => artifact_uri(&origin, bases),
+    }
+    .unwrap_or_default();
     let n = sarif::Notification::builder()
         .message(message(msg.clone()))
         .build();
@@ -360,27 +445,25 @@ fn build(
     catalog: Option<&Catalog>,
     category: Option<&str>,
     keep: usize,
-    home: Option<&Path>,
 ) -> sarif::Sarif {
-    let mut all: Vec<&Finding> = result.findings.iter().chain(&result.suppressed).collect();
+    let bases = Bases::of(result.findings.iter().chain(&result.suppressed));
+    // Code scanning places results in files: content that is no file (an environment variable)
+    // is named in a notification instead.
+    let (mut all, not_files): (Vec<&Finding>, Vec<&Finding>) = result
+        .findings
+        .iter()
+        .chain(&result.suppressed)
+        .partition(|f| artifact_uri(&f.origin, &bases).is_some());
     // Riskiest first; active before suppressed; then a stable order.
-    all.sort_by(|a, b| {
+    all.sort_by_cached_key(|f| {
         (
-            b.assessment.risk,
-            a.suppression.is_some(),
-            &a.root,
-            &a.path,
-            a.start,
-            &a.detector_id,
+            std::cmp::Reverse(f.assessment.risk),
+            f.suppression.is_some(),
+            f.origin.legacy_root(),
+            f.origin.path_display(),
+            f.start,
+            f.detector_id.clone(),
         )
-            .cmp(&(
-                a.assessment.risk,
-                b.suppression.is_some(),
-                &b.root,
-                &b.path,
-                b.start,
-                &b.detector_id,
-            ))
     });
     let dropped = all.len().saturating_sub(keep);
     all.truncate(keep);
@@ -413,15 +496,34 @@ fn build(
     }
     let results: Vec<sarif::Result> = all
         .iter()
-        .map(|f| sarif_result(f, index[f.detector_id.as_str()], home))
+        .map(|f| {
+            let place = artifact_uri(&f.origin, &bases).expect("partitioned above");
+            sarif_result(f, index[f.detector_id.as_str()], place)
+        })
         .collect();
 
     let mut notes = Vec::new();
+    for f in &not_files {
+        notes.push(notification(
+            if f.suppression.is_some() {
+                "note"
+            } else {
+                "warning"
+            },
+            format!(
+                "{} in {}: {} risk ({}); {}. Not a result: code scanning places results in files.",
+                f.detector_name, f.origin, f.assessment.risk, f.assessment.why, f.redacted
+            ),
+            "",
+            &bases,
+        ));
+    }
     for w in &result.warnings {
         notes.push(notification(
             "warning",
             format!("{}: {}", w.path, w.message),
             &w.path,
+            &bases,
         ));
     }
     for s in &result.skipped {
@@ -429,6 +531,7 @@ fn build(
             "note",
             format!("{} skipped: {}", s.path, s.reason),
             &s.path,
+            &bases,
         ));
     }
     if dropped > 0 {
@@ -440,17 +543,29 @@ fn build(
                 MAX_GZIP_BYTES / 1_000_000
             ),
             "",
+            &bases,
         ));
     }
-    let cwd = std::env::current_dir().unwrap_or_else(|_| Path::new("/").to_path_buf());
     let mut base_ids = BTreeMap::new();
     base_ids.insert(
         "%SRCROOT%".to_string(),
         sarif::ArtifactLocation {
-            uri: Some(file_uri(&cwd, true)),
+            uri: Some(file_uri(&bases.srcroot, true)),
             ..Default::default()
         },
     );
+    if let Some(home) = &bases.home {
+        base_ids.insert(
+            "HOME".to_string(),
+            sarif::ArtifactLocation {
+                uri: Some(file_uri(
+                    &std::path::absolute(home).unwrap_or(home.clone()),
+                    true,
+                )),
+                ..Default::default()
+            },
+        );
+    }
     let mut driver = sarif::ToolComponent::builder().name("credgate").build();
     driver.version = Some(env!("CARGO_PKG_VERSION").into());
     driver.semantic_version = Some(env!("CARGO_PKG_VERSION").into());
@@ -513,13 +628,7 @@ pub fn write(result: &ScanResult, opts: &ReportOptions, out: &mut dyn Write) -> 
     let total = result.findings.len() + result.suppressed.len();
     let mut keep = total.min(MAX_RESULTS);
     loop {
-        let log = build(
-            result,
-            opts.catalog,
-            opts.sarif_category.as_deref(),
-            keep,
-            opts.home.as_deref(),
-        );
+        let log = build(result, opts.catalog, opts.sarif_category.as_deref(), keep);
         let bytes = serde_json::to_vec_pretty(&log)?;
         if keep == 0 || gzipped_len(&bytes) <= MAX_GZIP_BYTES {
             out.write_all(&bytes)?;
@@ -534,26 +643,51 @@ mod tests {
     use super::*;
 
     #[test]
-    fn uris() {
+    fn uris_are_relative_to_their_base() {
+        let bases = Bases {
+            srcroot: PathBuf::from("/w/repo"),
+            home: Some(PathBuf::from("/h/me")),
+        };
+        let ws = |root: &str, path: &str| Origin::Workspace {
+            root: root.into(),
+            path: path.into(),
+        };
+        let src = Some("%SRCROOT%".to_string());
         assert_eq!(
-            artifact_uri(".", "a b/c#d.env", None),
-            ("a%20b/c%23d.env".into(), Some("%SRCROOT%".into()))
+            artifact_uri(&ws("/w/repo", "a b/c#d.env"), &bases),
+            Some(("a%20b/c%23d.env".into(), src.clone()))
+        );
+        // However the root was named, the URI is relative to the work tree.
+        assert_eq!(
+            artifact_uri(&ws("/w/repo/./sub/../sub", ".env"), &bases),
+            Some(("sub/.env".into(), src.clone()))
         );
         assert_eq!(
-            artifact_uri("sub/dir", ".env", None),
-            ("sub/dir/.env".into(), Some("%SRCROOT%".into()))
-        );
-        let (u, b) = artifact_uri("/tmp/x y", "f", None);
-        assert_eq!((u.as_str(), b), ("file:///tmp/x%20y/f", None));
-        assert!(artifact_uri("..", "f", None).0.starts_with("file:///"));
-        // Home stores are reported under ~ but located under the home that was scanned.
-        assert_eq!(
-            artifact_uri("~", ".aws/credentials", Some(Path::new("/h/me"))),
-            ("file:///h/me/.aws/credentials".into(), None)
+            artifact_uri(&ws("/elsewhere", "f"), &bases).unwrap(),
+            ("file:///elsewhere/f".into(), None)
         );
         assert_eq!(
-            artifact_uri("env", "$GITHUB_TOKEN", None).0,
-            "env:GITHUB_TOKEN"
+            artifact_uri(
+                &Origin::Home {
+                    home: "/h/me".into(),
+                    path: ".aws/credentials".into()
+                },
+                &bases
+            ),
+            Some((".aws/credentials".into(), Some("HOME".into())))
+        );
+        assert_eq!(
+            artifact_uri(&Origin::EnvVar { name: "X".into() }, &bases),
+            None
+        );
+        assert_eq!(
+            artifact_uri(
+                &Origin::GitIndex {
+                    path: "d/e f".into()
+                },
+                &bases
+            ),
+            Some(("d/e%20f".into(), src))
         );
     }
 
@@ -569,24 +703,14 @@ mod tests {
         ));
         std::fs::write(d.path().join("f.txt"), text).unwrap();
         let engine = crate::engine::Engine::new(Catalog::builtin().unwrap()).unwrap();
-        let opts = crate::scan::ScanOptions {
-            walk: crate::walk::WalkOptions {
-                roots: vec![d.path().to_path_buf()],
-                respect_gitignore: false,
-                excludes: vec![],
-                follow_links: false,
-                threads: 1,
-            },
-            max_file_size: 1 << 20,
-            limits: Default::default(),
-            stats: false,
-            workspace_env: None,
-            now: jiff::Timestamp::now(),
-            inline_allow: true,
-            allow: Default::default(),
-            home: None,
-        };
-        crate::scan::run(&engine, &opts, &Default::default()).unwrap()
+        let walk = crate::source::fs::FsWalk::workspace(crate::source::walk::WalkOptions {
+            roots: vec![d.path().to_path_buf()],
+            respect_gitignore: false,
+            follow_links: false,
+            threads: 1,
+        });
+        let settings = crate::pipeline::Settings::default();
+        crate::pipeline::run(&engine, &settings, &[&walk], &Default::default()).unwrap()
     }
 
     #[test]
@@ -595,7 +719,7 @@ mod tests {
         let risks: Vec<Risk> = r.findings.iter().map(|f| f.assessment.risk).collect();
         assert_eq!(risks, [Risk::Critical, Risk::Medium, Risk::Low, Risk::Info]);
         let catalog = Catalog::builtin().unwrap();
-        let log = build(&r, Some(&catalog), None, 2, None);
+        let log = build(&r, Some(&catalog), None, 2);
         let v = serde_json::to_value(&log).unwrap();
         let results = v["runs"][0]["results"].as_array().unwrap();
         let kept: Vec<&str> = results

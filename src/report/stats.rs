@@ -1,7 +1,7 @@
 //! `--stats`: where a scan's time went, so a slow detector is found in one run.
 
 use crate::detectors::Catalog;
-use crate::scan::ScanStats;
+use crate::result::ScanStats;
 use std::io::{self, Write};
 
 /// How many detectors the table lists (the costliest first).

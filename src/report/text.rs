@@ -1,9 +1,9 @@
 //! The readable report: one block per finding, then skipped files, warnings and a summary.
 
 use super::ReportOptions;
-use crate::assessment::Risk;
 use crate::finding::{Finding, printable};
-use crate::scan::ScanResult;
+use crate::model::Risk;
+use crate::result::ScanResult;
 use std::io::{self, Write};
 use termcolor::{Ansi, Color, ColorSpec, NoColor, WriteColor};
 
@@ -85,12 +85,8 @@ fn finding(f: &Finding, opts: &ReportOptions, w: &mut dyn WriteColor) -> io::Res
 
     write!(w, "  at       ")?;
     w.set_color(&style(Color::Cyan, false))?;
-    let shown = if f.root == "." {
-        f.path.clone()
-    } else {
-        format!("{}/{}", f.root.trim_end_matches('/'), f.path)
-    };
-    write!(w, "{}:{}:{}", printable(shown.as_bytes()), f.line, f.column)?;
+    let shown = f.origin.at(f.line, Some(f.column));
+    write!(w, "{}", printable(shown.as_bytes()))?;
     w.reset()?;
     if f.gitignored {
         write!(
@@ -104,7 +100,7 @@ fn finding(f: &Finding, opts: &ReportOptions, w: &mut dyn WriteColor) -> io::Res
     writeln!(w)?;
 
     if opts.show_secrets {
-        writeln!(w, "  secret   {}", printable(&f.secret))?;
+        writeln!(w, "  secret   {}", printable(f.secret.expose()))?;
     } else {
         writeln!(w, "  secret   {}", f.redacted)?;
     }

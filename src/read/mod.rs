@@ -9,6 +9,8 @@
 //! - A UTF-16 file (one that starts with a byte-order mark) is decoded to UTF-8 before matching,
 //!   since every detector pattern is ASCII.
 
+pub mod mapguard;
+
 use memmap2::Mmap;
 use std::fs::File;
 use std::io::{self, Read};
@@ -65,10 +67,10 @@ pub enum Content<'a> {
     Mapped(Mapped),
 }
 
-/// A memory map guarded against truncation ([`crate::mapguard`]), with the file it maps.
+/// A memory map guarded against truncation ([`mapguard`]), with the file it maps.
 pub struct Mapped {
     // Field order is drop order: the guard is unregistered before the map goes away.
-    guard: crate::mapguard::Guard,
+    guard: mapguard::Guard,
     map: Mmap,
     file: File,
 }
@@ -124,19 +126,80 @@ pub struct Loaded<'a> {
     pub encoding: Option<&'static str>,
 }
 
+/// Whether large files may be memory-mapped. Off unless asked for, because asking for it
+/// installs a process-wide `SIGBUS` handler (see [`MmapChoice::auto`]); the command line opts in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MmapChoice(bool);
+
+impl MmapChoice {
+    /// Read every file into a buffer.
+    pub fn never() -> MmapChoice {
+        MmapChoice(false)
+    }
+
+    /// Memory-map files of at least 8 MiB, which avoids copying them and lets both cores match
+    /// one large file.
+    ///
+    /// # Safety
+    ///
+    /// A memory map is only as stable as its file: if another process truncates a mapped file,
+    /// reading past its new end raises `SIGBUS`. To survive that, credgate installs a
+    /// process-wide `SIGBUS` handler on first use that maps zero pages over the lost range (and
+    /// re-raises for any other fault). It replaces a handler the process had. Choose this only
+    /// in a process where that handler is acceptable; files that change while they are read may
+    /// then be read partly as zeros (reported as a warning), never as undefined behaviour.
+    pub unsafe fn auto() -> MmapChoice {
+        MmapChoice(true)
+    }
+
+    /// Whether maps are allowed.
+    pub fn enabled(self) -> bool {
+        self.0
+    }
+}
+
 /// One per thread: owns the buffers that are reused from file to file.
 pub struct Reader {
     max_size: u64,
+    mmap: MmapChoice,
     buf: Vec<u8>,
     decoded: Vec<u8>,
 }
 
 impl Reader {
-    pub fn new(max_size: u64) -> Reader {
+    /// A reader that skips files larger than `max_size` and maps large files only when `mmap`
+    /// allows it.
+    pub fn new(max_size: u64, mmap: MmapChoice) -> Reader {
         Reader {
             max_size,
+            mmap,
             buf: Vec::new(),
             decoded: Vec::new(),
+        }
+    }
+
+    /// Content already in memory (a git blob, an environment variable), under the same size
+    /// limit and UTF-16 decoding as a file.
+    pub fn load_bytes<'b>(&'b mut self, bytes: &'b [u8]) -> Result<Loaded<'b>, LoadError> {
+        let size = bytes.len() as u64;
+        if size > self.max_size {
+            return Err(LoadError::Skip(SkipReason::TooLarge {
+                size,
+                limit: self.max_size,
+            }));
+        }
+        match utf16_order(bytes) {
+            Some(big_endian) => {
+                decode_utf16(bytes, big_endian, &mut self.decoded);
+                Ok(Loaded {
+                    content: Content::Buffer(&self.decoded),
+                    encoding: Some(if big_endian { "utf-16be" } else { "utf-16le" }),
+                })
+            }
+            None => Ok(Loaded {
+                content: Content::Buffer(bytes),
+                encoding: None,
+            }),
         }
     }
 
@@ -157,15 +220,17 @@ impl Reader {
                 limit: self.max_size,
             }));
         }
-        let mapped = if size >= MMAP_THRESHOLD {
-            // SAFETY: the map is read-only and private to this process. If another process
+        let mapped = if self.mmap.enabled() && size >= MMAP_THRESHOLD {
+            // SAFETY: the map is read-only and private to this process, and the caller accepted
+            // the map contract through the unsafe `MmapChoice::auto`. If another process
             // truncates the file while it is mapped, reading past the new end raises SIGBUS,
-            // which the guard turns into zero pages (see `mapguard`); without a guard slot the
-            // file is read instead.
+            // which the guard turns into zero pages (see [`mapguard`]); without a guard slot the
+            // file is read instead. Concurrent writes (not truncation) may be seen mid-scan,
+            // which is no worse than reading a file that is being written.
             let map = unsafe { Mmap::map(&file)? };
             #[cfg(unix)]
             let _ = map.advise(memmap2::Advice::Sequential);
-            crate::mapguard::Guard::register(map.as_ptr(), map.len()).map(|guard| (guard, map))
+            mapguard::Guard::register(map.as_ptr(), map.len()).map(|guard| (guard, map))
         } else {
             None
         };
@@ -299,7 +364,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("big");
         std::fs::write(&p, vec![b'a'; 100]).unwrap();
-        let mut r = Reader::new(10);
+        let mut r = Reader::new(10, MmapChoice::never());
         match r.load(&p) {
             Err(LoadError::Skip(SkipReason::TooLarge {
                 size: 100,
@@ -316,7 +381,7 @@ mod tests {
         let p = dir.path().join("fifo");
         let c = std::ffi::CString::new(p.to_str().unwrap()).unwrap();
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-        let mut r = Reader::new(1 << 20);
+        let mut r = Reader::new(1 << 20, MmapChoice::never());
         match r.load(&p) {
             Err(LoadError::Skip(SkipReason::SpecialFile { kind: "fifo" })) => {}
             _ => panic!("expected fifo skip"),

@@ -2,8 +2,8 @@
 //! workspace, the home directory's credential stores, the environment); if a credential at or
 //! above the level is there, say what and what to do, and do not start the agent.
 
-use crate::assessment::{Location, Risk};
 use crate::finding::Finding;
+use crate::model::{Location, Risk};
 use std::fmt::Write as _;
 use std::process::Command;
 
@@ -24,20 +24,6 @@ pub fn advice(f: &Finding) -> &'static str {
     }
 }
 
-fn location(f: &Finding) -> String {
-    let base = match f.root.as_str() {
-        "." => f.path.clone(),
-        "~" => format!("~/{}", f.path),
-        "env" => f.path.clone(),
-        r => format!("{}/{}", r.trim_end_matches('/'), f.path),
-    };
-    if f.root == "env" {
-        base
-    } else {
-        format!("{base}:{}", f.line)
-    }
-}
-
 /// The summary printed before the command would start: blocking findings one line each, worst
 /// first, then a count of the rest. Never a secret: only the redacted form.
 pub fn summary(findings: &[Finding], fail_on: Risk) -> String {
@@ -46,7 +32,7 @@ pub fn summary(findings: &[Finding], fail_on: Risk) -> String {
         b.assessment
             .risk
             .cmp(&a.assessment.risk)
-            .then(a.path.cmp(&b.path))
+            .then_with(|| a.origin.cmp(&b.origin))
     });
     let blocking: Vec<&&Finding> = sorted
         .iter()
@@ -82,7 +68,7 @@ pub fn summary(findings: &[Finding], fail_on: Risk) -> String {
             out,
             "  {:<8} {} {}{store}: {} ({}); {}. allow: --allow {}",
             a.risk.as_str().to_ascii_uppercase(),
-            location(f),
+            f.origin.at(f.line, None),
             f.detector_name,
             f.redacted,
             a.why,

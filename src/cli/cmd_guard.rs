@@ -1,0 +1,54 @@
+//! `credgate guard -- COMMAND`: scan everything the agent could reach, and start it only if no
+//! credential at or above `--fail-on` is there.
+
+use super::args::GuardArgs;
+use super::settings::{self, Reaches, WalkFlags};
+use super::{EXIT_ERROR, EXIT_FINDINGS};
+use crate::config::AllowRule;
+
+pub fn run(g: GuardArgs) -> anyhow::Result<u8> {
+    let mut prepared = settings::prepare(
+        &g.options,
+        std::slice::from_ref(&g.workspace),
+        WalkFlags {
+            respect_gitignore: false,
+            follow: false,
+            stats: false,
+        },
+        Reaches::ALL,
+        g.baseline.as_deref(),
+    )?;
+    for fp in &g.allow {
+        prepared.scan.allow.rules.push(AllowRule::for_fingerprint(
+            fp,
+            "accepted for this session",
+            "credgate guard --allow",
+        ));
+    }
+    let fail_on = prepared.fail_on(g.fail_on);
+    let mut result = prepared.run(&prepared.reach_sources())?;
+    if g.verify.verify {
+        crate::verify::pairing::verify_all(
+            &settings::verify_options(&g.verify)?,
+            &mut result.findings,
+            prepared.engine.catalog(),
+        )?;
+    }
+    eprint!(
+        "{}",
+        crate::agent::guard::summary(&result.findings, fail_on)
+    );
+    if result.summary.timed_out {
+        // Fail closed: a workspace that was not read to the end is not known to be safe.
+        eprintln!(
+            "credgate guard: the time budget (--timeout) ran out before the scan finished; the command was not run"
+        );
+        return Ok(EXIT_ERROR);
+    }
+    if result.any_at_least(fail_on) {
+        return Ok(EXIT_FINDINGS);
+    }
+    let code = crate::agent::guard::exec(&g.command)?;
+    // Exit codes above 255 cannot be returned; shells truncate them the same way.
+    Ok((code & 0xff) as u8)
+}

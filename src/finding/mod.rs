@@ -1,0 +1,206 @@
+//! A finding: which detector matched, where ([`Origin`]), and the secret in memory only
+//! ([`Secret`]).
+//!
+//! The raw secret never leaves this struct through `Serialize`: it is skipped unless the report
+//! was asked for `--show-secrets`, in which case the report layer adds it explicitly.
+
+mod build;
+mod display;
+mod line_hash;
+mod origin;
+mod secret;
+mod verification;
+
+use crate::assessment::Assessment;
+pub use build::{Context, build_findings};
+pub use display::{display_path, excerpt, path_bytes, path_from_display, printable, redact};
+pub use line_hash::{github_line_hashes, github_line_hashes_releasing};
+pub use origin::Origin;
+pub use secret::Secret;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+pub use verification::{Status, Verification};
+
+/// One credential found. `Debug` is safe to print: the secret is a [`Secret`].
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding {
+    pub detector_id: String,
+    pub detector_name: String,
+    pub provider: String,
+    /// Where the content came from. Serialized as `root` and `path` (report version 1: the root
+    /// as given or `~`, `env`, `.`; the path inside it) and as the typed `origin` object.
+    #[serde(flatten, serialize_with = "origin::serialize_fields")]
+    pub origin: Origin,
+    /// 1-based line and column (column in bytes) of the first byte of the secret.
+    pub line: u64,
+    pub column: u64,
+    /// Line and column just past the last byte of the secret (SARIF's `endColumn`).
+    pub end_line: u64,
+    pub end_column: u64,
+    /// Byte offsets of the secret in the scanned content. For a UTF-16 file these are offsets in
+    /// its UTF-8 decoding.
+    pub start: usize,
+    pub end: usize,
+    /// The credential itself: never serialized, never printed by `Debug`.
+    #[serde(skip)]
+    pub secret: Secret,
+    /// The secret with all but a short identifying prefix masked.
+    pub redacted: String,
+    /// `sha256("credgate:v1:" + detector_id + "\0" + secret)`, first 32 hex digits: stable across
+    /// runs, machines and line moves, and useless for recovering the secret.
+    pub fingerprint: String,
+    /// The line holding the secret, with every secret found on it masked, at most ~200 chars.
+    pub line_text: String,
+    /// Whether git would ignore this file (an agent can read it; `git status` does not show it).
+    pub gitignored: bool,
+    pub confidence: crate::detectors::Confidence,
+    pub assessment: Assessment,
+    /// Where in git history the finding was introduced (`scan --git`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<CommitRef>,
+    /// The CLI or agent credential store the file belongs to (`--reach home`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub store: Option<StoreRef>,
+    /// How the file was decoded before matching, when it was not read as raw bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<&'static str>,
+    /// Start and end columns in UTF-16 code units, as SARIF counts them by default.
+    #[serde(skip)]
+    pub sarif_columns: (u64, u64),
+    /// GitHub's `primaryLocationLineHash` of the finding's line (see [`github_line_hashes`]).
+    #[serde(skip)]
+    pub line_hash: String,
+    /// Why the finding is not reported as active, if it is allowed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<Suppression>,
+    /// What the provider said of the credential, with `--verify`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<Verification>,
+}
+
+/// Computes the documented fingerprint.
+///
+/// ```
+/// let a = credgate::finding::fingerprint("aws.access-key-id", b"AKIAZ2FAKE3CSWP7QXRT");
+/// assert_eq!(a.len(), 32);
+/// assert_ne!(a, credgate::finding::fingerprint("aws.access-key-id", b"AKIAZ2FAKE3CSWP7QXRA"));
+/// ```
+pub fn fingerprint(detector_id: &str, secret: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(b"credgate:v1:");
+    h.update(detector_id.as_bytes());
+    h.update([0u8]);
+    h.update(secret);
+    let d = h.finalize();
+    d.iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The commit that first introduced a finding, and how far it reaches in history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CommitRef {
+    pub id: String,
+    pub author: String,
+    pub date: String,
+    /// The path in that commit.
+    pub path: String,
+    /// How many commits of the scanned range carry it.
+    pub commits: usize,
+    /// False when the secret is in history only: gone from `HEAD`, still in every clone.
+    pub in_checkout: bool,
+}
+
+/// Which credential store a finding is in, and the profile, host or key inside it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StoreRef {
+    pub id: String,
+    pub tool: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+}
+
+/// An allowed finding: kept for the record (SARIF `suppressions`, JSON `suppressed`), not counted
+/// against `--fail-on`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    /// `in-source` (a `credgate:allow` comment) or `external` (baseline, config allowlist).
+    pub kind: SuppressionKind,
+    /// Who allowed it and why.
+    pub justification: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SuppressionKind {
+    InSource,
+    External,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line_hash::line_hashes;
+    use super::*;
+
+    #[test]
+    fn two_pass_line_hashes_equal_one_pass() {
+        let mut text = String::new();
+        for i in 0..5000 {
+            // Repeated lines (occurrence counts above 1) and unique ones, CRLF and tabs.
+            text.push_str(match i % 4 {
+                0 => "let x = 1;\n",
+                1 => "\tlet x = 1;\r\n",
+                2 => "caf\u{e9} \u{1F600}\n",
+                _ => "",
+            });
+            text.push_str(&format!("line {}\n", i % 97));
+        }
+        let mut bytes = text.into_bytes();
+        bytes.extend_from_slice(b"\xff\xfe bad utf-8\n");
+        let wanted: std::collections::BTreeSet<u64> = [1, 2, 3, 500, 4999, 7000, 8751].into();
+        let one = line_hashes(&bytes, &wanted, &|_| {}, usize::MAX);
+        let two = line_hashes(&bytes, &wanted, &|_| {}, 0);
+        assert_eq!(one.len(), wanted.len());
+        assert_eq!(one, two);
+        assert!(one.values().any(|h| !h.ends_with(":1")), "{one:?}");
+    }
+
+    #[test]
+    fn fingerprint_is_stable_and_depends_on_detector() {
+        let a = fingerprint("github.pat.classic", b"ghp_x");
+        assert_eq!(a, fingerprint("github.pat.classic", b"ghp_x"));
+        assert_ne!(a, fingerprint("npm.token", b"ghp_x"));
+        assert_eq!(a.len(), 32);
+    }
+
+    #[test]
+    fn redaction_never_shows_the_whole_secret() {
+        let s = b"ghp_9fK2mQ7vL4pR8sT1wZ3xC6bN0dH5jY7uE2aB";
+        let r = redact(s, 4);
+        assert_eq!(r, "ghp_9fK2*****");
+        assert_eq!(redact(b"hunter22", 0), "*****");
+        assert_eq!(redact(b"0123456789abcdef", 0), "0123*****");
+        for len in 1..80usize {
+            let s: String = (0..len)
+                .map(|i| (b'a' + (i * 7 % 26) as u8) as char)
+                .collect();
+            for p in 0..len.min(12) {
+                let r = redact(s.as_bytes(), p);
+                assert!(!r.contains(&s), "len {len} prefix {p}: {r}");
+                assert!(r.len() <= p + (len - p) / 4 + 5);
+            }
+        }
+    }
+
+    #[test]
+    fn excerpts_collapse_binary_runs() {
+        assert_eq!(
+            excerpt(b"\0\0\0key=\x1b[31m\xff\xfeAKIA"),
+            "·key=·[31m·AKIA"
+        );
+        assert_eq!(excerpt("caf\u{e9}\tx".as_bytes()), "caf\u{e9} x");
+    }
+
+    #[test]
+    fn printable_escapes_terminal_control() {
+        assert_eq!(printable(b"a\x1b[31mb\xff"), "a\\u{1b}[31mb\\xff");
+    }
+}

@@ -1,0 +1,124 @@
+//! What a scan produces, whatever its sources: findings (active and allowed), files skipped and
+//! why, warnings, counters, and phase times for `--stats`.
+
+use crate::finding::Finding;
+use crate::model::Risk;
+use crate::read::SkipReason;
+use serde::Serialize;
+use std::sync::atomic::AtomicU64;
+use std::time::Duration;
+
+/// A file that was not scanned, and why.
+#[derive(Clone, Debug, Serialize)]
+pub struct Skipped {
+    pub path: String,
+    #[serde(flatten)]
+    pub reason: SkipReason,
+}
+
+/// A problem that did not stop the scan: an unreadable file, a directory loop.
+#[derive(Clone, Debug, Serialize)]
+pub struct Warning {
+    pub path: String,
+    pub message: String,
+}
+
+/// Live counters, read by the progress display while the scan runs.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub files: AtomicU64,
+    pub bytes: AtomicU64,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Summary {
+    pub files_scanned: u64,
+    pub bytes_scanned: u64,
+    /// Every finding, shown or not.
+    pub findings: usize,
+    /// Findings by risk.
+    pub by_risk: RiskCounts,
+    /// Findings below `--min-risk`, counted but not in the report.
+    pub not_shown: usize,
+    /// Findings allowed by an inline comment, the baseline or the config (not in `findings`).
+    pub suppressed: usize,
+    pub files_skipped: usize,
+    pub warnings: usize,
+    pub elapsed_ms: u128,
+    /// The `--timeout` budget ran out: files not yet reached were not scanned.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub timed_out: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct RiskCounts {
+    pub critical: usize,
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+    pub info: usize,
+}
+
+impl RiskCounts {
+    pub fn of(findings: &[Finding]) -> RiskCounts {
+        let mut c = RiskCounts::default();
+        for f in findings {
+            *match f.assessment.risk {
+                Risk::Critical => &mut c.critical,
+                Risk::High => &mut c.high,
+                Risk::Medium => &mut c.medium,
+                Risk::Low => &mut c.low,
+                Risk::Info => &mut c.info,
+            } += 1;
+        }
+        c
+    }
+}
+
+/// Where a scan's time went (`--stats`). Phase times are summed over threads.
+#[derive(Clone, Debug, Default)]
+pub struct ScanStats {
+    pub engine: crate::engine::EngineStats,
+    pub threads: usize,
+    pub wall: Duration,
+    /// Opening, reading or mapping files.
+    pub read: Duration,
+    /// The engine: prefilter and regexes.
+    pub matching: Duration,
+    /// Turning matches into findings (lines, assessment, line hashes).
+    pub building: Duration,
+}
+
+#[derive(Debug, Default)]
+pub struct ScanResult {
+    /// Counters and phase times, with `--stats`.
+    pub stats: Option<ScanStats>,
+    /// Active findings: not allowed by an inline comment, the baseline or the config.
+    pub findings: Vec<Finding>,
+    /// Allowed findings, each with its `suppression`.
+    pub suppressed: Vec<Finding>,
+    pub skipped: Vec<Skipped>,
+    pub warnings: Vec<Warning>,
+    pub summary: Summary,
+}
+
+impl Summary {
+    pub fn elapsed(&self) -> Duration {
+        Duration::from_millis(self.elapsed_ms as u64)
+    }
+}
+
+impl ScanResult {
+    /// Moves the findings below `min_risk` out of the report, counting them in
+    /// `summary.not_shown`.
+    pub fn retain_at_least(&mut self, min_risk: Risk) {
+        let before = self.findings.len();
+        self.findings.retain(|f| f.assessment.risk >= min_risk);
+        self.summary.not_shown += before - self.findings.len();
+    }
+
+    /// Whether any active finding is at or above `level`.
+    pub fn any_at_least(&self, level: Risk) -> bool {
+        self.findings.iter().any(|f| f.assessment.risk >= level)
+    }
+}
