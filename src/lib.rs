@@ -17,6 +17,7 @@
 //! - [`report`]: text, JSON, JSON Lines, SARIF and GitLab output;
 //! - [`agent`]: `guard`, agent deny policies and the Claude Code hook; [`git`]: git access and
 //!   the pre-commit hook;
+//! - [`safe_write`]: every file credgate writes, opened without following symbolic links;
 //! - `cli`: the command line.
 //!
 //! An embedder needs three lines ([`Scanner`]):
@@ -44,6 +45,7 @@ pub mod pipeline;
 pub mod read;
 pub mod report;
 pub mod result;
+pub mod safe_write;
 mod scanner;
 pub mod source;
 pub mod stores;
