@@ -8,8 +8,13 @@
 //!
 //! These rules are advisory for some agents: a shell command can still `cat` a denied file.
 //! The Claude Code hook (`credgate hook claude`) closes that gap for Claude.
+//!
+//! The workspace may be hostile: a policy file (or `.claude`) that is a symbolic link is neither
+//! read nor written through; it is returned in [`Applied::refused`] for the caller to report,
+//! and the other agents' files are still written.
 
-use anyhow::{Context, Result, anyhow};
+use crate::safe_write::{self, Symlink};
+use anyhow::{Result, anyhow};
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
 
@@ -39,6 +44,30 @@ pub struct Change {
     pub added: Vec<String>,
 }
 
+/// What [`apply`] did.
+#[derive(Debug, Default)]
+pub struct Applied {
+    /// The files changed (or, with `dry_run`, that would be).
+    pub changes: Vec<Change>,
+    /// The files left alone because a symbolic link is on the way to them.
+    pub refused: Vec<Symlink>,
+}
+
+impl Applied {
+    /// Keeps a file's change, or its link in `refused`; other errors stop [`apply`].
+    fn record(&mut self, r: Result<Option<Change>>) -> Result<()> {
+        match r {
+            Ok(c) => self.changes.extend(c),
+            Err(e) => match e.downcast::<safe_write::Error>() {
+                Ok(safe_write::Error::Symlink(s)) => self.refused.push(s),
+                Ok(other) => return Err(other.into()),
+                Err(e) => return Err(e),
+            },
+        }
+        Ok(())
+    }
+}
+
 const IGNORE_HEADER: &str = "# Added by credgate --agent-policy: files that hold credentials.";
 
 /// Applies the policy for `agents` in `workspace`. With `dry_run`, computes the changes and
@@ -48,15 +77,15 @@ pub fn apply(
     agents: &[Agent],
     targets: &[Target],
     dry_run: bool,
-) -> Result<Vec<Change>> {
+) -> Result<Applied> {
     let all = agents.contains(&Agent::All);
     let has = |a: Agent| all || agents.contains(&a);
     let mut targets = targets.to_vec();
     targets.sort();
     targets.dedup();
-    let mut changes = Vec::new();
+    let mut applied = Applied::default();
     if has(Agent::Claude) {
-        changes.extend(claude(workspace, &targets, dry_run)?);
+        applied.record(claude(workspace, &targets, dry_run))?;
     }
     let workspace_files: Vec<&str> = targets
         .iter()
@@ -76,13 +105,22 @@ pub fn apply(
         ignore_files.push(".aiignore");
     }
     for name in ignore_files {
-        changes.extend(ignore_file(
-            &workspace.join(name),
-            &workspace_files,
-            dry_run,
-        )?);
+        applied.record(ignore_file(workspace, name, &workspace_files, dry_run))?;
     }
-    Ok(changes)
+    Ok(applied)
+}
+
+/// The text of `rel` in the workspace, empty when it does not exist; never through a link.
+fn read_text(workspace: &Path, rel: &str) -> Result<String> {
+    match safe_write::read_in(workspace, Path::new(rel))? {
+        Some(b) => String::from_utf8(b).map_err(|_| {
+            anyhow!(
+                "{}: not UTF-8 text; not changing it",
+                workspace.join(rel).display()
+            )
+        }),
+        None => Ok(String::new()),
+    }
 }
 
 /// `/path` anchors a gitignore pattern at the file's directory; special characters are escaped.
@@ -97,12 +135,14 @@ fn ignore_pattern(rel: &str) -> String {
     out
 }
 
-fn ignore_file(file: &Path, rels: &[&str], dry_run: bool) -> Result<Option<Change>> {
-    let current = match std::fs::read_to_string(file) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(anyhow!("{}: cannot read: {e}", file.display())),
-    };
+fn ignore_file(
+    workspace: &Path,
+    name: &str,
+    rels: &[&str],
+    dry_run: bool,
+) -> Result<Option<Change>> {
+    let file = workspace.join(name);
+    let current = read_text(workspace, name)?;
     let present: std::collections::HashSet<&str> = current.lines().map(str::trim).collect();
     let added: Vec<String> = rels
         .iter()
@@ -128,12 +168,14 @@ fn ignore_file(file: &Path, rels: &[&str], dry_run: bool) -> Result<Option<Chang
             text.push_str(a);
             text.push('\n');
         }
-        std::fs::write(file, text).with_context(|| format!("{}: cannot write", file.display()))?;
+        safe_write::write_in(
+            workspace,
+            Path::new(name),
+            text.as_bytes(),
+            safe_write::SHARED,
+        )?;
     }
-    Ok(Some(Change {
-        file: file.to_path_buf(),
-        added,
-    }))
+    Ok(Some(Change { file, added }))
 }
 
 fn claude_rule(t: &Target) -> String {
@@ -143,14 +185,16 @@ fn claude_rule(t: &Target) -> String {
     }
 }
 
+const CLAUDE_SETTINGS: &str = ".claude/settings.local.json";
+
 fn claude(workspace: &Path, targets: &[Target], dry_run: bool) -> Result<Option<Change>> {
-    let file = workspace.join(".claude/settings.local.json");
-    let mut doc: Value = match std::fs::read_to_string(&file) {
-        Ok(t) if t.trim().is_empty() => Value::Object(Map::new()),
-        Ok(t) => serde_json::from_str(&t)
-            .map_err(|e| anyhow!("{}: not valid JSON ({e}); not changing it", file.display()))?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Value::Object(Map::new()),
-        Err(e) => return Err(anyhow!("{}: cannot read: {e}", file.display())),
+    let file = workspace.join(CLAUDE_SETTINGS);
+    let text = read_text(workspace, CLAUDE_SETTINGS)?;
+    let mut doc: Value = if text.trim().is_empty() {
+        Value::Object(Map::new())
+    } else {
+        serde_json::from_str(&text)
+            .map_err(|e| anyhow!("{}: not valid JSON ({e}); not changing it", file.display()))?
     };
     let root = doc
         .as_object_mut()
@@ -177,12 +221,14 @@ fn claude(workspace: &Path, targets: &[Target], dry_run: bool) -> Result<Option<
         return Ok(None);
     }
     if !dry_run {
-        if let Some(dir) = file.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
         let mut text = serde_json::to_string_pretty(&doc)?;
         text.push('\n');
-        std::fs::write(&file, text).with_context(|| format!("{}: cannot write", file.display()))?;
+        safe_write::write_in(
+            workspace,
+            Path::new(CLAUDE_SETTINGS),
+            text.as_bytes(),
+            safe_write::SHARED,
+        )?;
     }
     Ok(Some(Change { file, added }))
 }

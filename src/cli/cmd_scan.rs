@@ -157,7 +157,11 @@ fn agent_policy(args: &ScanArgs, result: &ScanResult, level: Risk) -> Result<()>
             _ => None,
         })
         .collect();
-    let changes = policy::apply(&workspace, &args.agent_policy, &targets, args.dry_run)?;
+    let applied = policy::apply(&workspace, &args.agent_policy, &targets, args.dry_run)?;
+    for link in &applied.refused {
+        eprintln!("credgate: warning: {link}");
+    }
+    let changes = applied.changes;
     for c in &changes {
         eprintln!(
             "credgate: {} {} to {}",
@@ -171,7 +175,7 @@ fn agent_policy(args: &ScanArgs, result: &ScanResult, level: Risk) -> Result<()>
             }
         }
     }
-    if changes.is_empty() {
+    if changes.is_empty() && applied.refused.is_empty() {
         eprintln!("credgate: agent policy already up to date");
     }
     Ok(())
