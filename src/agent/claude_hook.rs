@@ -283,15 +283,8 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(d) = path.parent() {
         std::fs::create_dir_all(d)?;
     }
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
     use std::io::Write;
-    o.open(path)?.write_all(bytes)
+    crate::safe_write::create_nofollow(path, crate::safe_write::PRIVATE)?.write_all(bytes)
 }
 
 /// The `settings.json` entry that runs the hook before every tool that reads files.
@@ -302,15 +295,20 @@ pub fn settings_entry() -> Value {
     })
 }
 
+const SETTINGS: &str = ".claude/settings.json";
+
 /// Adds [`settings_entry`] to `.claude/settings.json` under `hooks.PreToolUse`, once, keeping
-/// everything else in the file. Returns whether the file changed.
+/// everything else in the file. Returns whether the file changed. A symbolic link on the way to
+/// the file (`.claude` or the file itself) is an error: nothing is read or written through it.
 pub fn install(workspace: &Path) -> Result<bool> {
-    let file = workspace.join(".claude/settings.json");
-    let mut doc: Value = match std::fs::read_to_string(&file) {
-        Ok(t) if !t.trim().is_empty() => serde_json::from_str(&t).map_err(|e| {
+    let file = workspace.join(SETTINGS);
+    let bytes = crate::safe_write::read_in(workspace, Path::new(SETTINGS))?.unwrap_or_default();
+    let mut doc: Value = if bytes.iter().all(u8::is_ascii_whitespace) {
+        Value::Object(Default::default())
+    } else {
+        serde_json::from_slice(&bytes).map_err(|e| {
             anyhow::anyhow!("{}: not valid JSON ({e}); not changing it", file.display())
-        })?,
-        _ => Value::Object(Default::default()),
+        })?
     };
     let list = doc
         .as_object_mut()
@@ -336,10 +334,14 @@ pub fn install(workspace: &Path) -> Result<bool> {
         return Ok(false);
     }
     list.push(settings_entry());
-    std::fs::create_dir_all(file.parent().expect("has a parent"))?;
     let mut text = serde_json::to_string_pretty(&doc)?;
     text.push('\n');
-    std::fs::write(&file, text)?;
+    crate::safe_write::write_in(
+        workspace,
+        Path::new(SETTINGS),
+        text.as_bytes(),
+        crate::safe_write::SHARED,
+    )?;
     Ok(true)
 }
 
