@@ -326,12 +326,15 @@ pub fn install_hook(
             if chain { " and runs first" } else { "" }
         );
     }
-    std::fs::write(&hook, hook_script(fail_on))
+    // Never through a symbolic link: a dangling one would create its target.
+    let mut file = crate::safe_write::create_nofollow(&hook, 0o755)
+        .context("cannot write the pre-commit hook")?;
+    std::io::Write::write_all(&mut file, hook_script(fail_on).as_bytes())
         .with_context(|| format!("{}: cannot write", hook.display()))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755))?;
+        file.set_permissions(std::fs::Permissions::from_mode(0o755))?;
     }
     Ok(format!("installed {}{note}", hook.display()))
 }

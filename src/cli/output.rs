@@ -1,5 +1,5 @@
 //! Where a report goes: standard output, or a file created private (mode 0600), since even a
-//! redacted report says where credentials are.
+//! redacted report says where credentials are, and never through a symbolic link.
 
 use std::io::Write;
 use std::path::Path;
@@ -11,8 +11,8 @@ pub fn to(
 ) -> anyhow::Result<()> {
     match file {
         Some(path) => {
-            let f = create_private(path)
-                .map_err(|e| anyhow::anyhow!("{}: cannot write report: {e}", path.display()))?;
+            let f = crate::safe_write::create_nofollow(path, crate::safe_write::PRIVATE)
+                .map_err(|e| anyhow::anyhow!("cannot write report: {e}"))?;
             let mut w = std::io::BufWriter::new(f);
             write(&mut w)?;
             w.flush()?;
@@ -25,16 +25,4 @@ pub fn to(
         }
     }
     Ok(())
-}
-
-/// Reports hold redacted findings, but still say where credentials are: keep them private.
-fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    o.open(path)
 }

@@ -49,7 +49,8 @@ pub fn parse(text: &str, path: &Path) -> Result<HashSet<String>> {
     Ok(set)
 }
 
-/// Writes the baseline for `findings` to `path` (mode 0600 is not needed: it holds no secret).
+/// Writes the baseline for `findings` to `path`, never through a symbolic link at `path`; a new
+/// file is created private (0600) like reports, though it holds no secret.
 pub fn write(path: &Path, findings: &[Finding]) -> Result<usize> {
     let lines: BTreeSet<String> = findings
         .iter()
@@ -60,13 +61,15 @@ pub fn write(path: &Path, findings: &[Finding]) -> Result<usize> {
     for l in &lines {
         writeln!(out, "{l}")?;
     }
-    std::fs::write(path, out)
+    crate::safe_write::create_nofollow(path, crate::safe_write::PRIVATE)
+        .context("cannot write baseline")?
+        .write_all(&out)
         .with_context(|| format!("{}: cannot write baseline", path.display()))?;
     Ok(lines.len())
 }
 
-/// Makes sure `.gitattributes` beside the baseline marks it `merge=union`. Returns whether the
-/// file was changed.
+/// Makes sure `.gitattributes` beside the baseline marks it `merge=union`, never writing through
+/// a symbolic link. Returns whether the file was changed.
 pub fn ensure_union_merge(baseline: &Path) -> Result<bool> {
     let dir = baseline
         .parent()
@@ -89,7 +92,10 @@ pub fn ensure_union_merge(baseline: &Path) -> Result<bool> {
     }
     text.push_str(&wanted);
     text.push('\n');
-    std::fs::write(&attrs, text).with_context(|| format!("{}: cannot write", attrs.display()))?;
+    crate::safe_write::create_nofollow(&attrs, crate::safe_write::SHARED)
+        .context("cannot mark the baseline merge=union")?
+        .write_all(text.as_bytes())
+        .with_context(|| format!("{}: cannot write", attrs.display()))?;
     Ok(true)
 }
 
