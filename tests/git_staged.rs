@@ -349,10 +349,7 @@ fn pre_commit_tool() -> String {
 #[test]
 fn pre_commit_framework_runs_the_hook() {
     let pre_commit = pre_commit_tool();
-    let bin_dir = assert_cmd::cargo::cargo_bin("credgate")
-        .parent()
-        .unwrap()
-        .to_path_buf();
+    let bin_dir = common::binary().parent().unwrap().to_path_buf();
     let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
     let d = repo();
     let p = d.path();

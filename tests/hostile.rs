@@ -196,7 +196,7 @@ fn build(root: &Path) -> PathBuf {
 /// Runs credgate over `root`, as an unprivileged user when this test runs as root (so that
 /// permission bits mean something); returns (exit code, stdout).
 fn run(root: &Path, args: &[&str]) -> (i32, Vec<u8>) {
-    let bin = assert_cmd::cargo::cargo_bin("credgate");
+    let bin = common::binary();
     let mut cmd = if unsafe { libc::geteuid() } == 0 && Path::new("/usr/bin/setpriv").exists() {
         let mut c = std::process::Command::new("/usr/bin/setpriv");
         c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]);
@@ -376,7 +376,7 @@ fn a_file_truncated_during_the_scan_does_not_kill_it() {
     }
     drop(f);
     fs::set_permissions(&path, fs::Permissions::from_mode(0o666)).unwrap();
-    let bin = assert_cmd::cargo::cargo_bin("credgate");
+    let bin = common::binary();
     let child = std::process::Command::new(bin)
         .current_dir(dir.path())
         .args([
@@ -472,7 +472,7 @@ fn files_deleted_during_the_scan_are_warnings() {
     for i in 0..n {
         fs::write(dir.path().join(format!("f{i}.env")), line("KEY")).unwrap();
     }
-    let bin = assert_cmd::cargo::cargo_bin("credgate");
+    let bin = common::binary();
     let child = std::process::Command::new(bin)
         .current_dir(dir.path())
         .args(["scan", "--format", "json", "-j", "1"])

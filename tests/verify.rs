@@ -380,7 +380,7 @@ fn without_verify_no_network_socket_is_opened() {
     let ws = common::materialize("agent-workspace");
     let home = common::materialize("home");
     let trace = ws.path().join("trace.txt");
-    let bin = assert_cmd::cargo::cargo_bin("credgate");
+    let bin = common::binary();
     let traced = |args: &[&str]| {
         let _ = std::fs::remove_file(&trace);
         let out = std::process::Command::new(strace)

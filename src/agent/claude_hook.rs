@@ -238,8 +238,9 @@ pub fn decide(
 fn origin_of(abs: &Path, workspace: &Path, home: Option<&Path>) -> Origin {
     let ws = std::path::absolute(workspace).unwrap_or(workspace.to_path_buf());
     if let Ok(rel) = abs.strip_prefix(&ws) {
+        // Named as the agent names it, relative to its working directory.
         return Origin::Workspace {
-            root: workspace.to_path_buf(),
+            root: PathBuf::from("."),
             path: rel.to_path_buf(),
         };
     }

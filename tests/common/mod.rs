@@ -49,9 +49,19 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// The credgate binary under test.
+/// The binary under test: this build's, or the one `CREDGATE_TEST_BINARY` names (to run the
+/// suite against a release build, or against an older commit to see a regression test fail
+/// there).
+pub fn binary() -> std::path::PathBuf {
+    match std::env::var_os("CREDGATE_TEST_BINARY") {
+        Some(p) => p.into(),
+        None => assert_cmd::cargo::cargo_bin("credgate"),
+    }
+}
+
+/// The credgate binary under test, as a command.
 pub fn credgate() -> assert_cmd::Command {
-    let mut c = assert_cmd::Command::cargo_bin("credgate").unwrap();
+    let mut c = assert_cmd::Command::new(binary());
     c.env_remove("NO_COLOR");
     c
 }
