@@ -50,6 +50,7 @@ mod scanner;
 pub mod source;
 pub mod stores;
 pub mod suppress;
+mod util;
 pub mod verify;
 
 pub use finding::{Finding, Origin, Secret};

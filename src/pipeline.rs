@@ -513,7 +513,6 @@ fn scan_loaded(
         file: blob.file,
         assess_path,
         store,
-        inline_allow: p.settings.inline_allow && blob.inline_allow,
         gitignored,
         location,
         encoding: loaded.encoding,
@@ -521,9 +520,15 @@ fn scan_loaded(
         now: p.settings.now,
     };
     let t_build = p.settings.stats.then(Instant::now);
-    let built = build_findings(p.engine, hay, &matches, &ctx, &|r| {
+    let mut built = build_findings(p.engine, hay, &matches, &ctx, &|r| {
         loaded.content.release(r)
     });
+    if p.settings.inline_allow && blob.inline_allow {
+        for f in &mut built {
+            let line_start = f.start + 1 - f.column as usize;
+            f.suppression = crate::suppress::inline::allow(hay, line_start, &f.detector_id);
+        }
+    }
     match blob.lines {
         None => local.findings.extend(built),
         Some(lines) => local.findings.extend(

@@ -219,7 +219,7 @@ pub fn decide(
     let mut msg = format!(
         "credgate blocked this {} call: it would expose {} at or above {level} risk.\n",
         event["tool_name"].as_str().unwrap_or("tool"),
-        crate::cli::count(hits.len(), "credential"),
+        crate::util::count(hits.len(), "credential"),
     );
     for s in hits.iter().take(10) {
         msg.push_str(&format!(

@@ -4,6 +4,7 @@
 
 use crate::finding::Finding;
 use crate::model::{Location, Risk};
+use crate::util::count;
 use std::fmt::Write as _;
 use std::process::Command;
 
@@ -42,17 +43,15 @@ pub fn summary(findings: &[Finding], fail_on: Risk) -> String {
     if blocking.is_empty() {
         let _ = writeln!(
             out,
-            "credgate guard: no credential at or above {fail_on} within the agent's reach ({} lower-risk finding{})",
-            findings.len(),
-            if findings.len() == 1 { "" } else { "s" }
+            "credgate guard: no credential at or above {fail_on} within the agent's reach ({})",
+            count(findings.len(), "lower-risk finding"),
         );
         return out;
     }
     let _ = writeln!(
         out,
-        "credgate guard: {} credential{} at or above {fail_on} within the agent's reach; not starting it.",
-        blocking.len(),
-        if blocking.len() == 1 { "" } else { "s" }
+        "credgate guard: {} at or above {fail_on} within the agent's reach; not starting it.",
+        count(blocking.len(), "credential"),
     );
     for f in &blocking {
         let a = &f.assessment;
@@ -80,8 +79,8 @@ pub fn summary(findings: &[Finding], fail_on: Risk) -> String {
     if rest > 0 {
         let _ = writeln!(
             out,
-            "  and {rest} lower-risk finding{} (credgate scan --reach all shows them)",
-            if rest == 1 { "" } else { "s" }
+            "  and {} (credgate scan --reach all shows them)",
+            count(rest, "lower-risk finding"),
         );
     }
     out

@@ -1,8 +1,9 @@
 //! `credgate baseline create`: accept today's findings, so later scans report only new ones.
 
+use super::EXIT_CLEAN;
 use super::args::TargetArgs;
 use super::settings::{self, Reaches, WalkFlags};
-use super::{EXIT_CLEAN, count};
+use crate::util::count;
 use std::path::Path;
 
 pub fn create(file: &Path, target: &TargetArgs, gitattributes: bool) -> anyhow::Result<u8> {

@@ -1,8 +1,9 @@
 //! `credgate config check`: validates a config file and says what it sets.
 
-use super::{EXIT_CLEAN, count};
+use super::EXIT_CLEAN;
 use crate::config::Config;
 use crate::detectors::Catalog;
+use crate::util::count;
 use std::path::Path;
 
 pub fn check(file: &Path) -> anyhow::Result<u8> {

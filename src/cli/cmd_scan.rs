@@ -3,7 +3,7 @@
 
 use super::args::{ColorChoice, ScanArgs};
 use super::settings::{self, Prepared, Reaches, WalkFlags};
-use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, count};
+use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::finding::Origin;
 use crate::model::Risk;
 use crate::pipeline::Source;
@@ -11,6 +11,7 @@ use crate::report::{self, ReportOptions};
 use crate::result::ScanResult;
 use crate::source::git_history::GitHistory;
 use crate::source::git_index::GitIndex;
+use crate::util::count;
 use anyhow::{Result, bail};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};

@@ -90,8 +90,3 @@ fn install_panic_hook() {
         std::process::exit(EXIT_ERROR as i32);
     }));
 }
-
-/// `n` and the noun, plural unless `n` is 1: "1 rule", "2 rules".
-pub(crate) fn count(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
-}

@@ -224,7 +224,7 @@ impl Catalog {
         let file: ProviderFile = toml::from_str(text).map_err(|e| {
             anyhow::anyhow!(
                 "{source}: invalid detector file: {}",
-                one_line(&e.to_string())
+                crate::util::one_line(&e.to_string())
             )
         })?;
         let mut seen: HashSet<String> = self.detectors.iter().map(|d| d.id.clone()).collect();
@@ -322,7 +322,7 @@ pub fn compile_checked(d: &Detector) -> Result<Regex> {
             "{}: detector '{}': invalid regex: {}",
             d.source,
             d.id,
-            one_line(&e.to_string())
+            crate::util::one_line(&e.to_string())
         )
     })?;
     check_secret_group(&re, &d.source, &d.id)?;
@@ -433,11 +433,6 @@ fn toml_files(p: &Path) -> Result<Vec<std::path::PathBuf>> {
         .collect();
     v.sort();
     Ok(v)
-}
-
-/// Error texts from the TOML and regex parsers span several lines; a CLI error is one line.
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Shannon entropy of a byte string, in bits per byte.

@@ -1,6 +1,6 @@
 //! Finding construction: from the engine's matches in one piece of content to [`Finding`]s with
-//! line and column (bytes and UTF-16), the masked line, the fingerprint, the assessment and the
-//! inline `credgate:allow` suppression.
+//! line and column (bytes and UTF-16), the masked line, the fingerprint and the assessment.
+//! Whether a finding is allowed is decided later, by the pipeline.
 
 use super::{Finding, Origin, Secret, excerpt, fingerprint, redact};
 use crate::assessment::{self, Site};
@@ -22,8 +22,6 @@ pub struct Context<'a> {
     pub assess_path: &'a Path,
     /// The credential store the file belongs to (`--reach home`).
     pub store: Option<&'a crate::stores::Store>,
-    /// Honour `credgate:allow` comments.
-    pub inline_allow: bool,
     pub gitignored: bool,
     pub location: Location,
     pub encoding: Option<&'static str>,
@@ -92,11 +90,6 @@ pub fn build_findings(
             utf16(&hay[line_start..s]) + 1,
             utf16(&hay[last_line_start..s + body.len()]) + 1,
         );
-        let suppression = if ctx.inline_allow {
-            crate::suppress::inline::allow(hay, line_start, &det.id)
-        } else {
-            None
-        };
         out.push(Finding {
             detector_id: det.id.clone(),
             detector_name: det.name.clone(),
@@ -142,7 +135,7 @@ pub fn build_findings(
             encoding: ctx.encoding,
             sarif_columns,
             line_hash: String::new(),
-            suppression,
+            suppression: None,
             verification: None,
         });
     }

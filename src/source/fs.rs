@@ -94,7 +94,7 @@ impl ParallelVisitor for Visitor<'_, '_, '_> {
             Ok(e) => self.visit_entry(&e),
             Err(err) => self.worker.warn(
                 error_path(&err).unwrap_or_default(),
-                one_line(&err.to_string()),
+                crate::util::one_line(&err.to_string()),
             ),
         }
         WalkState::Continue
@@ -150,8 +150,4 @@ fn error_path(err: &ignore::Error) -> Option<String> {
         ignore::Error::Loop { child, .. } => Some(shown(child)),
         _ => None,
     }
-}
-
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
