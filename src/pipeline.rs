@@ -15,7 +15,7 @@
 //! Each worker keeps its reader buffers, engine scratch and results to itself and merges them
 //! once, when it is dropped, so threads do not contend per file.
 
-use crate::assessment::context::Locator;
+use crate::assessment::context::locate;
 use crate::engine::{Engine, EngineStats, RawMatch, Scratch};
 use crate::finding::{Context, Finding, Origin, build_findings, display_path};
 use crate::gitignore::{GitIgnoreIndex, GitStatus};
@@ -133,7 +133,6 @@ pub struct Pipeline<'a> {
     settings: &'a Settings,
     excludes: GlobSet,
     gitignore: GitIgnoreIndex,
-    locator: Locator,
     stores: Stores,
     progress: &'a Progress,
     start: Instant,
@@ -179,7 +178,6 @@ impl<'a> Pipeline<'a> {
             settings,
             excludes: gs.build()?,
             gitignore: GitIgnoreIndex::new(),
-            locator: Locator::default(),
             stores: Stores::builtin()?,
             progress,
             start,
@@ -244,7 +242,7 @@ impl<'a> Pipeline<'a> {
             Origin::Workspace { path, .. } => {
                 let git = file.map_or(GitStatus::OutsideRepository, |f| self.gitignore.status(f));
                 (
-                    self.locator.locate(path, git),
+                    locate(self.stores.find_in_workspace(path), git),
                     git == GitStatus::Ignored,
                     None,
                 )
@@ -261,7 +259,10 @@ impl<'a> Pipeline<'a> {
             // Staged or committed content is (about to be) in every clone: tracked, unless it
             // is an agent configuration, which agents read by design.
             Origin::GitIndex { path } | Origin::GitCommit { path, .. } => (
-                self.locator.locate(Path::new(path), GitStatus::Tracked),
+                locate(
+                    self.stores.find_in_workspace(Path::new(path)),
+                    GitStatus::Tracked,
+                ),
                 false,
                 None,
             ),

@@ -42,9 +42,23 @@ pub struct Store {
     pub tool: String,
     pub kind: Kind,
     pub format: Format,
+    /// Globs relative to the home directory.
     pub paths: Vec<String>,
+    /// Whether the same files inside a workspace are this store too (a checked-in `.npmrc`,
+    /// a project's `.claude/settings.json`). Off for files that are only a store in a home
+    /// directory (shell history, `~/.ssh`).
+    #[serde(default = "yes")]
+    pub in_workspace: bool,
+    /// Files that are this store only inside a workspace (a project's `.mcp.json`), matched at
+    /// any depth.
+    #[serde(default)]
+    pub workspace_paths: Vec<String>,
     pub holds: String,
     pub sources: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Deserialize)]
@@ -59,24 +73,51 @@ pub struct Stores {
     set: GlobSet,
     /// For each glob in `set`, its store.
     owner: Vec<usize>,
+    /// The same for files below a workspace root: each path at any depth.
+    workspace_set: GlobSet,
+    workspace_owner: Vec<usize>,
 }
 
 impl Stores {
     pub fn builtin() -> Result<Stores> {
         let file: File = toml::from_str(STORES).map_err(|e| anyhow!("stores.toml: {e}"))?;
+        let glob = |p: &str| GlobBuilder::new(p).literal_separator(true).build();
         let mut b = GlobSetBuilder::new();
         let mut owner = Vec::new();
+        let mut wb = GlobSetBuilder::new();
+        let mut workspace_owner = Vec::new();
         for (i, s) in file.store.iter().enumerate() {
             for p in &s.paths {
-                b.add(GlobBuilder::new(p).literal_separator(true).build()?);
+                b.add(glob(p)?);
                 owner.push(i);
+                if s.in_workspace {
+                    wb.add(glob(&format!("**/{p}"))?);
+                    workspace_owner.push(i);
+                }
+            }
+            for p in &s.workspace_paths {
+                wb.add(glob(&format!("**/{p}"))?);
+                workspace_owner.push(i);
             }
         }
         Ok(Stores {
             stores: file.store,
             set: b.build()?,
             owner,
+            workspace_set: wb.build()?,
+            workspace_owner,
         })
+    }
+
+    /// The store a file below a workspace root belongs to (`path` relative to the root), the
+    /// first listed winning: a project's `.mcp.json`, a checked-in `.npmrc`.
+    pub fn find_in_workspace(&self, rel: &Path) -> Option<&Store> {
+        self.workspace_set
+            .matches(rel)
+            .into_iter()
+            .map(|g| self.workspace_owner[g])
+            .min()
+            .map(|i| &self.stores[i])
     }
 
     /// The store a path (relative to the home directory) belongs to; the first listed wins.
@@ -296,12 +337,17 @@ fn yaml_path(before: &[u8]) -> Option<String> {
     let indent = |l: &str| l.len() - l.trim_start().len();
     let mut want = indent(current);
     let mut keys = Vec::new();
-    if let Some((k, _)) = current
-        .trim_start()
-        .trim_start_matches("- ")
-        .split_once(':')
-    {
-        keys.push(k.trim().to_string());
+    // A Ruby symbol key (`:rubygems_api_key: value`, as gem writes) starts with its colon.
+    let key_of = |item: &str| -> Option<(String, String)> {
+        let (sym, item) = match item.strip_prefix(':') {
+            Some(rest) => (":", rest),
+            None => ("", item),
+        };
+        let (k, v) = item.split_once(':')?;
+        Some((format!("{sym}{}", k.trim()), v.trim().to_string()))
+    };
+    if let Some((k, _)) = key_of(current.trim_start().trim_start_matches("- ")) {
+        keys.push(k);
     }
     // After a list item ("- name: x"), its parent key may sit at the same indentation
     // (kubeconfig writes "users:\n- name: x").
@@ -315,11 +361,11 @@ fn yaml_path(before: &[u8]) -> Option<String> {
         let is_item = t.starts_with("- ");
         if ind < want || (ind == want && after_item && !is_item) {
             let item = t.trim_start_matches("- ");
-            if let Some((k, v)) = item.split_once(':') {
-                if is_item && k.trim() == "name" {
-                    keys.push(v.trim().to_string());
+            if let Some((k, v)) = key_of(item) {
+                if is_item && k == "name" {
+                    keys.push(v);
                 } else {
-                    keys.push(k.trim().to_string());
+                    keys.push(k);
                 }
             }
             want = ind;

@@ -95,109 +95,19 @@ fn line_indent(line: &[u8]) -> usize {
         .count()
 }
 
-/// Agent and MCP configuration files: read by agents by design, often holding API keys in `env`.
-const AGENT_CONFIGS: &[&str] = &[
-    "**/.mcp.json",
-    "**/.cursor/mcp.json",
-    "**/.vscode/mcp.json",
-    "**/.claude/settings.json",
-    "**/.claude/settings.local.json",
-    "**/.claude.json",
-    "**/claude_desktop_config.json",
-    "**/.codex/config.toml",
-    "**/.gemini/settings.json",
-    "**/.codeium/windsurf/mcp_config.json",
-    "**/.copilot/mcp-config.json",
-    "**/Code/User/mcp.json",
-];
-
-/// CLI credential stores, relative to a home directory (or anywhere below a scan root).
-const CLI_STORES: &[&str] = &[
-    "**/.aws/credentials",
-    "**/.aws/config",
-    "**/.aws/sso/cache/*.json",
-    "**/.aws/cli/cache/*.json",
-    "**/.config/gh/hosts.yml",
-    "**/.git-credentials",
-    "**/.config/git/credentials",
-    "**/.netrc",
-    "**/_netrc",
-    "**/.npmrc",
-    "**/.yarnrc.yml",
-    "**/.pypirc",
-    "**/.cargo/credentials",
-    "**/.cargo/credentials.toml",
-    "**/.docker/config.json",
-    "**/.kube/config",
-    "**/.railway/config*.json",
-    "**/.config/gcloud/**",
-    "**/.azure/**",
-    "**/.config/doctl/config.yaml",
-    "**/.fly/config.yml",
-    "**/.vault-token",
-    "**/.databrickscfg",
-    "**/.terraform.d/credentials.tfrc.json",
-    "**/.terraformrc",
-    "**/.config/stripe/config.toml",
-    "**/.supabase/access-token",
-    "**/.cache/huggingface/token",
-    "**/.cache/huggingface/stored_tokens",
-    "**/.config/configstore/firebase-tools.json",
-    "**/.claude/.credentials.json",
-    "**/.codex/auth.json",
-    "**/.gem/credentials",
-    "**/.sentryclirc",
-    "**/.pulumi/credentials.json",
-    "**/.config/netlify/config.json",
-    "**/com.vercel.cli/auth.json",
-    "**/.wrangler/config/default.toml",
-    "**/.snowflake/connections.toml",
-    "**/.doppler/.doppler.yaml",
-];
-
-fn globset(globs: &[&str]) -> globset::GlobSet {
-    let mut b = globset::GlobSetBuilder::new();
-    for g in globs {
-        b.add(
-            globset::GlobBuilder::new(g)
-                .literal_separator(true)
-                .build()
-                .expect("built-in globs are valid"),
-        );
-    }
-    b.build().expect("built-in globs are valid")
-}
-
-/// Classifies files by where they sit.
-pub struct Locator {
-    agent: globset::GlobSet,
-    cli: globset::GlobSet,
-}
-
-impl Default for Locator {
-    fn default() -> Self {
-        Locator {
-            agent: globset(AGENT_CONFIGS),
-            cli: globset(CLI_STORES),
-        }
-    }
-}
-
-impl Locator {
-    /// Agent configs and CLI stores first (what the file is), then the git status.
-    pub fn locate(&self, path: &std::path::Path, git: GitStatus) -> Location {
-        if self.agent.is_match(path) {
-            Location::AgentConfig
-        } else if self.cli.is_match(path) {
-            Location::CliStore
-        } else {
-            match git {
-                GitStatus::Tracked => Location::Tracked,
-                GitStatus::Ignored => Location::Gitignored,
-                GitStatus::Untracked => Location::Untracked,
-                GitStatus::OutsideRepository => Location::OutsideRepository,
-            }
-        }
+/// Where a file sits, from the store it belongs to (if any, see
+/// [`crate::stores::Stores::find_in_workspace`]) and its git status: what the file is comes
+/// first, then whether git has it.
+pub fn locate(store: Option<&crate::stores::Store>, git: GitStatus) -> Location {
+    match store.map(|s| s.kind) {
+        Some(crate::stores::Kind::AgentConfig) => Location::AgentConfig,
+        Some(crate::stores::Kind::CliStore) => Location::CliStore,
+        None => match git {
+            GitStatus::Tracked => Location::Tracked,
+            GitStatus::Ignored => Location::Gitignored,
+            GitStatus::Untracked => Location::Untracked,
+            GitStatus::OutsideRepository => Location::OutsideRepository,
+        },
     }
 }
 
@@ -264,37 +174,23 @@ mod tests {
 
     #[test]
     fn locations() {
-        let l = Locator::default();
+        let stores = crate::stores::Stores::builtin().unwrap();
+        let l = |p: &str, git| locate(stores.find_in_workspace(Path::new(p)), git);
+        assert_eq!(l(".mcp.json", GitStatus::Tracked), Location::AgentConfig);
         assert_eq!(
-            l.locate(Path::new(".mcp.json"), GitStatus::Tracked),
+            l("home/.claude.json", GitStatus::OutsideRepository),
             Location::AgentConfig
         );
         assert_eq!(
-            l.locate(Path::new("home/.claude.json"), GitStatus::OutsideRepository),
-            Location::AgentConfig
-        );
-        assert_eq!(
-            l.locate(Path::new(".aws/credentials"), GitStatus::OutsideRepository),
+            l(".aws/credentials", GitStatus::OutsideRepository),
             Location::CliStore
         );
         assert_eq!(
-            l.locate(
-                Path::new(".railway/config.json"),
-                GitStatus::OutsideRepository
-            ),
+            l(".railway/config.json", GitStatus::OutsideRepository),
             Location::CliStore
         );
-        assert_eq!(
-            l.locate(Path::new("src/a.py"), GitStatus::Tracked),
-            Location::Tracked
-        );
-        assert_eq!(
-            l.locate(Path::new(".env"), GitStatus::Ignored),
-            Location::Gitignored
-        );
-        assert_eq!(
-            l.locate(Path::new("new.txt"), GitStatus::Untracked),
-            Location::Untracked
-        );
+        assert_eq!(l("src/a.py", GitStatus::Tracked), Location::Tracked);
+        assert_eq!(l(".env", GitStatus::Ignored), Location::Gitignored);
+        assert_eq!(l("new.txt", GitStatus::Untracked), Location::Untracked);
     }
 }
