@@ -1,6 +1,9 @@
 //! Git history (`scan --git [RANGE]`): every distinct blob the commits of the range introduce,
 //! scanned once each, in parallel. Afterwards one finding is kept per secret: the oldest
 //! introduction, with how many commits carry it and whether the checkout still has it.
+//!
+//! What a partial or shallow clone does not have is said in warnings, with the fetch that
+//! completes it ([`crate::git::history_warnings`]); the rest is scanned.
 
 use crate::finding::{CommitRef, Finding, Origin};
 use crate::git::History;
@@ -18,6 +21,8 @@ pub struct GitHistory {
     pub range: Option<String>,
     /// The walk, kept for the post-step.
     walked: Mutex<Option<History>>,
+    /// Blobs the walk listed that could not be read (index in the walk, why).
+    unreadable: Mutex<Vec<(usize, String)>>,
 }
 
 impl GitHistory {
@@ -26,6 +31,7 @@ impl GitHistory {
             dir,
             range,
             walked: Mutex::new(None),
+            unreadable: Mutex::new(Vec::new()),
         }
     }
 }
@@ -35,13 +41,13 @@ impl Source for GitHistory {
         let h = crate::git::history(&self.dir, self.range.as_deref())?;
         let workdir = h.repo.workdir().map(Path::to_path_buf).unwrap_or_default();
         let sync = h.repo.clone().into_sync();
-        h.blobs.par_iter().for_each_init(
+        h.blobs.par_iter().enumerate().for_each_init(
             || {
                 let mut repo = sync.to_thread_local();
                 crate::git::tune_for_history(&mut repo);
                 (repo, p.worker())
             },
-            |(repo, w), b| {
+            |(repo, w), (i, b)| {
                 if p.expired() {
                     return;
                 }
@@ -49,8 +55,13 @@ impl Source for GitHistory {
                 if p.excluded(Path::new(&path)) {
                     return;
                 }
-                let Ok(blob) = repo.find_blob(b.id) else {
-                    return;
+                let blob = match repo.find_blob(b.id) {
+                    Ok(blob) => blob,
+                    Err(e) => {
+                        // Not in this clone (a partial clone): said in a warning, in `post`.
+                        self.unreadable.lock().unwrap().push((i, e.to_string()));
+                        return;
+                    }
                 };
                 let file = workdir.join(&path);
                 let origin = Origin::GitCommit {
@@ -71,9 +82,12 @@ impl Source for GitHistory {
         Ok(())
     }
 
-    fn post(&self, findings: &mut Vec<Finding>, _warnings: &mut Vec<Warning>) {
+    fn post(&self, findings: &mut Vec<Finding>, warnings: &mut Vec<Warning>) {
         let walked = self.walked.lock().unwrap();
         let Some(h) = walked.as_ref() else { return };
+        let mut unreadable = self.unreadable.lock().unwrap().clone();
+        unreadable.sort();
+        warnings.extend(crate::git::history_warnings(h, &unreadable));
         let index: HashMap<String, usize> = h
             .blobs
             .iter()
