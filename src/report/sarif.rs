@@ -521,7 +521,11 @@ fn build(
     for w in &result.warnings {
         notes.push(notification(
             "warning",
-            format!("{}: {}", w.path, w.message),
+            if w.path.is_empty() {
+                w.message.clone()
+            } else {
+                format!("{}: {}", w.path, w.message)
+            },
             &w.path,
             &bases,
         ));

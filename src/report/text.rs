@@ -70,7 +70,11 @@ fn render(result: &ScanResult, opts: &ReportOptions, w: &mut dyn WriteColor) -> 
         writeln!(w, "warnings")?;
         w.reset()?;
         for x in &result.warnings {
-            writeln!(w, "  {}: {}", printable(x.path.as_bytes()), x.message)?;
+            if x.path.is_empty() {
+                writeln!(w, "  {}", x.message)?;
+            } else {
+                writeln!(w, "  {}: {}", printable(x.path.as_bytes()), x.message)?;
+            }
         }
         writeln!(w)?;
     }
