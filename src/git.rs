@@ -682,7 +682,10 @@ const LISTED: usize = 20;
 /// `h.missing` and each blob of `unreadable` (`(index in h.blobs, why)`: it failed to read while
 /// being scanned), the first [`LISTED`] of them one by one and then one that counts them all; and
 /// the shallow boundary.
-pub fn history_warnings(h: &History, unreadable: &[(usize, String)]) -> Vec<crate::result::Warning> {
+pub fn history_warnings(
+    h: &History,
+    unreadable: &[(usize, String)],
+) -> Vec<crate::result::Warning> {
     use crate::result::Warning;
     use gix::object::Kind;
     const FETCH: &str = "run `git fetch --refetch --no-filter` or clone without --filter";

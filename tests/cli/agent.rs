@@ -1,8 +1,6 @@
 //! The agent gate: --reach home and env, guard, --agent-policy and the Claude Code hook.
 
-mod common;
-
-use common::{credgate, materialize};
+use crate::common::{credgate, materialize};
 use serde_json::{Value, json};
 use std::fs;
 use std::path::Path;
@@ -602,7 +600,7 @@ fn claude_hook_blocks_reads_of_credentials_and_allows_the_rest() {
     let cache = tempfile::tempdir().unwrap();
     let p = ws.path();
     let cwd = p.to_str().unwrap();
-    let secrets: Vec<String> = common::scan_json(p, &["--show-secrets"]).1["findings"]
+    let secrets: Vec<String> = crate::common::scan_json(p, &["--show-secrets"]).1["findings"]
         .as_array()
         .unwrap()
         .iter()

@@ -1,9 +1,7 @@
 //! Bad configuration: each mistake is one line on stderr that names the file and the problem,
 //! exit code 2, and nothing half-done (the report file asked for with `-o` is not created).
 
-mod common;
-
-use common::credgate;
+use crate::common::credgate;
 use std::fs;
 use std::path::Path;
 

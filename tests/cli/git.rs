@@ -1,11 +1,9 @@
 //! `scan --staged`, the pre-commit hook and the pre-commit framework, on real repositories built
 //! with the git binary.
 
-mod common;
+use crate::common::git;
 
-use common::git;
-
-use common::credgate;
+use crate::common::credgate;
 use serde_json::Value;
 use std::fs;
 use std::path::Path;
@@ -34,7 +32,7 @@ fn staged(dir: &Path, extra: &[&str]) -> (i32, Value) {
 }
 
 fn lines(v: &Value) -> Vec<String> {
-    common::finding_lines(v)
+    crate::common::finding_lines(v)
 }
 
 #[test]
@@ -349,7 +347,7 @@ fn pre_commit_tool() -> String {
 #[test]
 fn pre_commit_framework_runs_the_hook() {
     let pre_commit = pre_commit_tool();
-    let bin_dir = common::binary().parent().unwrap().to_path_buf();
+    let bin_dir = crate::common::binary().parent().unwrap().to_path_buf();
     let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
     let d = repo();
     let p = d.path();
@@ -417,7 +415,7 @@ fn history_finds_secrets_deleted_from_the_checkout() {
     let removed = commit(p, "remove the script");
 
     // The checkout no longer has it...
-    let (code, _) = common::scan_json(p, &["--respect-gitignore", "--exclude", ".git"]);
+    let (code, _) = crate::common::scan_json(p, &["--respect-gitignore", "--exclude", ".git"]);
     assert_eq!(code, 0);
     // ...history does.
     let out = credgate()

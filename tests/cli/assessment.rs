@@ -2,9 +2,7 @@
 //! environment, location, risk, and that the evidence names the signal that decided it.
 //! "Now" is fixed with CREDGATE_NOW so that encoded expiries are judged the same on every run.
 
-mod common;
-
-use common::{credgate, git, materialize};
+use crate::common::{credgate, git, materialize};
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::Path;

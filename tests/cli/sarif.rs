@@ -1,8 +1,6 @@
 //! SARIF output, baselines, inline allows and `.credgate.toml`, through the real binary.
 
-mod common;
-
-use common::{credgate, finding_lines, git, materialize, scan_json};
+use crate::common::{credgate, finding_lines, git, materialize, scan_json};
 use serde_json::Value;
 use std::fs;
 use std::path::Path;

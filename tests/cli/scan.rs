@@ -1,9 +1,7 @@
 //! Integration tests: the real binary over `fixtures/`, asserting exact findings, exit codes,
 //! reports and redaction.
 
-mod common;
-
-use common::{credgate, finding_lines, materialize, scan_json};
+use crate::common::{credgate, finding_lines, materialize, scan_json};
 use predicates::prelude::*;
 use std::fs;
 
@@ -298,7 +296,7 @@ fn special_files_and_symlinks() {
 
     let (code, report) = scan_json(p, &[]);
     assert_eq!(code, 1);
-    let skipped = common::skipped_lines(&report);
+    let skipped = crate::common::skipped_lines(&report);
     assert!(
         skipped.contains(&"pipe special-file".to_string()),
         "{skipped:?}"

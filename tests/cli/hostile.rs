@@ -6,8 +6,6 @@
 //! scanned file are checked before and after.
 #![cfg(unix)]
 
-mod common;
-
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::ffi::{CString, OsStr};
@@ -196,7 +194,7 @@ fn build(root: &Path) -> PathBuf {
 /// Runs credgate over `root`, as an unprivileged user when this test runs as root (so that
 /// permission bits mean something); returns (exit code, stdout).
 fn run(root: &Path, args: &[&str]) -> (i32, Vec<u8>) {
-    let bin = common::binary();
+    let bin = crate::common::binary();
     let mut cmd = if unsafe { libc::geteuid() } == 0 && Path::new("/usr/bin/setpriv").exists() {
         let mut c = std::process::Command::new("/usr/bin/setpriv");
         c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]);
@@ -271,7 +269,7 @@ fn hostile_tree_finishes_reports_and_changes_nothing() {
         "a live Stripe key is a finding at or above --fail-on high"
     );
     // Each problem is reported with its path.
-    let skipped = common::skipped_lines(&report);
+    let skipped = crate::common::skipped_lines(&report);
     for want in [
         "fifo special-file",
         "sock special-file",
@@ -284,7 +282,7 @@ fn hostile_tree_finishes_reports_and_changes_nothing() {
             "{want} not in {skipped:?}"
         );
     }
-    let warnings = common::warning_lines(&report);
+    let warnings = crate::common::warning_lines(&report);
     let warned = |path_start: &str| warnings.iter().any(|w| w.starts_with(path_start));
     if unprivileged() {
         assert!(
@@ -376,7 +374,7 @@ fn a_file_truncated_during_the_scan_does_not_kill_it() {
     }
     drop(f);
     fs::set_permissions(&path, fs::Permissions::from_mode(0o666)).unwrap();
-    let bin = common::binary();
+    let bin = crate::common::binary();
     let child = std::process::Command::new(bin)
         .current_dir(dir.path())
         .args([
@@ -472,7 +470,7 @@ fn files_deleted_during_the_scan_are_warnings() {
     for i in 0..n {
         fs::write(dir.path().join(format!("f{i}.env")), line("KEY")).unwrap();
     }
-    let bin = common::binary();
+    let bin = crate::common::binary();
     let child = std::process::Command::new(bin)
         .current_dir(dir.path())
         .args(["scan", "--format", "json", "-j", "1"])

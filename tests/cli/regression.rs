@@ -2,9 +2,7 @@
 //! failed on the code before them (commit c81fd48; run the suite against another build with
 //! `CREDGATE_TEST_BINARY=path/to/credgate cargo test`).
 
-mod common;
-
-use common::{credgate, git};
+use crate::common::{credgate, git};
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -3,9 +3,7 @@
 //! followed). The binary reaches it only through `--verify-endpoint-override` and trusts only
 //! the test CA (`--verify-ca`). And without `--verify`, no network socket is opened at all.
 
-mod common;
-
-use common::credgate;
+use crate::common::credgate;
 use credgate::detectors::examples::expand_generators;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -377,10 +375,10 @@ fn without_verify_no_network_socket_is_opened() {
         .into_iter()
         .find(|p| Path::new(p).exists())
         .expect("strace is needed for this test (.ci/run installs it)");
-    let ws = common::materialize("agent-workspace");
-    let home = common::materialize("home");
+    let ws = crate::common::materialize("agent-workspace");
+    let home = crate::common::materialize("home");
     let trace = ws.path().join("trace.txt");
-    let bin = common::binary();
+    let bin = crate::common::binary();
     let traced = |args: &[&str]| {
         let _ = std::fs::remove_file(&trace);
         let out = std::process::Command::new(strace)

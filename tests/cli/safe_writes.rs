@@ -4,9 +4,7 @@
 //! and baselines fail with one line and exit code 2.
 #![cfg(unix)]
 
-mod common;
-
-use common::{credgate, materialize};
+use crate::common::{credgate, materialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs;
@@ -311,7 +309,7 @@ fn claude_hook_install_through_symlinked_dir_is_an_error() {
 fn git_hook_install_onto_dangling_symlink_is_an_error() {
     let repo = tempfile::tempdir().unwrap();
     let p = repo.path();
-    common::git(p, &["init", "-q"]);
+    crate::common::git(p, &["init", "-q"]);
     let home = outside();
     let hooks = p.join(".git/hooks");
     fs::create_dir_all(&hooks).unwrap();

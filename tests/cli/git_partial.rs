@@ -2,9 +2,7 @@
 //! missing objects must be named as warnings, and shallow clones (`--depth`), which are walked up
 //! to their boundary. Built with the git binary and cloned over `file://`.
 
-mod common;
-
-use common::{credgate, git};
+use crate::common::{credgate, git};
 use serde_json::Value;
 use std::fs;
 use std::path::Path;
@@ -160,7 +158,7 @@ fn partial_clone_names_the_blob_it_does_not_have() {
     assert_eq!(code, 1, "{err}");
     assert_eq!(paths(&v), ["conf/kept.env"]);
     // ...and the one it cannot see is named, with where it came from and how to get it.
-    let warnings = common::warning_lines(&v);
+    let warnings = crate::common::warning_lines(&v);
     assert_eq!(warnings.len(), 1, "{warnings:#?}");
     let w = &warnings[0];
     assert!(w.starts_with("deploy.sh "), "{w}");
@@ -228,7 +226,7 @@ fn many_missing_blobs_are_listed_up_to_twenty_then_counted() {
     assert_eq!(git_missing(part.path()).len(), 25);
     let (code, v, err) = history(part.path(), None);
     assert_eq!(code, 0, "{err}");
-    let warnings = common::warning_lines(&v);
+    let warnings = crate::common::warning_lines(&v);
     assert_eq!(warnings.len(), 21, "{warnings:#?}");
     for w in &warnings[..20] {
         assert!(w.starts_with("gen/"), "{w}");
@@ -260,7 +258,7 @@ fn shallow_clone_is_scanned_up_to_its_boundary() {
     assert_eq!(f["commit"]["id"], head.as_str());
     assert_eq!(f["commit"]["commits"], 1);
     assert_eq!(f["commit"]["in_checkout"], true);
-    let warnings = common::warning_lines(&v);
+    let warnings = crate::common::warning_lines(&v);
     assert_eq!(warnings.len(), 1, "{warnings:#?}");
     let w = &warnings[0];
     assert!(w.contains("shallow clone"), "{w}");
@@ -277,7 +275,7 @@ fn shallow_clone_is_scanned_up_to_its_boundary() {
     assert_eq!(paths(&v), ["conf/kept.env", "deploy.sh"]);
     assert_eq!(v["findings"][1]["commit"]["id"], src.introduced.as_str());
     assert_eq!(v["findings"][1]["commit"]["commits"], 3);
-    let warnings = common::warning_lines(&v);
+    let warnings = crate::common::warning_lines(&v);
     assert_eq!(warnings.len(), 1, "{warnings:#?}");
     assert!(warnings[0].contains(&src.introduced[..7]), "{warnings:#?}");
     let (code, v, err) = history(deeper.path(), Some("HEAD~1..HEAD"));
@@ -294,7 +292,7 @@ fn treeless_clone_warns_about_trees_and_scans_what_is_here() {
     assert_ne!(code, 2, "{err}");
     assert_eq!(code, 1, "{err}");
     assert_eq!(paths(&v), ["conf/kept.env"]);
-    let warnings = common::warning_lines(&v);
+    let warnings = crate::common::warning_lines(&v);
     assert!(!warnings.is_empty());
     assert!(
         warnings

@@ -1,5 +1,4 @@
 //! Shared helpers for the integration tests.
-#![allow(dead_code)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -4,9 +4,7 @@
 //! hook, baseline creation, agent policies), and every byte printed or written is searched for
 //! every raw secret the fixtures hold.
 
-mod common;
-
-use common::{credgate, git, materialize};
+use crate::common::{credgate, git, materialize};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,21 @@
+//! The integration tests: the real binary over `fixtures/` and real git repositories, one module
+//! per command or concern, in one test binary (one link of the crate, not one per file).
+//! `CREDGATE_TEST_BINARY=path cargo test` runs them against another build.
+
+mod common;
+
+mod agent;
+mod assessment;
+mod config;
+mod detectors;
+mod fuzz_regressions;
+mod git;
+mod git_partial;
+mod hostile;
+mod hygiene;
+mod naming;
+mod regression;
+mod safe_writes;
+mod sarif;
+mod scan;
+mod verify;
