@@ -468,7 +468,12 @@ mod tests {
     #[test]
     fn builtin_catalog_loads() {
         let c = Catalog::builtin().unwrap();
-        assert!(c.detectors.len() >= 40);
+        let tables: usize = embedded::EMBEDDED
+            .iter()
+            .map(|(_, text)| text.lines().filter(|l| l.trim() == "[[detector]]").count())
+            .sum();
+        assert!(tables > 300, "{tables}");
+        assert_eq!(c.detectors.len(), tables);
     }
 
     #[test]
