@@ -5,8 +5,8 @@
 //! with a real-format fake credential every ~64 KiB; and, per detector group, text with that
 //! group's own examples every 16 KiB. Divan reports bytes per second.
 
-use credgate::detectors::Catalog;
-use credgate::engine::Engine;
+use credgate::testing::Catalog;
+use credgate::testing::Engine;
 use divan::{Bencher, black_box, counter::BytesCount};
 use std::path::Path;
 use std::sync::OnceLock;
@@ -175,7 +175,7 @@ fn group_text(providers: &[&str]) -> Vec<u8> {
         .filter(|d| providers.contains(&d.provider.as_str()))
         .flat_map(|d| d.positive.iter().chain(&d.negative))
         .map(|raw| {
-            let text = credgate::detectors::examples::expand_generators(raw);
+            let text = credgate::testing::expand_generators(raw);
             format!("\n{}\n", text.replace(['«', '»'], "")).into_bytes()
         })
         .collect();

@@ -1,24 +1,39 @@
 //! credgate: finds the credentials that an AI coding agent (or any process running as the user)
 //! could read, and says how long-lived and how broad each one is.
 //!
-//! The crate follows the data:
-//! - [`source`]: where content comes from (the workspace walk, home credential stores, the
-//!   environment, the git index, git history, bytes in memory), each piece with its
-//!   [`finding::Origin`];
-//! - [`read`]: how a file's bytes are read (buffers, opt-in memory maps, UTF-16);
-//! - [`pipeline`]: the one path from content to findings that every source goes through
-//!   (limits, engine, finding construction, suppression, summary);
-//! - [`detectors`]: the catalog, loaded from `detectors/*.toml`, and [`engine`]: the keyword
-//!   prefilter and regex confirmation over a buffer;
-//! - [`finding`] and [`assessment`]: what is reported about each credential, in the words of
-//!   [`model`];
-//! - [`suppress`] and [`config`]: `credgate:allow` comments, baselines, `.credgate.toml`;
-//! - [`verify`]: opt-in live verification with the providers (`--verify`);
-//! - [`report`]: text, JSON, JSON Lines, SARIF and GitLab output;
-//! - [`agent`]: `guard`, agent deny policies and the Claude Code hook; [`git`]: git access and
-//!   the pre-commit hook;
-//! - [`safe_write`]: every file credgate writes, opened without following symbolic links;
-//! - `cli`: the command line.
+//! The library's surface is [`Scanner`] with [`ScanOptions`], the [`Finding`]s it returns (where
+//! each came from is an [`Origin`], the credential a [`Secret`] that does not print) and
+//! [`ScanResult`]. The rest is the command line's machinery, laid out by the data's path:
+//!
+//! ```text
+//! source/        where content comes from; each piece gets an Origin
+//!   fs.rs          the workspace as an agent sees it (walk.rs: what is visited, .git/ policy)
+//!   home.rs        the credential stores of a home directory (stores.toml)
+//!   env.rs         this process's environment
+//!   git_index.rs   what is staged, with the lines it adds
+//!   git_history.rs the distinct blobs of a revision range, with commit provenance
+//!   files.rs       files a hook's tool call names
+//!   bytes.rs       content in memory
+//! read/          how a file's bytes are read: buffers, opt-in memory maps (mapguard.rs), UTF-16
+//! pipeline.rs    the one path from content to findings: limits, engine, build, suppression
+//! detectors/     the catalog as data (detectors/*.toml), validators, placeholders, examples
+//! engine.rs      keyword prefilter, windowed regexes, overlap resolution
+//! finding/       Finding, Origin, Secret; build.rs, display.rs, line_hash.rs
+//! assessment/    lifetime, scope, environment, location and the risk table; token analyzers
+//! model.rs       the shared words: Lifetime, Scope, Environment, Location, Risk, Confidence
+//! suppress/      why a finding is allowed: inline comments, baselines, [[allow]] rules
+//! config.rs      .credgate.toml
+//! stores.rs      the store catalog and how each store format names a profile
+//! gitignore.rs   tracked / ignored / untracked, decided as git does
+//! git.rs         gitoxide: staged blobs, history walks, the pre-commit hook
+//! verify/        --verify: one read-only request per secret; pairing.rs finds companions
+//! report/        text, JSON, JSON Lines, SARIF, GitLab, --stats
+//! agent/         guard, agent deny policies, the Claude Code hook
+//! safe_write.rs  every file credgate writes, never through a symbolic link
+//! result.rs      ScanResult, Summary, Skipped, Warning
+//! scanner.rs     the embeddable API
+//! cli/           the command line: args.rs (clap), settings.rs, cmd_*.rs
+//! ```
 //!
 //! An embedder needs three lines ([`Scanner`]):
 //!
@@ -29,32 +44,54 @@
 //! # Ok::<(), credgate::Error>(())
 //! ```
 
-pub mod agent;
-pub mod assessment;
-#[doc(hidden)]
-pub mod cli;
-pub mod config;
-pub mod detectors;
-pub mod engine;
-pub mod finding;
-pub mod git;
-pub mod gitignore;
-pub mod model;
-pub mod path_glob;
-pub mod pipeline;
-pub mod read;
-pub mod report;
-pub mod result;
-pub mod safe_write;
+pub(crate) mod agent;
+pub(crate) mod assessment;
+mod cli;
+pub(crate) mod config;
+pub(crate) mod detectors;
+pub(crate) mod engine;
+pub(crate) mod finding;
+pub(crate) mod git;
+pub(crate) mod gitignore;
+pub(crate) mod model;
+pub(crate) mod path_glob;
+pub(crate) mod pipeline;
+pub(crate) mod read;
+pub(crate) mod report;
+pub(crate) mod result;
+pub(crate) mod safe_write;
 mod scanner;
-pub mod source;
-pub mod stores;
-pub mod suppress;
+pub(crate) mod source;
+pub(crate) mod stores;
+pub(crate) mod suppress;
 mod util;
-pub mod verify;
+pub(crate) mod verify;
 
-pub use finding::{Finding, Origin, Secret};
+/// The command line (`main.rs` calls it); not part of the library API.
+#[doc(hidden)]
+pub use cli::run as run_cli;
+
+pub use assessment::Assessment;
+pub use finding::{
+    CommitRef, Finding, Origin, Secret, Status, StoreRef, Suppression, SuppressionKind,
+    Verification,
+};
 pub use model::{Confidence, Environment, Lifetime, Location, Risk, Scope};
-pub use read::MmapChoice;
-pub use result::ScanResult;
-pub use scanner::{Error, ScanOptions, Scanner, testing};
+pub use read::{MmapChoice, SkipReason};
+pub use result::{RiskCounts, ScanResult, Skipped, Summary, Warning};
+pub use scanner::{Error, ScanOptions, Scanner};
+
+/// Entry points for this crate's own tests, benches and fuzz targets; not a stable API.
+#[doc(hidden)]
+pub mod testing {
+    pub use crate::assessment::token::{Analyzer, analyze};
+    pub use crate::config::Config;
+    pub use crate::detectors::examples::{self, expand_generators};
+    pub use crate::detectors::{Catalog, Validator, compile_checked, markdown_table};
+    pub use crate::engine::Engine;
+    pub use crate::finding::fingerprint;
+    pub use crate::git::HOOK_MARK;
+    pub use crate::scanner::testing::*;
+    pub use crate::stores::{Format as StoreFormat, Stores, context as store_context};
+    pub use crate::suppress::baseline::parse as parse_baseline;
+}

@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    credgate::cli::run()
+    credgate::run_cli()
 }

@@ -191,14 +191,6 @@ impl<'a> Pipeline<'a> {
         })
     }
 
-    pub fn engine(&self) -> &'a Engine {
-        self.engine
-    }
-
-    pub fn settings(&self) -> &'a Settings {
-        self.settings
-    }
-
     /// The credential store catalog.
     pub fn stores(&self) -> &Stores {
         &self.stores

@@ -222,8 +222,8 @@ impl Scanner {
     }
 }
 
-/// Entry points for this crate's own tests, benches and fuzz targets; not a stable API.
-#[doc(hidden)]
+/// Entry points for this crate's own tests, benches and fuzz targets (re-exported by
+/// `crate::testing`).
 pub mod testing {
     use super::*;
 

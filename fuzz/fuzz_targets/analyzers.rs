@@ -3,7 +3,7 @@
 //! bytes, with the secret at an arbitrary range of the input.
 #![no_main]
 
-use credgate::assessment::token::{Analyzer, analyze};
+use credgate::testing::{Analyzer, analyze};
 use libfuzzer_sys::fuzz_target;
 
 const ALL: &[&str] = &[

@@ -2,7 +2,7 @@
 //! file. Each must parse or fail with an error, never panic.
 #![no_main]
 
-use credgate::detectors::Catalog;
+use credgate::testing::Catalog;
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 
@@ -10,8 +10,8 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let _ = credgate::config::Config::parse(text, Path::new(".credgate.toml"));
-    let _ = credgate::suppress::baseline::parse(text, Path::new(".credgate-baseline"));
+    let _ = credgate::testing::Config::parse(text, Path::new(".credgate.toml"));
+    let _ = credgate::testing::parse_baseline(text, Path::new(".credgate-baseline"));
     let mut catalog = Catalog::default();
     let _ = catalog.add_file("fuzz.toml", text, true);
 });

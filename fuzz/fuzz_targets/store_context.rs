@@ -2,7 +2,7 @@
 //! key paths, .netrc machines, git-credentials hosts, shell history lines) over arbitrary bytes.
 #![no_main]
 
-use credgate::stores::{Format, context};
+use credgate::testing::{StoreFormat as Format, store_context as context};
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 

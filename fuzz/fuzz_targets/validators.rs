@@ -2,7 +2,7 @@
 //! bytes: they run on attacker-chosen text and must only ever answer yes or no.
 #![no_main]
 
-use credgate::detectors::Validator;
+use credgate::testing::Validator;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

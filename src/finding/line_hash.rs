@@ -6,6 +6,7 @@
 /// wrapping 64-bit) over the next 100 characters from the start of each line (UTF-16 code units,
 /// then one EOF mark), with spaces and tabs skipped and CR/CRLF read as LF, written as
 /// `hex:occurrence`, where occurrence counts earlier lines of the file with the same hash.
+#[cfg(test)]
 pub fn github_line_hashes(
     content: &[u8],
     wanted: &std::collections::BTreeSet<u64>,
@@ -13,7 +14,7 @@ pub fn github_line_hashes(
     github_line_hashes_releasing(content, wanted, &|_| {})
 }
 
-/// [`github_line_hashes`], calling `release` with each part of `content` it is done with, so a
+/// `github_line_hashes`, calling `release` with each part of `content` it is done with, so a
 /// memory-mapped file can give those pages back as the pass moves on.
 pub fn github_line_hashes_releasing(
     content: &[u8],

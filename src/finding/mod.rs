@@ -14,7 +14,7 @@ mod verification;
 use crate::assessment::Assessment;
 pub use build::{Context, build_findings};
 pub use display::{display_path, excerpt, path_bytes, path_from_display, printable, redact};
-pub use line_hash::{github_line_hashes, github_line_hashes_releasing};
+pub use line_hash::github_line_hashes_releasing;
 pub use origin::Origin;
 pub use secret::Secret;
 use serde::Serialize;
@@ -66,10 +66,10 @@ pub struct Finding {
     pub encoding: Option<&'static str>,
     /// Start and end columns in UTF-16 code units, as SARIF counts them by default.
     #[serde(skip)]
-    pub sarif_columns: (u64, u64),
-    /// GitHub's `primaryLocationLineHash` of the finding's line (see [`github_line_hashes`]).
+    pub(crate) sarif_columns: (u64, u64),
+    /// GitHub's `primaryLocationLineHash` of the finding's line (computed as codeql-action does).
     #[serde(skip)]
-    pub line_hash: String,
+    pub(crate) line_hash: String,
     /// Why the finding is not reported as active, if it is allowed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppression: Option<Suppression>,
@@ -78,13 +78,8 @@ pub struct Finding {
     pub verification: Option<Verification>,
 }
 
-/// Computes the documented fingerprint.
-///
-/// ```
-/// let a = credgate::finding::fingerprint("aws.access-key-id", b"AKIAZ2FAKE3CSWP7QXRT");
-/// assert_eq!(a.len(), 32);
-/// assert_ne!(a, credgate::finding::fingerprint("aws.access-key-id", b"AKIAZ2FAKE3CSWP7QXRA"));
-/// ```
+/// The documented fingerprint: `sha256("credgate:v1:" + detector_id + "\0" + secret)`, its first
+/// 16 bytes in hexadecimal.
 pub fn fingerprint(detector_id: &str, secret: &[u8]) -> String {
     let mut h = Sha256::new();
     h.update(b"credgate:v1:");
@@ -177,6 +172,10 @@ mod tests {
         let r = redact(s, 4);
         assert_eq!(r, "ghp_9fK2*****");
         assert_eq!(redact(b"hunter22", 0), "*****");
+        assert_eq!(
+            redact(b"sk_live_FAKE9xQ2mV7pL4rT8wZ1", 8),
+            "sk_live_FAKE*****"
+        );
         assert_eq!(redact(b"0123456789abcdef", 0), "0123*****");
         for len in 1..80usize {
             let s: String = (0..len)

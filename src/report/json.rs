@@ -1,4 +1,4 @@
-//! JSON and JSON Lines reports. The schema is the serde form of [`Finding`], [`Skipped`],
+//! JSON and JSON Lines reports. The schema is the serde form of [`Finding`], [`Skipped`](crate::result::Skipped),
 //! [`Warning`](crate::result::Warning) and [`Summary`](crate::result::Summary); the raw secret
 //! appears (as `secret`) only with `--show-secrets`.
 

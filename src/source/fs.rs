@@ -1,5 +1,5 @@
 //! The workspace as an agent sees it: every file under the roots, walked in parallel, gitignored
-//! and hidden files included (see [`walk`](super::walk) for what is and is not visited).
+//! and hidden files included (see [`super::walk`] for what is and is not visited).
 
 use super::walk::{self, WalkOptions};
 use crate::finding::Origin;

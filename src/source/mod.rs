@@ -4,7 +4,7 @@
 //!
 //! - [`fs`]: the workspace as an agent sees it (the walk itself is [`walk`]);
 //! - [`home`]: the credential stores of a home directory;
-//! - [`env`]: this process's environment;
+//! - [`env`](mod@env): this process's environment;
 //! - [`git_index`]: what is staged, with the lines it adds;
 //! - [`git_history`]: the distinct blobs of a revision range, with commit provenance;
 //! - [`files`]: files someone else named (a hook's tool call);

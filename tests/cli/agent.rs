@@ -438,7 +438,7 @@ fn every_home_store_is_found_with_its_store_and_profile() {
     // The file that is in no store (projects/notes.txt holds an AWS key) is not read.
     assert!(!got.iter().any(|l| l.starts_with("projects/")));
     // Every store of the catalog has a credential in the fixture, and it is found.
-    let stores = credgate::stores::Stores::builtin().unwrap();
+    let stores = credgate::testing::Stores::builtin().unwrap();
     for s in &stores.stores {
         assert!(
             report["findings"]
@@ -547,9 +547,7 @@ fn guard_runs_the_command_and_returns_its_status_when_clean() {
     assert_eq!(out.status.code(), Some(7));
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "started\n");
     // An allowed finding does not block.
-    let tok = credgate::detectors::examples::expand_generators(
-        "{{crc32 ghp_ FAKEguardAllowTokenBody0000001}}",
-    );
+    let tok = credgate::testing::expand_generators("{{crc32 ghp_ FAKEguardAllowTokenBody0000001}}");
     fs::write(ws.path().join("notes.txt"), format!("{tok}\n")).unwrap();
     let out = credgate()
         .current_dir(ws.path())
@@ -561,7 +559,7 @@ fn guard_runs_the_command_and_returns_its_status_when_clean() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let fp = credgate::finding::fingerprint("github.pat.classic", tok.as_bytes());
+    let fp = credgate::testing::fingerprint("github.pat.classic", tok.as_bytes());
     let out = credgate()
         .current_dir(ws.path())
         .env_clear()

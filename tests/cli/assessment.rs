@@ -796,9 +796,7 @@ fn tracked_files_raise_medium_to_high_and_gitignored_is_not_tracked() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     git(d, &["init", "-q"]);
-    let tok = credgate::detectors::examples::expand_generators(
-        "{{crc32 ghs_ FAKEq7w2e9r4t1y6u3i8o5p0a2s4d6}}",
-    );
+    let tok = credgate::testing::expand_generators("{{crc32 ghs_ FAKEq7w2e9r4t1y6u3i8o5p0a2s4d6}}");
     std::fs::write(d.join("committed.txt"), format!("t = {tok}\n")).unwrap();
     std::fs::write(d.join("forced.env"), format!("t = {tok}\n")).unwrap();
     std::fs::write(d.join("notes.txt"), format!("t = {tok}\n")).unwrap();

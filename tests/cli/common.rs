@@ -37,11 +37,9 @@ fn copy_tree(from: &Path, to: &Path) {
         } else {
             let bytes = fs::read(e.path()).unwrap();
             match String::from_utf8(bytes) {
-                Ok(text) => fs::write(
-                    &target,
-                    credgate::detectors::examples::expand_generators(&text),
-                )
-                .unwrap(),
+                Ok(text) => {
+                    fs::write(&target, credgate::testing::expand_generators(&text)).unwrap()
+                }
                 Err(e) => fs::write(&target, e.into_bytes()).unwrap(),
             }
         }

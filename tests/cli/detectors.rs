@@ -2,8 +2,8 @@
 //! secrets marked in it (no more, no fewer) from that detector, and each negative example yields
 //! nothing from it. Examples live in the detector files, so adding a detector adds its tests.
 
-use credgate::detectors::{Catalog, compile_checked, examples};
-use credgate::engine::Engine;
+use credgate::testing::Engine;
+use credgate::testing::{Catalog, compile_checked, examples};
 use std::path::PathBuf;
 
 /// A path that the detector's first path glob matches, for path-triggered detectors.
@@ -109,7 +109,7 @@ fn positive_examples_hold_no_valid_pasted_checksummed_token() {
         for raw in d.positive.iter().chain(&d.negative) {
             for m in re.find_iter(raw) {
                 assert!(
-                    !credgate::detectors::Validator::Crc32Base62.check(m.as_str().as_bytes()),
+                    !credgate::testing::Validator::Crc32Base62.check(m.as_str().as_bytes()),
                     "{}: example pastes a checksum-valid token; use {{{{crc32 PREFIX BODY}}}}",
                     d.id
                 );
@@ -129,7 +129,7 @@ fn readme_table_is_current() {
     let end = "<!-- catalog:end -->";
     let start = readme.find(begin).expect("catalog:begin marker") + begin.len();
     let stop = readme.find(end).expect("catalog:end marker");
-    let table = credgate::detectors::markdown_table(&Catalog::builtin().unwrap());
+    let table = credgate::testing::markdown_table(&Catalog::builtin().unwrap());
     assert!(
         readme[start..stop] == table,
         "detectors/README.md is out of date: replace the table between the markers with the output of `credgate detectors list --format markdown`"

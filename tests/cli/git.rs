@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 
 fn tok(body: &str) -> String {
-    credgate::detectors::examples::expand_generators(&format!("{{{{crc32 ghp_ {body}}}}}"))
+    credgate::testing::expand_generators(&format!("{{{{crc32 ghp_ {body}}}}}"))
 }
 
 fn repo() -> tempfile::TempDir {
@@ -260,7 +260,7 @@ fn hook_install_chain_uninstall_round_trip_and_blocks_commits() {
     assert!(
         fs::read_to_string(hooks.join("pre-commit"))
             .unwrap()
-            .contains(credgate::git::HOOK_MARK)
+            .contains(credgate::testing::HOOK_MARK)
     );
     credgate()
         .current_dir(p)

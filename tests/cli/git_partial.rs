@@ -8,7 +8,7 @@ use std::fs;
 use std::path::Path;
 
 fn tok(body: &str) -> String {
-    credgate::detectors::examples::expand_generators(&format!("{{{{crc32 ghp_ {body}}}}}"))
+    credgate::testing::expand_generators(&format!("{{{{crc32 ghp_ {body}}}}}"))
 }
 
 fn commit(dir: &Path, msg: &str) -> String {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// A checksum-valid fake GitHub token (classic PAT: no expiry, account scope, so it blocks).
 fn tok(body: &str) -> String {
-    credgate::detectors::examples::expand_generators(&format!("{{{{crc32 ghp_ {body}}}}}"))
+    credgate::testing::expand_generators(&format!("{{{{crc32 ghp_ {body}}}}}"))
 }
 
 fn run(dir: &Path, args: &[&str]) -> (i32, Value, String) {

@@ -181,8 +181,7 @@ fn sarif_never_holds_a_raw_secret_even_with_show_secrets() {
 
 /// A file with one GitHub token, `pad` blank lines before it, and `comment` after it.
 fn token_file(dir: &Path, name: &str, body: &str, pad: usize, comment: &str) {
-    let tok =
-        credgate::detectors::examples::expand_generators(&format!("{{{{crc32 ghp_ {body}}}}}"));
+    let tok = credgate::testing::expand_generators(&format!("{{{{crc32 ghp_ {body}}}}}"));
     fs::write(
         dir.join(name),
         format!("{}token = \"{tok}\" {comment}\n", "\n".repeat(pad)),

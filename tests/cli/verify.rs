@@ -4,7 +4,7 @@
 //! the test CA (`--verify-ca`). And without `--verify`, no network socket is opened at all.
 
 use crate::common::credgate;
-use credgate::detectors::examples::expand_generators;
+use credgate::testing::expand_generators;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
