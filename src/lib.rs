@@ -25,7 +25,8 @@
 //! config.rs      .credgate.toml
 //! stores.rs      the store catalog and how each store format names a profile
 //! gitignore.rs   tracked / ignored / untracked, decided as git does
-//! git.rs         gitoxide: staged blobs, history walks, the pre-commit hook
+//! git.rs         gitoxide: staged blobs and their added lines, history walks, provenance
+//! git_hook.rs    the pre-commit hook: install, chain, uninstall
 //! verify/        --verify: one read-only request per secret; pairing.rs finds companions
 //! report/        text, JSON, JSON Lines, SARIF, GitLab, --stats
 //! agent/         guard, agent deny policies, the Claude Code hook
@@ -52,6 +53,7 @@ pub(crate) mod detectors;
 pub(crate) mod engine;
 pub(crate) mod finding;
 pub(crate) mod git;
+pub(crate) mod git_hook;
 pub(crate) mod gitignore;
 pub(crate) mod model;
 pub(crate) mod path_glob;
@@ -90,7 +92,7 @@ pub mod testing {
     pub use crate::detectors::{Catalog, Validator, compile_checked, markdown_table};
     pub use crate::engine::Engine;
     pub use crate::finding::fingerprint;
-    pub use crate::git::HOOK_MARK;
+    pub use crate::git_hook::HOOK_MARK;
     pub use crate::scanner::testing::*;
     pub use crate::stores::{Format as StoreFormat, Stores, context as store_context};
     pub use crate::suppress::baseline::parse as parse_baseline;

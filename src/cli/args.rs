@@ -351,7 +351,7 @@ pub struct ScanArgs {
     pub agent_policy: Vec<Agent>,
 
     /// With --agent-policy: print the changes instead of writing them.
-    #[arg(long)]
+    #[arg(long, requires = "agent_policy")]
     pub dry_run: bool,
 
     /// Print raw secrets in the report (never in SARIF). Off by default: whoever reads the

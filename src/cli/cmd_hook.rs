@@ -64,13 +64,13 @@ pub fn claude(fail_on: Risk, install: bool, options: &ScanOptionsArgs) -> anyhow
 }
 
 pub fn install_git(fail_on: Risk, force: bool, chain: bool) -> anyhow::Result<u8> {
-    let m = crate::git::install_hook(Path::new("."), fail_on, force, chain)?;
+    let m = crate::git_hook::install_hook(Path::new("."), fail_on, force, chain)?;
     eprintln!("credgate: {m}");
     Ok(EXIT_CLEAN)
 }
 
 pub fn uninstall_git() -> anyhow::Result<u8> {
-    let m = crate::git::uninstall_hook(Path::new("."))?;
+    let m = crate::git_hook::uninstall_hook(Path::new("."))?;
     eprintln!("credgate: {m}");
     Ok(EXIT_CLEAN)
 }

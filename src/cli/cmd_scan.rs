@@ -83,6 +83,9 @@ pub fn run(args: ScanArgs) -> Result<u8> {
 
 /// Flags that cannot be honoured together are an error, never a silently narrower scan.
 fn check_combination(args: &ScanArgs, reach: Reaches) -> Result<()> {
+    if args.sarif_category.is_some() && args.format != crate::report::Format::Sarif {
+        bail!("--sarif-category names a SARIF run: use it with --format sarif");
+    }
     let git_mode = if args.staged {
         "--staged"
     } else if args.git.is_some() {

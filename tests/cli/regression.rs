@@ -146,9 +146,17 @@ fn flags_a_git_scan_cannot_honour_are_errors() {
             "{args:?}: {stderr}"
         );
     }
-    // --home without --reach home would be ignored: an error too.
-    let (code, _, stderr) = run(d.path(), &["scan", "--home", "/tmp"]);
-    assert_eq!(code, 2, "{stderr}");
+    // Flags that would be ignored are errors too: --home without --reach home, --dry-run
+    // without --agent-policy, --sarif-category for another format.
+    for args in [
+        &["scan", "--home", "/tmp"][..],
+        &["scan", "--dry-run"],
+        &["scan", "--sarif-category", "secrets", "--format", "json"],
+    ] {
+        let (code, v, stderr) = run(d.path(), args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert_eq!(v, Value::Null, "{args:?}: no report");
+    }
 }
 
 fn hook(ws: &Path, cache: &Path, file: &str) -> (i32, String) {
