@@ -28,7 +28,7 @@ use globset::{GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -132,8 +132,10 @@ pub struct Pipeline<'a> {
     engine: &'a Engine,
     settings: &'a Settings,
     excludes: GlobSet,
-    gitignore: GitIgnoreIndex,
-    stores: Stores,
+    /// Built on first use: a pre-commit hook whose staged lines hold no match reads neither the
+    /// global excludes file nor the store catalog.
+    gitignore: OnceLock<GitIgnoreIndex>,
+    stores: OnceLock<Stores>,
     progress: &'a Progress,
     start: Instant,
     deadline: Option<Instant>,
@@ -177,8 +179,8 @@ impl<'a> Pipeline<'a> {
             engine,
             settings,
             excludes: gs.build()?,
-            gitignore: GitIgnoreIndex::new(),
-            stores: Stores::builtin()?,
+            gitignore: OnceLock::new(),
+            stores: OnceLock::new(),
             progress,
             start,
             deadline: settings.timeout.map(|t| start + t),
@@ -193,7 +195,8 @@ impl<'a> Pipeline<'a> {
 
     /// The credential store catalog.
     pub fn stores(&self) -> &Stores {
-        &self.stores
+        self.stores
+            .get_or_init(|| Stores::builtin().expect("the embedded store catalog is valid (tested)"))
     }
 
     /// The compiled excludes, for a walker that prunes directories with them.
@@ -232,15 +235,15 @@ impl<'a> Pipeline<'a> {
     fn place(&self, origin: &Origin, file: Option<&Path>) -> (Location, bool, Option<&Store>) {
         match origin {
             Origin::Workspace { path, .. } => {
-                let git = file.map_or(GitStatus::OutsideRepository, |f| self.gitignore.status(f));
+                let git = file.map_or(GitStatus::OutsideRepository, |f| self.gitignore.get_or_init(GitIgnoreIndex::new).status(f));
                 (
-                    locate(self.stores.find_in_workspace(path), git),
+                    locate(self.stores().find_in_workspace(path), git),
                     git == GitStatus::Ignored,
                     None,
                 )
             }
             Origin::Home { path, .. } => {
-                let store = self.stores.find(path);
+                let store = self.stores().find(path);
                 let location = match store {
                     Some(s) if s.kind == Kind::AgentConfig => Location::AgentConfig,
                     _ => Location::CliStore,
@@ -252,7 +255,7 @@ impl<'a> Pipeline<'a> {
             // is an agent configuration, which agents read by design.
             Origin::GitIndex { path } | Origin::GitCommit { path, .. } => (
                 locate(
-                    self.stores.find_in_workspace(Path::new(path)),
+                    self.stores().find_in_workspace(Path::new(path)),
                     GitStatus::Tracked,
                 ),
                 false,
