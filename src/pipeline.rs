@@ -28,8 +28,8 @@ use globset::{GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// Mapped files at least this large are split into segments matched in parallel.
@@ -195,8 +195,9 @@ impl<'a> Pipeline<'a> {
 
     /// The credential store catalog.
     pub fn stores(&self) -> &Stores {
-        self.stores
-            .get_or_init(|| Stores::builtin().expect("the embedded store catalog is valid (tested)"))
+        self.stores.get_or_init(|| {
+            Stores::builtin().expect("the embedded store catalog is valid (tested)")
+        })
     }
 
     /// The compiled excludes, for a walker that prunes directories with them.
@@ -235,7 +236,9 @@ impl<'a> Pipeline<'a> {
     fn place(&self, origin: &Origin, file: Option<&Path>) -> (Location, bool, Option<&Store>) {
         match origin {
             Origin::Workspace { path, .. } => {
-                let git = file.map_or(GitStatus::OutsideRepository, |f| self.gitignore.get_or_init(GitIgnoreIndex::new).status(f));
+                let git = file.map_or(GitStatus::OutsideRepository, |f| {
+                    self.gitignore.get_or_init(GitIgnoreIndex::new).status(f)
+                });
                 (
                     locate(self.stores().find_in_workspace(path), git),
                     git == GitStatus::Ignored,

@@ -13,6 +13,7 @@ mod git;
 mod git_partial;
 mod hostile;
 mod hygiene;
+mod layout;
 mod naming;
 mod regression;
 mod safe_writes;
