@@ -387,20 +387,7 @@ impl Worker<'_, '_> {
         let t_read = p.settings.stats.then(Instant::now);
         let loaded = match self.reader.load(path) {
             Ok(l) => l,
-            Err(LoadError::Skip(reason)) => {
-                self.local.skipped.push(Skipped {
-                    path: blob.origin.to_string(),
-                    reason,
-                });
-                return;
-            }
-            Err(LoadError::Io(err)) => {
-                self.local.warnings.push(Warning {
-                    path: blob.origin.to_string(),
-                    message: format!("cannot read: {err}"),
-                });
-                return;
-            }
+            Err(e) => return not_loaded(&mut self.local, &blob.origin, e),
         };
         if let Some(t) = t_read {
             p.read_ns
@@ -419,22 +406,24 @@ impl Worker<'_, '_> {
         let p = self.p;
         let loaded = match self.reader.load_bytes(bytes) {
             Ok(l) => l,
-            Err(LoadError::Skip(reason)) => {
-                self.local.skipped.push(Skipped {
-                    path: blob.origin.to_string(),
-                    reason,
-                });
-                return;
-            }
-            Err(LoadError::Io(err)) => {
-                self.local.warnings.push(Warning {
-                    path: blob.origin.to_string(),
-                    message: format!("cannot read: {err}"),
-                });
-                return;
-            }
+            Err(e) => return not_loaded(&mut self.local, &blob.origin, e),
         };
         scan_loaded(p, &mut self.scratch, &mut self.local, &loaded, &blob);
+    }
+}
+
+/// Content that could not be loaded: skipped (too large, not a regular file) or a warning (an
+/// I/O error).
+fn not_loaded(local: &mut Collected, origin: &Origin, e: LoadError) {
+    match e {
+        LoadError::Skip(reason) => local.skipped.push(Skipped {
+            path: origin.to_string(),
+            reason,
+        }),
+        LoadError::Io(err) => local.warnings.push(Warning {
+            path: origin.to_string(),
+            message: format!("cannot read: {err}"),
+        }),
     }
 }
 

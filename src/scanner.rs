@@ -227,6 +227,22 @@ impl Scanner {
 pub mod testing {
     use super::*;
 
+    /// The file names the `engine` fuzz target picks from with its first byte, so that
+    /// path-triggered detectors and store formats run too; its regression test replays the
+    /// same choice.
+    pub const ENGINE_FUZZ_PATHS: &[&str] = &[
+        "notes.txt",
+        ".env",
+        ".railway/config.json",
+        ".aws/credentials",
+        ".kube/config",
+        ".config/gh/hosts.yml",
+        ".netrc",
+        ".claude.json",
+        ".wrangler/config/default.toml",
+        "settings.xml",
+    ];
+
     /// Scans bytes as the file `rel`, read as a home credential store when the store catalog
     /// names it (so that store context is exercised), with a fixed "now".
     pub fn scan_in_memory(

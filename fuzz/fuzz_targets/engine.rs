@@ -5,25 +5,12 @@
 #![no_main]
 
 use credgate::Scanner;
-use credgate::testing::scan_in_memory;
+use credgate::testing::{ENGINE_FUZZ_PATHS as PATHS, scan_in_memory};
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 use std::sync::LazyLock;
 
 static SCANNER: LazyLock<Scanner> = LazyLock::new(|| Scanner::builtin().expect("catalog"));
-
-const PATHS: &[&str] = &[
-    "notes.txt",
-    ".env",
-    ".railway/config.json",
-    ".aws/credentials",
-    ".kube/config",
-    ".config/gh/hosts.yml",
-    ".netrc",
-    ".claude.json",
-    ".wrangler/config/default.toml",
-    "settings.xml",
-];
 
 fuzz_target!(|data: &[u8]| {
     let Some((&sel, hay)) = data.split_first() else {

@@ -2,23 +2,8 @@
 //! code on every `cargo test`, on the stable toolchain: the fix stays fixed without nightly.
 
 use credgate::Scanner;
-use credgate::testing::scan_in_memory;
+use credgate::testing::{ENGINE_FUZZ_PATHS as PATHS, scan_in_memory};
 use std::path::Path;
-
-/// The file names the `engine` fuzz target picks from with its first byte (keep in sync with
-/// fuzz/fuzz_targets/engine.rs).
-const PATHS: &[&str] = &[
-    "notes.txt",
-    ".env",
-    ".railway/config.json",
-    ".aws/credentials",
-    ".kube/config",
-    ".config/gh/hosts.yml",
-    ".netrc",
-    ".claude.json",
-    ".wrangler/config/default.toml",
-    "settings.xml",
-];
 
 #[test]
 fn engine_regressions() {
