@@ -66,12 +66,19 @@ struct AllowSpec {
 /// A loaded configuration.
 #[derive(Debug, Default)]
 pub struct Config {
+    /// `[scan] exclude`: path globs to leave out.
     pub exclude: Vec<String>,
+    /// `[scan] detectors`: detector files or directories, relative to the config file.
     pub detectors: Vec<PathBuf>,
+    /// `[scan] baseline`: the baseline file, relative to the config file.
     pub baseline: Option<PathBuf>,
+    /// `[scan] fail_on`.
     pub fail_on: Option<Risk>,
+    /// `[scan] min_risk`.
     pub min_risk: Option<Risk>,
+    /// `[scan] workspace_env`.
     pub workspace_env: Option<Environment>,
+    /// The `[[allow]]` entries.
     pub allow: Vec<AllowRule>,
 }
 
@@ -128,6 +135,7 @@ impl Config {
         Config::parse(&text, path)
     }
 
+    /// Parses config text read from `path` (named in errors).
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
         let shown = path.display();
         let file: File = toml::from_str(text).map_err(|e| {

@@ -93,6 +93,7 @@ impl EngineStats {
 }
 
 impl Engine {
+    /// Builds the prefilter over every detector's keywords (regexes compile on first use).
     pub fn new(catalog: Catalog) -> anyhow::Result<Engine> {
         let mut keywords: Vec<String> = Vec::new();
         let mut keyword_detectors: Vec<Vec<usize>> = Vec::new();
@@ -151,14 +152,17 @@ impl Engine {
         })
     }
 
+    /// The detectors it runs.
     pub fn catalog(&self) -> &Catalog {
         &self.catalog
     }
 
+    /// The detector at index `i` (as a match names it).
     pub fn detector(&self, i: usize) -> &Detector {
         &self.catalog.detectors[i]
     }
 
+    /// Per-thread working memory for [`Engine::scan`].
     pub fn new_scratch(&self) -> Scratch {
         let n = self.catalog.detectors.len();
         Scratch {

@@ -45,6 +45,8 @@
 //! # Ok::<(), credgate::Error>(())
 //! ```
 
+#![warn(missing_docs)]
+
 pub(crate) mod agent;
 pub(crate) mod assessment;
 mod cli;
@@ -85,6 +87,7 @@ pub use scanner::{Error, ScanOptions, Scanner};
 
 /// Entry points for this crate's own tests, benches and fuzz targets; not a stable API.
 #[doc(hidden)]
+#[allow(missing_docs)]
 pub mod testing {
     pub use crate::assessment::token::{Analyzer, analyze};
     pub use crate::config::Config;

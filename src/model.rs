@@ -12,8 +12,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
+    /// Often matches what is not a credential (generic assignments).
     Low,
+    /// A format shared with other things, confirmed by context.
     Medium,
+    /// A format unique to the type, often checksummed.
     High,
 }
 
@@ -63,10 +66,15 @@ pub enum Scope {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Environment {
+    /// Production.
     Production,
+    /// Staging, pre-production, UAT.
     Staging,
+    /// Development or local.
     Development,
+    /// Tests, fixtures, sandboxes.
     Test,
+    /// Nothing says which.
     Unknown,
 }
 
@@ -94,10 +102,15 @@ pub enum Location {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Risk {
+    /// Kept for the record: expired, public by design.
     Info,
+    /// Narrow or short-lived.
     Low,
+    /// Limited in lifetime or reach.
     Medium,
+    /// Durable or broad: an agent should not have it.
     High,
+    /// Durable and broad: what the incident credgate exists for was made of.
     Critical,
 }
 

@@ -11,15 +11,19 @@ use std::time::Duration;
 /// A file that was not scanned, and why.
 #[derive(Clone, Debug, Serialize)]
 pub struct Skipped {
+    /// The file, as reports name it.
     pub path: String,
     #[serde(flatten)]
+    /// Why it was not scanned.
     pub reason: SkipReason,
 }
 
 /// A problem that did not stop the scan: an unreadable file, a directory loop.
 #[derive(Clone, Debug, Serialize)]
 pub struct Warning {
+    /// What it is about (empty for the scan as a whole).
     pub path: String,
+    /// One line.
     pub message: String,
 }
 
@@ -31,8 +35,11 @@ pub struct Progress {
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
+/// The counts of a scan.
 pub struct Summary {
+    /// Files (and blobs, variables) scanned.
     pub files_scanned: u64,
+    /// Bytes scanned, after decoding.
     pub bytes_scanned: u64,
     /// Every finding, shown or not.
     pub findings: usize,
@@ -42,8 +49,11 @@ pub struct Summary {
     pub not_shown: usize,
     /// Findings allowed by an inline comment, the baseline or the config (not in `findings`).
     pub suppressed: usize,
+    /// Entries in `skipped`.
     pub files_skipped: usize,
+    /// Entries in `warnings`.
     pub warnings: usize,
+    /// Wall time of the scan.
     pub elapsed_ms: u128,
     /// The `--timeout` budget ran out: files not yet reached were not scanned.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -51,15 +61,22 @@ pub struct Summary {
 }
 
 #[derive(Clone, Copy, Debug, Default, Serialize)]
+/// Active findings per risk.
 pub struct RiskCounts {
+    /// At `critical`.
     pub critical: usize,
+    /// At `high`.
     pub high: usize,
+    /// At `medium`.
     pub medium: usize,
+    /// At `low`.
     pub low: usize,
+    /// At `info`.
     pub info: usize,
 }
 
 impl RiskCounts {
+    /// Counts `findings` by risk.
     pub fn of(findings: &[Finding]) -> RiskCounts {
         let mut c = RiskCounts::default();
         for f in findings {
@@ -90,6 +107,7 @@ pub struct ScanStats {
 }
 
 #[derive(Debug, Default)]
+/// Everything a scan found and could not do.
 pub struct ScanResult {
     /// Counters and phase times, with `--stats`.
     pub stats: Option<ScanStats>,
@@ -97,12 +115,16 @@ pub struct ScanResult {
     pub findings: Vec<Finding>,
     /// Allowed findings, each with its `suppression`.
     pub suppressed: Vec<Finding>,
+    /// Files not scanned, and why.
     pub skipped: Vec<Skipped>,
+    /// Problems that did not stop the scan.
     pub warnings: Vec<Warning>,
+    /// The counts.
     pub summary: Summary,
 }
 
 impl Summary {
+    /// `elapsed_ms` as a duration.
     pub fn elapsed(&self) -> Duration {
         Duration::from_millis(self.elapsed_ms as u64)
     }

@@ -22,16 +22,27 @@ use std::time::Duration;
 #[non_exhaustive]
 pub enum Error {
     /// A detector file is missing, unreadable or invalid (the message names the file and line).
-    Catalog { message: String },
+    Catalog {
+        /// One line naming the file, the detector and the problem.
+        message: String,
+    },
     /// A root to scan cannot be opened.
     Root {
+        /// The root as given.
         path: PathBuf,
+        /// Why it cannot be opened.
         source: std::io::Error,
     },
     /// An option cannot be used (a bad exclude glob).
-    Options { message: String },
+    Options {
+        /// One line naming the option and the problem.
+        message: String,
+    },
     /// The scan could not run.
-    Scan { message: String },
+    Scan {
+        /// One line.
+        message: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -62,11 +73,13 @@ pub struct ScanOptions {
     pub roots: Vec<PathBuf>,
     /// Skip what `.gitignore` excludes (the committed view).
     pub respect_gitignore: bool,
+    /// Follow symbolic links (loops are reported, not followed twice).
     pub follow_links: bool,
     /// Path globs to leave out, as `--exclude` takes them.
     pub excludes: Vec<String>,
     /// Larger files are skipped (and listed as skipped).
     pub max_file_size: u64,
+    /// Findings listed per file; the rest are counted in a warning.
     pub max_findings_per_file: usize,
     /// Stop after this long; the result then says `timed_out`.
     pub timeout: Option<Duration>,

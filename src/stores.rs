@@ -16,14 +16,23 @@ const STORES: &str = include_str!(concat!(
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Format {
+    /// INI sections (`[profile x]`).
     Ini,
+    /// TOML tables.
     Toml,
+    /// JSON objects, named by their key path.
     Json,
+    /// YAML mappings, named by their key path.
     Yaml,
+    /// `machine` / `login` / `password` entries.
     Netrc,
+    /// `https://user:token@host` lines.
     GitCredentials,
+    /// The whole file is the token.
     Raw,
+    /// Shell or REPL history, named by line.
     History,
+    /// An SQLite database, named by table and row.
     Sqlite,
 }
 
@@ -69,6 +78,7 @@ struct File {
 
 /// The store catalog with a matcher over all paths.
 pub struct Stores {
+    /// The stores, in catalog order (the first match wins).
     pub stores: Vec<Store>,
     set: GlobSet,
     /// For each glob in `set`, its store.
@@ -79,6 +89,7 @@ pub struct Stores {
 }
 
 impl Stores {
+    /// The catalog embedded from `detectors/stores/stores.toml`.
     pub fn builtin() -> Result<Stores> {
         let file: File = toml::from_str(STORES).map_err(|e| anyhow!("stores.toml: {e}"))?;
         let glob = |p: &str| GlobBuilder::new(p).literal_separator(true).build();

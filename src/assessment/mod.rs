@@ -17,16 +17,22 @@ use serde::Serialize;
 /// Everything credgate can say offline about how dangerous a credential is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Assessment {
+    /// The overall level, from the risk table.
     pub risk: Risk,
     /// One line: why the risk is what it is.
     pub why: String,
+    /// How long it stays usable.
     pub lifetime: Lifetime,
     /// When the credential (or the token the finding is) stops working, if encoded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
+    /// How far it reaches.
     pub scope: Scope,
+    /// An admin or service-role type (broad whatever its scope says).
     pub privileged: bool,
+    /// The environment it belongs to.
     pub environment: Environment,
+    /// Where it sits.
     pub location: Location,
     /// False when the credential cannot be used as found: an encrypted private key, an access
     /// key id without its secret.

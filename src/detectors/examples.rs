@@ -43,7 +43,9 @@ pub fn expand_generators(text: &str) -> String {
 /// A positive example ready to scan: the text without marks, and the secrets it must yield.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Example {
+    /// The example with its marks removed and generators expanded.
     pub text: String,
+    /// The secrets the marks enclosed, in order.
     pub secrets: Vec<String>,
 }
 

@@ -190,6 +190,7 @@ fn build_regex(pattern: &str) -> std::result::Result<Regex, regex::Error> {
 /// Every detector in use for a scan.
 #[derive(Debug, Default)]
 pub struct Catalog {
+    /// Every detector, built-in first, in file order.
     pub detectors: Vec<Detector>,
 }
 
@@ -265,10 +266,12 @@ impl Catalog {
         Ok(())
     }
 
+    /// The detector with this id.
     pub fn get(&self, id: &str) -> Option<&Detector> {
         self.detectors.iter().find(|d| d.id == id)
     }
 
+    /// The distinct provider ids.
     pub fn providers(&self) -> HashSet<&str> {
         self.detectors.iter().map(|d| d.provider.as_str()).collect()
     }

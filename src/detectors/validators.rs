@@ -50,6 +50,7 @@ impl FromStr for Validator {
 }
 
 impl Validator {
+    /// The name detector files use.
     pub fn name(self) -> &'static str {
         match self {
             Validator::Crc32Base62 => "crc32-base62",

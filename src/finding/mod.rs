@@ -24,8 +24,11 @@ pub use verification::{Status, Verification};
 /// One credential found. `Debug` is safe to print: the secret is a [`Secret`].
 #[derive(Clone, Debug, Serialize)]
 pub struct Finding {
+    /// The detector that found it (`github.pat.classic`).
     pub detector_id: String,
+    /// Its readable name.
     pub detector_name: String,
+    /// The provider id (`github`).
     pub provider: String,
     /// Where the content came from. Serialized as `root` and `path` (report version 1: the root
     /// as given or `~`, `env`, `.`; the path inside it) and as the typed `origin` object.
@@ -33,13 +36,16 @@ pub struct Finding {
     pub origin: Origin,
     /// 1-based line and column (column in bytes) of the first byte of the secret.
     pub line: u64,
+    /// 1-based byte column of the first byte of the secret.
     pub column: u64,
     /// Line and column just past the last byte of the secret (SARIF's `endColumn`).
     pub end_line: u64,
+    /// Byte column just past the secret, on `end_line`.
     pub end_column: u64,
     /// Byte offsets of the secret in the scanned content. For a UTF-16 file these are offsets in
     /// its UTF-8 decoding.
     pub start: usize,
+    /// End of the secret (exclusive), like `start`.
     pub end: usize,
     /// The credential itself: never serialized, never printed by `Debug`.
     #[serde(skip)]
@@ -53,7 +59,9 @@ pub struct Finding {
     pub line_text: String,
     /// Whether git would ignore this file (an agent can read it; `git status` does not show it).
     pub gitignored: bool,
+    /// How far the detector's match can be trusted alone.
     pub confidence: crate::detectors::Confidence,
+    /// Lifetime, scope, environment, location and the risk, with evidence.
     pub assessment: Assessment,
     /// Where in git history the finding was introduced (`scan --git`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -93,8 +101,11 @@ pub fn fingerprint(detector_id: &str, secret: &[u8]) -> String {
 /// The commit that first introduced a finding, and how far it reaches in history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CommitRef {
+    /// The full commit id.
     pub id: String,
+    /// `Name <email>` of its author.
     pub author: String,
+    /// Its author date, RFC 3339.
     pub date: String,
     /// The path in that commit.
     pub path: String,
@@ -107,9 +118,12 @@ pub struct CommitRef {
 /// Which credential store a finding is in, and the profile, host or key inside it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StoreRef {
+    /// The store id of `stores.toml` (`aws`).
     pub id: String,
+    /// The tool that keeps it (`AWS CLI`).
     pub tool: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The profile, host, section or key inside the store (`section [work]`).
     pub context: Option<String>,
 }
 
@@ -125,8 +139,11 @@ pub struct Suppression {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
+/// Where an allow came from.
 pub enum SuppressionKind {
+    /// A `credgate:allow` comment on the line.
     InSource,
+    /// A baseline or an `[[allow]]` rule.
     External,
 }
 

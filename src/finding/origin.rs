@@ -18,19 +18,38 @@ pub enum Origin {
     /// A file under a workspace root. `root` is the root as it was given (`.`, `src`, an absolute
     /// path); `path` is relative to it. A file given directly as a root has root `.` and its path
     /// as given.
-    Workspace { root: PathBuf, path: PathBuf },
+    Workspace {
+        /// The root as given on the command line.
+        root: PathBuf,
+        /// The path below it.
+        path: PathBuf,
+    },
     /// A file of a CLI or agent credential store under a home directory; `path` is relative to
     /// `home`.
-    Home { home: PathBuf, path: PathBuf },
+    Home {
+        /// The home directory that was scanned.
+        home: PathBuf,
+        /// The store file, relative to it.
+        path: PathBuf,
+    },
     /// An environment variable of this process.
-    EnvVar { name: String },
+    EnvVar {
+        /// The variable's name, without `$`.
+        name: String,
+    },
     /// The staged (index) version of a file, by its `/`-separated path in the repository.
-    GitIndex { path: String },
+    GitIndex {
+        /// The path in the repository.
+        path: String,
+    },
     /// A blob of git history: its path in the commit that introduced it, that commit and the
     /// blob's id (full hexadecimal ids).
     GitCommit {
+        /// The path in the repository, in the introducing commit.
         path: String,
+        /// The commit that introduced the blob.
         commit: String,
+        /// The blob's id.
         blob: String,
     },
 }

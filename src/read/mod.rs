@@ -24,13 +24,24 @@ pub const MMAP_THRESHOLD: u64 = 8 * 1024 * 1024;
 #[serde(tag = "reason", rename_all = "kebab-case")]
 pub enum SkipReason {
     /// Larger than `--max-file-size`.
-    TooLarge { size: u64, limit: u64 },
+    TooLarge {
+        /// The file's size in bytes.
+        size: u64,
+        /// The limit it is over.
+        limit: u64,
+    },
     /// A FIFO, socket or device: reading it could block forever or never end.
-    SpecialFile { kind: &'static str },
+    SpecialFile {
+        /// `fifo`, `socket`, `character device`, ...
+        kind: &'static str,
+    },
     /// A symbolic link, not followed without `--follow`.
     Symlink,
     /// Deliberately not scanned (a submodule, a Git LFS pointer), with the reason.
-    NotScanned { why: &'static str },
+    NotScanned {
+        /// Why, in a phrase.
+        why: &'static str,
+    },
 }
 
 impl std::fmt::Display for SkipReason {
