@@ -100,13 +100,14 @@ pub struct Bases {
 impl Bases {
     /// The bases for these findings.
     pub fn of<'f>(findings: impl IntoIterator<Item = &'f Finding>) -> Bases {
-        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+        let cwd = normalize(&std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")));
         let mut srcroot = None;
         let mut home = None;
         for f in findings {
             match &f.origin {
                 Origin::Workspace { root, .. } if srcroot.is_none() => {
-                    let abs = std::path::absolute(root).unwrap_or_else(|_| root.clone());
+                    let abs =
+                        normalize(&std::path::absolute(root).unwrap_or_else(|_| root.clone()));
                     let dir = if abs.is_dir() {
                         abs
                     } else {

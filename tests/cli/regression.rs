@@ -358,11 +358,13 @@ fn sarif_locations_are_relative_however_the_root_is_named() {
     let abs = p.to_str().unwrap().to_string();
     let other = tempfile::tempdir().unwrap();
     // (working directory, root): an absolute root from inside ($GITHUB_WORKSPACE), from
-    // elsewhere, and a subdirectory as `.`.
+    // elsewhere, a subdirectory as `.`, and a root given as `../repo`.
+    let sibling = format!("../{}", p.file_name().unwrap().to_str().unwrap());
     for (cwd, root) in [
         (p.to_path_buf(), abs.clone()),
         (other.path().to_path_buf(), abs.clone()),
         (p.join("src"), ".".to_string()),
+        (other.path().to_path_buf(), sibling),
     ] {
         let (_, sarif, stderr) = run(&cwd, &["scan", "--format", "sarif", &root]);
         let r = &sarif["runs"][0];
