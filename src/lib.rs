@@ -17,6 +17,7 @@
 //! read/          how a file's bytes are read: buffers, opt-in memory maps (mapguard.rs), UTF-16
 //! pipeline.rs    the one path from content to findings: limits, engine, build, suppression
 //! detectors/     the catalog as data (detectors/*.toml), validators, placeholders, examples
+//! catalog_check.rs  `detectors check`: each detector against its own examples
 //! engine.rs      keyword prefilter, windowed regexes, overlap resolution
 //! finding/       Finding, Origin, Secret; build.rs, display.rs, line_hash.rs
 //! assessment/    lifetime, scope, environment, location and the risk table; token analyzers
@@ -49,6 +50,7 @@
 
 pub(crate) mod agent;
 pub(crate) mod assessment;
+pub(crate) mod catalog_check;
 mod cli;
 pub(crate) mod config;
 pub(crate) mod detectors;

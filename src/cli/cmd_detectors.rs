@@ -1,8 +1,8 @@
 //! `credgate detectors list`: the catalog, as text, JSON or the Markdown table of
-//! `detectors/README.md`.
+//! `detectors/README.md`; `credgate detectors check`: detector files against their examples.
 
-use super::EXIT_CLEAN;
 use super::args::ListFormat;
+use super::{EXIT_CLEAN, EXIT_FINDINGS};
 use crate::detectors::Catalog;
 use std::io::Write;
 use std::path::PathBuf;
@@ -68,4 +68,43 @@ pub fn list(format: ListFormat, extra: &[PathBuf]) -> anyhow::Result<u8> {
     }
     w.flush()?;
     Ok(EXIT_CLEAN)
+}
+
+/// Checks the built-in catalog, or only the detectors of the files given.
+pub fn check(paths: &[PathBuf]) -> anyhow::Result<u8> {
+    let catalog = Catalog::with_user_files(paths)?;
+    let engine = crate::engine::Engine::new(catalog)?;
+    let builtin_only = paths.is_empty();
+    let select = |d: &crate::detectors::Detector| d.user == !builtin_only;
+    let problems = crate::catalog_check::check(&engine, &select);
+    let checked: Vec<&crate::detectors::Detector> = engine
+        .catalog()
+        .detectors
+        .iter()
+        .filter(|d| select(d))
+        .collect();
+    let examples: usize = checked
+        .iter()
+        .map(|d| d.positive.len() + d.negative.len())
+        .sum();
+    let mut out = std::io::stdout().lock();
+    for p in &problems {
+        writeln!(out, "{p}")?;
+    }
+    writeln!(
+        out,
+        "{} checked, {}: {}",
+        crate::util::count(checked.len(), "detector"),
+        crate::util::count(examples, "example"),
+        if problems.is_empty() {
+            "all pass".to_string()
+        } else {
+            crate::util::count(problems.len(), "problem")
+        }
+    )?;
+    Ok(if problems.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    })
 }

@@ -32,6 +32,7 @@ pub fn run() -> ExitCode {
         Command::Detectors(DetectorsCommand::List { format, detectors }) => {
             cmd_detectors::list(format, &detectors)
         }
+        Command::Detectors(DetectorsCommand::Check { paths }) => cmd_detectors::check(&paths),
         Command::Baseline(BaselineCommand::Create {
             file,
             target,

@@ -140,6 +140,9 @@ pub struct Detector {
     pub verify: Option<VerifySpec>,
     /// The file this detector came from (`github.toml`, or the user's path).
     pub source: String,
+    /// Whether it came from a user's file (`--detectors`, `[scan] detectors`), not the
+    /// built-in catalog.
+    pub user: bool,
     compiled: OnceLock<Option<Compiled>>,
 }
 
@@ -230,7 +233,8 @@ impl Catalog {
         })?;
         let mut seen: HashSet<String> = self.detectors.iter().map(|d| d.id.clone()).collect();
         for spec in file.detectors {
-            let d = make_detector(spec, &file.provider, &file.provider_name, source)?;
+            let mut d = make_detector(spec, &file.provider, &file.provider_name, source)?;
+            d.user = eager;
             if !seen.insert(d.id.clone()) {
                 bail!("{source}: detector '{}': duplicate detector id", d.id);
             }
@@ -418,6 +422,7 @@ fn make_detector(
         negative: s.negative,
         verify: s.verify,
         source: source.to_string(),
+        user: false,
         compiled: OnceLock::new(),
     })
 }

@@ -1,85 +1,100 @@
-//! Every detector is checked against its own examples: each positive example yields exactly the
-//! secrets marked in it (no more, no fewer) from that detector, and each negative example yields
-//! nothing from it. Examples live in the detector files, so adding a detector adds its tests.
+//! Every detector is checked against its own examples (`credgate detectors check`): each positive
+//! example yields exactly the secrets marked in it (no more, no fewer) from that detector, and
+//! each negative example yields nothing from it. Examples live in the detector files, so adding a
+//! detector adds its tests.
 
-use credgate::testing::Engine;
-use credgate::testing::{Catalog, compile_checked, examples};
-use std::path::PathBuf;
-
-/// A path that the detector's first path glob matches, for path-triggered detectors.
-fn example_path(globs: &[String]) -> PathBuf {
-    match globs.first() {
-        None => PathBuf::from("example.txt"),
-        Some(g) => PathBuf::from(g.trim_start_matches("**/").replace('*', "x")),
-    }
-}
+use credgate::testing::Catalog;
 
 #[test]
-fn every_detector_matches_its_examples() {
-    let engine = Engine::new(Catalog::builtin().unwrap()).unwrap();
-    let mut scratch = engine.new_scratch();
-    let mut failures = Vec::new();
-    for (i, d) in engine.catalog().detectors.iter().enumerate() {
-        let path = example_path(&d.paths);
-        for (n, raw) in d.positive.iter().enumerate() {
-            let ex = examples::prepare(raw);
-            if ex.secrets.is_empty() {
-                failures.push(format!("{}: positive #{n} marks no secret with «»", d.id));
-                continue;
-            }
-            let found: Vec<String> = engine
-                .scan(ex.text.as_bytes(), &path, &mut scratch)
-                .into_iter()
-                .filter(|m| m.detector == i)
-                .map(|m| String::from_utf8_lossy(&ex.text.as_bytes()[m.secret]).into_owned())
-                .collect();
-            if found != ex.secrets {
-                failures.push(format!(
-                    "{}: positive #{n}: expected {:?}, found {:?}",
-                    d.id, ex.secrets, found
-                ));
-            }
-        }
-        for (n, raw) in d.negative.iter().enumerate() {
-            let ex = examples::prepare(raw);
-            let found: Vec<_> = engine
-                .scan(ex.text.as_bytes(), &path, &mut scratch)
-                .into_iter()
-                .filter(|m| m.detector == i)
-                .map(|m| String::from_utf8_lossy(&ex.text.as_bytes()[m.secret]).into_owned())
-                .collect();
-            if !found.is_empty() {
-                failures.push(format!("{}: negative #{n} yielded {:?}", d.id, found));
-            }
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
+fn every_builtin_detector_passes_its_own_examples() {
+    let out = crate::common::credgate()
+        .args(["detectors", "check"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let catalog = Catalog::builtin().unwrap();
+    let examples: usize = catalog
+        .detectors
+        .iter()
+        .map(|d| d.positive.len() + d.negative.len())
+        .sum();
+    assert_eq!(
+        stdout,
+        format!(
+            "{} detectors checked, {examples} examples: all pass\n",
+            catalog.detectors.len()
+        )
     );
 }
 
+const USER_FILE: &str = r#"
+provider = "acme"
+provider_name = "Acme"
+
+[[detector]]
+id = "acme.key"
+name = "Acme key"
+keywords = ["acme_"]
+pattern = '(?P<secret>acme_[a-z0-9]{24})'
+confidence = "high"
+lifetime = "no-expiry"
+scope = "account"
+evidence = "prefix"
+remediation = "Revoke it in Acme's console."
+positive = ["k=«acme_fake0fake1fake2fake3fake»", "«acme_fake4fake5fake6fake7fake»"]
+negative = ["acme_short", "ACME key"]
+
+[[detector]]
+id = "acme.broken-example"
+name = "Acme token"
+keywords = ["acmt_"]
+pattern = '(?P<secret>acmt_[a-z0-9]{24})'
+confidence = "high"
+lifetime = "no-expiry"
+scope = "account"
+evidence = "prefix"
+remediation = "Revoke it in Acme's console."
+positive = ["t=«acmt_fake0fake1fake2fake3fakeXX»", "t=«acmt_fake0fake1fake2fake3fake»"]
+negative = ["t=acmt_fake9fake9fake9fake9fake"]
+"#;
+
 #[test]
-fn every_detector_is_complete() {
-    let catalog = Catalog::builtin().unwrap();
-    for d in &catalog.detectors {
-        compile_checked(d).unwrap();
-        // Two of each at least: one example of a kind proves little about its neighbours.
-        assert!(
-            d.positive.len() >= 2,
-            "{}: fewer than two positive examples",
-            d.id
-        );
-        assert!(
-            d.negative.len() >= 2,
-            "{}: fewer than two negative examples",
-            d.id
-        );
-        assert!(!d.remediation.trim().is_empty(), "{}: no remediation", d.id);
-        assert!(!d.name.trim().is_empty(), "{}: no name", d.id);
-    }
+fn a_users_detector_file_is_checked_and_failures_are_named() {
+    let d = tempfile::tempdir().unwrap();
+    let file = d.path().join("acme.toml");
+    std::fs::write(&file, USER_FILE).unwrap();
+    let out = crate::common::credgate()
+        .args(["detectors", "check"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let shown = file.display().to_string();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "{stdout}");
+    assert!(lines[0].starts_with(&format!(
+        "{shown}: detector 'acme.broken-example': 1 negative example(s); at least 2 are needed"
+    )));
+    assert!(lines[1].starts_with(&format!(
+        "{shown}: detector 'acme.broken-example': positive #1: expected ["
+    )));
+    assert!(lines[2].starts_with(&format!(
+        "{shown}: detector 'acme.broken-example': negative #1: found ["
+    )));
+    assert_eq!(lines[3], "2 detectors checked, 7 examples: 3 problems");
+    // Only the user's detectors are checked, and example secrets are shown redacted.
+    assert!(!stdout.contains("fake0fake1"), "{stdout}");
+    // A file that does not load is one line and exit 2.
+    std::fs::write(&file, USER_FILE.replace("[a-z0-9]{24})'", "[a-z0-9]{24}'")).unwrap();
+    let out = crate::common::credgate()
+        .args(["detectors", "check"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
 }
 
 #[test]
