@@ -75,7 +75,7 @@ pub fn check(paths: &[PathBuf]) -> anyhow::Result<u8> {
     let catalog = Catalog::with_user_files(paths)?;
     let engine = crate::engine::Engine::new(catalog)?;
     let builtin_only = paths.is_empty();
-    let select = |d: &crate::detectors::Detector| d.user == !builtin_only;
+    let select = |d: &crate::detectors::Detector| d.user != builtin_only;
     let problems = crate::catalog_check::check(&engine, &select);
     let checked: Vec<&crate::detectors::Detector> = engine
         .catalog()
