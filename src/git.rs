@@ -594,6 +594,7 @@ pub fn history_warnings(
                 ),
             };
             Warning {
+                origin: None,
                 path: m.path.to_string(),
                 message,
             }
@@ -602,6 +603,7 @@ pub fn history_warnings(
     all.extend(unreadable.iter().map(|(i, why)| {
         let b = &h.blobs[*i];
         Warning {
+            origin: None,
             path: b.path.to_string(),
             message: format!(
                 "blob {} (introduced in commit {}) could not be read: not scanned: {why}",
@@ -636,6 +638,7 @@ pub fn history_warnings(
             ));
         }
         out.push(Warning {
+            origin: None,
             path: String::new(),
             message: format!(
                 "{total} objects of history were not scanned: {}; the first {LISTED} are listed; {FETCH} to scan them",
@@ -649,6 +652,7 @@ pub fn history_warnings(
             ids.push(format!("{} more", h.shallow.len() - 5));
         }
         out.push(Warning {
+            origin: None,
             path: String::new(),
             message: format!(
                 "shallow clone: history before {} {} is not here, so it was not scanned; what the boundary holds counts as introduced there, though it may be older; run `git fetch --unshallow` (GitHub Actions: actions/checkout with fetch-depth: 0)",

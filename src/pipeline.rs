@@ -307,6 +307,7 @@ impl<'a> Pipeline<'a> {
         if let (true, Some(t)) = (timed_out, self.settings.timeout) {
             warnings.push(Warning {
                 path: String::new(),
+                origin: None,
                 message: format!(
                     "the time budget of {t:?} ran out after {} files: the scan stopped, and files not yet reached were not scanned",
                     c.files
@@ -372,13 +373,21 @@ impl Drop for Worker<'_, '_> {
 
 impl Worker<'_, '_> {
     /// Records content that was not scanned.
-    pub fn skip(&mut self, path: String, reason: SkipReason) {
-        self.local.skipped.push(Skipped { path, reason });
+    pub fn skip(&mut self, origin: Origin, reason: SkipReason) {
+        self.local.skipped.push(Skipped {
+            path: origin.to_string(),
+            reason,
+            origin: Some(origin),
+        });
     }
 
-    /// Records a problem that did not stop the scan.
+    /// Records a problem that did not stop the scan, about `path` (as the walker names it).
     pub fn warn(&mut self, path: String, message: String) {
-        self.local.warnings.push(Warning { path, message });
+        self.local.warnings.push(Warning {
+            path,
+            message,
+            origin: None,
+        });
     }
 
     /// Reads the file at `path` (a regular file, as the source found it) and scans it.
@@ -419,10 +428,12 @@ fn not_loaded(local: &mut Collected, origin: &Origin, e: LoadError) {
         LoadError::Skip(reason) => local.skipped.push(Skipped {
             path: origin.to_string(),
             reason,
+            origin: Some(origin.clone()),
         }),
         LoadError::Io(err) => local.warnings.push(Warning {
             path: origin.to_string(),
             message: format!("cannot read: {err}"),
+            origin: Some(origin.clone()),
         }),
     }
 }
@@ -456,34 +467,43 @@ fn scan_loaded(
         p.match_ns
             .fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
     }
+    if let Some(lines) = blob.lines {
+        // Before the cap: a secret added below a hundred old ones must not be cut off.
+        matches = on_lines(hay, matches, lines);
+    }
     let shown = blob.origin.to_string();
     let cap = p.settings.max_findings_per_file.max(1);
+    let listed = matches.len().min(cap);
     if matches.len() > cap {
         // The first ones by position are kept; building and printing the rest would make one
         // generated file drown the report and the memory budget.
         local.warnings.push(Warning {
             path: shown.clone(),
+            origin: Some(blob.origin.clone()),
             message: format!(
                 "{} more findings in this file are not listed (the first {cap} are; --max-findings-per-file)",
                 matches.len() - cap,
             ),
         });
-        matches.truncate(cap);
     }
     if loaded.content.changed_while_read() {
         local.warnings.push(Warning {
             path: shown,
+            origin: Some(blob.origin.clone()),
             message: "the file changed size while it was being scanned: what lay past its new \
                       end was read as zeros, so findings may be missing"
                 .into(),
         });
     }
-    local.files += 1;
-    local.bytes += hay.len() as u64;
-    p.progress.files.fetch_add(1, Ordering::Relaxed);
-    p.progress
-        .bytes
-        .fetch_add(hay.len() as u64, Ordering::Relaxed);
+    // An environment variable is not a file: the summary counts files and their bytes.
+    if !matches!(blob.origin, Origin::EnvVar { .. }) {
+        local.files += 1;
+        local.bytes += hay.len() as u64;
+        p.progress.files.fetch_add(1, Ordering::Relaxed);
+        p.progress
+            .bytes
+            .fetch_add(hay.len() as u64, Ordering::Relaxed);
+    }
     if matches.is_empty() {
         return;
     }
@@ -508,7 +528,7 @@ fn scan_loaded(
         now: p.settings.now,
     };
     let t_build = p.settings.stats.then(Instant::now);
-    let mut built = build_findings(p.engine, hay, &matches, &ctx, &|r| {
+    let mut built = build_findings(p.engine, hay, &matches[..listed], &matches, &ctx, &|r| {
         loaded.content.release(r)
     });
     if p.settings.inline_allow && blob.inline_allow {
@@ -517,18 +537,36 @@ fn scan_loaded(
             f.suppression = crate::suppress::inline::allow(hay, line_start, &f.detector_id);
         }
     }
-    match blob.lines {
-        None => local.findings.extend(built),
-        Some(lines) => local.findings.extend(
-            built
-                .into_iter()
-                .filter(|f| (f.line..=f.end_line).any(|l| lines.contains(&l))),
-        ),
-    }
+    local.findings.extend(built);
     if let Some(t) = t_build {
         p.build_ns
             .fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
     }
+}
+
+/// The matches (sorted by start, as the engine returns them) that touch one of `lines`
+/// (1-based), counting lines in one pass.
+fn on_lines(hay: &[u8], matches: Vec<RawMatch>, lines: &HashSet<u64>) -> Vec<RawMatch> {
+    let mut line = 1u64;
+    let mut counted_to = 0usize;
+    let mut out = Vec::with_capacity(matches.len());
+    for m in matches {
+        let s = m.secret.start;
+        if s > counted_to {
+            line += memchr::memchr_iter(b'\n', &hay[counted_to..s]).count() as u64;
+            counted_to = s;
+        }
+        let body = &hay[m.secret.clone()];
+        let body = match body.iter().rposition(|&b| b != b'\n' && b != b'\r') {
+            Some(i) => &body[..=i],
+            None => body,
+        };
+        let last = line + memchr::memchr_iter(b'\n', body).count() as u64;
+        if (line..=last).any(|l| lines.contains(&l)) {
+            out.push(m);
+        }
+    }
+    out
 }
 
 /// Splits a large buffer into segments and matches them on rayon's pool, so both cores work on

@@ -1,7 +1,7 @@
 //! What a scan produces, whatever its sources: findings (active and allowed), files skipped and
 //! why, warnings, counters, and phase times for `--stats`.
 
-use crate::finding::Finding;
+use crate::finding::{Finding, Origin};
 use crate::model::Risk;
 use crate::read::SkipReason;
 use serde::Serialize;
@@ -16,6 +16,9 @@ pub struct Skipped {
     #[serde(flatten)]
     /// Why it was not scanned.
     pub reason: SkipReason,
+    /// Where the file is, when the source knows (for SARIF locations).
+    #[serde(skip)]
+    pub(crate) origin: Option<Origin>,
 }
 
 /// A problem that did not stop the scan: an unreadable file, a directory loop.
@@ -25,6 +28,9 @@ pub struct Warning {
     pub path: String,
     /// One line.
     pub message: String,
+    /// Where the file is, when the source knows (for SARIF locations).
+    #[serde(skip)]
+    pub(crate) origin: Option<Origin>,
 }
 
 /// Live counters, read by the progress display while the scan runs.

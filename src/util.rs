@@ -10,6 +10,30 @@ pub fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// `a/./b/../c` as `a/c`, without touching the disk (a root given as `../x` or `./src`).
+pub fn normalize(p: &std::path::Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out = std::path::PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The nearest directory at or above `dir` that holds `.git` (a directory, or a file in linked
+/// worktrees and submodules).
+pub fn work_tree_of(dir: &std::path::Path) -> Option<std::path::PathBuf> {
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(std::path::Path::to_path_buf)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

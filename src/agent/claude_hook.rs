@@ -15,7 +15,7 @@ use crate::source::files::Files;
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// At most this many files are looked at for one call (a Grep over a huge tree).
@@ -130,6 +130,10 @@ fn mtime_ns(m: &std::fs::Metadata) -> i128 {
 /// The hook's decision: `None` to allow, `Some(reason)` to block. The files the call would read
 /// go through the same pipeline as a scan of `workspace` with `settings` (its config file's
 /// `[[allow]]` rules and baseline included); what is cached per file is what remains after them.
+///
+/// Since those rules decide what the hook lets through, a call that would change them (write
+/// `.credgate.toml` or the baseline) is blocked: the agent must not be able to allow itself a
+/// credential.
 pub fn decide(
     event: &Value,
     level: Risk,
@@ -137,6 +141,13 @@ pub fn decide(
     settings: &Settings,
     workspace: &Path,
 ) -> Result<Option<String>> {
+    let tool = event["tool_name"].as_str().unwrap_or("tool");
+    if let Some(file) = writes_own_config(event, workspace, settings) {
+        return Ok(Some(format!(
+            "credgate blocked this {tool} call: it would change {}, which decides what credgate lets an agent read. Ask the user to make that change.\n",
+            file.display()
+        )));
+    }
     let targets = paths_of(event);
     if targets.is_empty() {
         return Ok(None);
@@ -153,27 +164,49 @@ pub fn decide(
             files: HashMap::new(),
         });
     let home = std::env::home_dir();
-    let mut wanted: Vec<(PathBuf, std::fs::Metadata)> = Vec::new();
+    let stores = crate::stores::Stores::builtin()?;
+    // Every file the call reaches, once, in order; and those whose cache entry is not fresh.
+    let mut wanted: Vec<PathBuf> = Vec::new();
+    let mut meta_of: HashMap<PathBuf, (u64, i128)> = HashMap::new();
     let mut stale: Vec<(PathBuf, Origin)> = Vec::new();
     for target in &targets {
         for file in files_under(target) {
             let Ok(meta) = std::fs::metadata(&file) else {
                 continue;
             };
-            let key = std::path::absolute(&file).unwrap_or(file.clone());
+            let key = crate::util::normalize(&std::path::absolute(&file).unwrap_or(file));
+            let stat = (meta.len(), mtime_ns(&meta));
+            if meta_of.insert(key.clone(), stat).is_some() {
+                continue;
+            }
             let fresh = cache
                 .files
                 .get(&key)
-                .is_some_and(|e| e.size == meta.len() && e.mtime_ns == mtime_ns(&meta));
-            if !fresh && !stale.iter().any(|(k, _)| *k == key) {
-                stale.push((key.clone(), origin_of(&key, workspace, home.as_deref())));
+                .is_some_and(|e| (e.size, e.mtime_ns) == stat);
+            if !fresh {
+                let origin = origin_of(&key, workspace, home.as_deref(), &stores);
+                stale.push((key.clone(), origin));
             }
-            wanted.push((key, meta));
+            wanted.push(key);
         }
     }
     if !stale.is_empty() {
         let files = Files { files: stale };
         let result = pipeline::run(engine, settings, &[&files], &Progress::default())?;
+        if result.summary.timed_out {
+            // Fail closed, as guard does: what was not read is not known to be safe.
+            return Ok(Some(format!(
+                "credgate blocked this {tool} call: the files it would read could not all be scanned within --timeout.\n"
+            )));
+        }
+        // Only what was read to the end is remembered: a file that was skipped or could not
+        // be read is looked at again next time.
+        let unfinished: HashSet<&str> = result
+            .skipped
+            .iter()
+            .map(|s| s.path.as_str())
+            .chain(result.warnings.iter().map(|w| w.path.as_str()))
+            .collect();
         let mut seen: HashMap<&Origin, Vec<Seen>> = HashMap::new();
         for f in &result.findings {
             seen.entry(&f.origin).or_default().push(Seen {
@@ -185,15 +218,18 @@ pub fn decide(
             });
         }
         for (key, origin) in &files.files {
-            let Some((_, meta)) = wanted.iter().find(|(k, _)| k == key) else {
+            let findings = seen.remove(origin).unwrap_or_default();
+            if findings.is_empty() && unfinished.contains(origin.to_string().as_str()) {
+                cache.files.remove(key);
                 continue;
-            };
+            }
+            let (size, mtime_ns) = meta_of[key];
             cache.files.insert(
                 key.clone(),
                 Entry {
-                    size: meta.len(),
-                    mtime_ns: mtime_ns(meta),
-                    findings: seen.remove(origin).unwrap_or_default(),
+                    size,
+                    mtime_ns,
+                    findings,
                 },
             );
         }
@@ -201,24 +237,17 @@ pub fn decide(
             let _ = write_private(p, &serde_json::to_vec(&cache).unwrap_or_default());
         }
     }
-    let mut hits: Vec<&Seen> = Vec::new();
-    let mut done: Vec<&PathBuf> = Vec::new();
-    for (key, _) in &wanted {
-        if done.contains(&key) {
-            continue;
-        }
-        done.push(key);
-        if let Some(e) = cache.files.get(key) {
-            hits.extend(e.findings.iter().filter(|s| s.risk >= level));
-        }
-    }
+    let mut hits: Vec<&Seen> = wanted
+        .iter()
+        .filter_map(|key| cache.files.get(key))
+        .flat_map(|e| e.findings.iter().filter(|s| s.risk >= level))
+        .collect();
     if hits.is_empty() {
         return Ok(None);
     }
     hits.sort_by_key(|h| std::cmp::Reverse(h.risk));
     let mut msg = format!(
-        "credgate blocked this {} call: it would expose {} at or above {level} risk.\n",
-        event["tool_name"].as_str().unwrap_or("tool"),
+        "credgate blocked this {tool} call: it would expose {} at or above {level} risk.\n",
         crate::util::count(hits.len(), "credential"),
     );
     for s in hits.iter().take(10) {
@@ -233,10 +262,60 @@ pub fn decide(
     Ok(Some(msg))
 }
 
-/// How a file the call names is reported: inside the workspace by its relative path, under the
-/// home directory as `~/...`, anywhere else by its absolute path.
-fn origin_of(abs: &Path, workspace: &Path, home: Option<&Path>) -> Origin {
-    let ws = std::path::absolute(workspace).unwrap_or(workspace.to_path_buf());
+/// The config file or baseline that a tool call would write, if any: `Write`, `Edit`,
+/// `MultiEdit` and `NotebookEdit` naming it, or a shell command naming it that is not one of
+/// the usual read-only viewers without a redirection.
+fn writes_own_config(event: &Value, workspace: &Path, settings: &Settings) -> Option<PathBuf> {
+    let input = &event["tool_input"];
+    let cwd = event["cwd"].as_str().map_or(workspace, Path::new);
+    let own = |p: &Path| {
+        let abs = crate::util::normalize(&std::path::absolute(cwd.join(p)).unwrap_or_default());
+        let baseline = (!settings.allow.baseline_source.is_empty()).then(|| {
+            crate::util::normalize(
+                &std::path::absolute(workspace.join(&settings.allow.baseline_source))
+                    .unwrap_or_default(),
+            )
+        });
+        abs.file_name()
+            .is_some_and(|n| n == crate::config::DEFAULT_FILE)
+            || baseline.is_some_and(|b| b == abs)
+    };
+    match event["tool_name"].as_str().unwrap_or("") {
+        "Write" | "Edit" | "MultiEdit" | "NotebookEdit" => ["file_path", "notebook_path"]
+            .iter()
+            .filter_map(|k| input[*k].as_str())
+            .map(PathBuf::from)
+            .find(|p| own(p)),
+        "Bash" => {
+            let cmd = input["command"].as_str()?;
+            let named = cmd
+                .split(|ch: char| ch.is_whitespace() || "|;&<>()`".contains(ch))
+                .map(|w| w.trim_matches(['"', '\'']))
+                .map(|w| w.split_once('=').map_or(w, |(_, v)| v))
+                .filter(|w| !w.is_empty() && !w.starts_with('-'))
+                .map(PathBuf::from)
+                .find(|p| own(p))?;
+            let first = cmd.split_whitespace().next().unwrap_or("");
+            let viewer = matches!(
+                first,
+                "cat" | "less" | "more" | "head" | "tail" | "grep" | "rg" | "ls" | "wc" | "diff"
+            );
+            (!viewer || cmd.contains('>')).then_some(named)
+        }
+        _ => None,
+    }
+}
+
+/// How a file the call names is reported and located: inside the workspace by its path there;
+/// a credential store of the home directory as `~/...`; anything else by its absolute path,
+/// located by its git status like a workspace file.
+fn origin_of(
+    abs: &Path,
+    workspace: &Path,
+    home: Option<&Path>,
+    stores: &crate::stores::Stores,
+) -> Origin {
+    let ws = crate::util::normalize(&std::path::absolute(workspace).unwrap_or(workspace.into()));
     if let Ok(rel) = abs.strip_prefix(&ws) {
         // Named as the agent names it, relative to its working directory.
         return Origin::Workspace {
@@ -246,6 +325,7 @@ fn origin_of(abs: &Path, workspace: &Path, home: Option<&Path>) -> Origin {
     }
     if let Some(h) = home
         && let Ok(rel) = abs.strip_prefix(h)
+        && stores.find(rel).is_some()
     {
         return Origin::Home {
             home: h.to_path_buf(),
@@ -258,21 +338,44 @@ fn origin_of(abs: &Path, workspace: &Path, home: Option<&Path>) -> Origin {
     }
 }
 
-/// What the cached results depend on besides the files: the detectors and the allow rules. A
-/// change to either (an `[[allow]]` added to the config) makes every entry stale.
+/// What the cached results depend on besides the files: this binary (its built-in detectors),
+/// the user's detectors, and every setting that changes what is found or allowed. A change to
+/// any (an `[[allow]]` added, an exclude removed) makes every entry stale.
 fn settings_stamp(engine: &Engine, settings: &Settings) -> String {
     use sha2::{Digest, Sha256};
-    let mut baseline: Vec<&String> = settings.allow.baseline.iter().collect();
-    baseline.sort();
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION"));
-    for d in &engine.catalog().detectors {
-        h.update(d.id.as_bytes());
-        h.update(d.pattern.as_bytes());
+    if let Some(m) = std::env::current_exe()
+        .ok()
+        .and_then(|p| std::fs::metadata(p).ok())
+    {
+        h.update(format!("{}:{}", m.len(), mtime_ns(&m)));
     }
+    for d in engine.catalog().detectors.iter().filter(|d| d.user) {
+        h.update(format!(
+            "{}\0{}\0{:?}{:?}{:?}{:?}{:?}{:?}{:?}{}",
+            d.id,
+            d.pattern,
+            d.keywords,
+            d.paths,
+            d.min_entropy,
+            d.validators,
+            d.lifetime,
+            d.scope,
+            d.requires,
+            d.privileged
+        ));
+    }
+    let mut baseline: Vec<&String> = settings.allow.baseline.iter().collect();
+    baseline.sort();
     h.update(format!(
-        "{:?}{baseline:?}{}{}",
-        settings.allow.rules, settings.inline_allow, settings.max_file_size
+        "{:?}{baseline:?}{}{}{}{:?}{:?}",
+        settings.allow.rules,
+        settings.inline_allow,
+        settings.max_file_size,
+        settings.max_findings_per_file,
+        settings.excludes,
+        settings.workspace_env,
     ));
     h.finalize()[..16]
         .iter()
@@ -291,7 +394,7 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// The `settings.json` entry that runs the hook before every tool that reads files.
 pub fn settings_entry() -> Value {
     serde_json::json!({
-        "matcher": "Read|Edit|MultiEdit|Grep|Glob|LS|Bash|NotebookRead",
+        "matcher": "Read|Write|Edit|MultiEdit|Grep|Glob|LS|Bash|NotebookRead|NotebookEdit",
         "hooks": [{ "type": "command", "command": "credgate hook claude" }]
     })
 }
@@ -349,6 +452,19 @@ pub fn install(workspace: &Path) -> Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn origins_of_files_a_call_names() {
+        let stores = crate::stores::Stores::builtin().unwrap();
+        let home = Some(Path::new("/h"));
+        let ws = Path::new("/h/proj");
+        let o = |p: &str| origin_of(Path::new(p), ws, home, &stores);
+        assert_eq!(o("/h/proj/.env").to_string(), ".env");
+        assert_eq!(o("/h/.aws/credentials").to_string(), "~/.aws/credentials");
+        // Under the home directory but no store: located like any other file.
+        assert_eq!(o("/h/other/notify.cfg").to_string(), "/h/other/notify.cfg");
+        assert_eq!(o("/h/other/notify.cfg").kind(), "workspace");
+    }
     use serde_json::json;
 
     #[test]

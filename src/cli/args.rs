@@ -55,9 +55,10 @@ pub enum HookCommand {
     /// Claude Code PreToolUse hook: reads the tool call on stdin; exits 2 with a reason when
     /// the call would read a credential at or above --fail-on, 0 otherwise.
     Claude {
-        /// Block calls that would expose a credential of this risk or higher [default: high].
-        #[arg(long, value_parser = vocab!(Risk), value_name = "RISK", default_value_t = Risk::High)]
-        fail_on: Risk,
+        /// Block calls that would expose a credential of this risk or higher [default: the
+        /// config's fail_on, else high].
+        #[arg(long, value_parser = vocab!(Risk), value_name = "RISK")]
+        fail_on: Option<Risk>,
         /// Instead of running as the hook, add it to .claude/settings.json here.
         #[arg(long)]
         install: bool,

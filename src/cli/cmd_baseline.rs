@@ -10,6 +10,7 @@ pub fn create(file: &Path, target: &TargetArgs, gitattributes: bool) -> anyhow::
     let prepared = settings::prepare(
         &target.options,
         &target.paths,
+        &settings::config_dir(&target.paths, false),
         WalkFlags {
             respect_gitignore: target.respect_gitignore,
             follow: target.follow,

@@ -10,6 +10,7 @@ pub fn run(g: GuardArgs) -> anyhow::Result<u8> {
     let mut prepared = settings::prepare(
         &g.options,
         std::slice::from_ref(&g.workspace),
+        &g.workspace,
         WalkFlags {
             respect_gitignore: false,
             follow: false,

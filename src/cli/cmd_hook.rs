@@ -10,7 +10,11 @@ use std::path::{Path, PathBuf};
 /// Runs as the hook: the tool call on stdin, exit 2 with the reason on stderr to block it. The
 /// workspace is the call's working directory, and its `.credgate.toml` applies as it does to
 /// `scan` and `guard`.
-pub fn claude(fail_on: Risk, install: bool, options: &ScanOptionsArgs) -> anyhow::Result<u8> {
+pub fn claude(
+    fail_on: Option<Risk>,
+    install: bool,
+    options: &ScanOptionsArgs,
+) -> anyhow::Result<u8> {
     if install {
         let changed = crate::agent::claude_hook::install(Path::new("."))?;
         eprintln!(
@@ -31,9 +35,10 @@ pub fn claude(fail_on: Risk, install: bool, options: &ScanOptionsArgs) -> anyhow
         .as_str()
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("."));
-    let prepared = settings::prepare(
+    let mut prepared = settings::prepare(
         options,
         std::slice::from_ref(&workspace),
+        &workspace,
         WalkFlags {
             respect_gitignore: false,
             follow: false,
@@ -46,9 +51,12 @@ pub fn claude(fail_on: Risk, install: bool, options: &ScanOptionsArgs) -> anyhow
         },
         None,
     )?;
+    // The decision sees every finding: the per-file cap limits what a report lists, and a
+    // credential below a hundred others must still block.
+    prepared.scan.max_findings_per_file = usize::MAX;
     let decision = crate::agent::claude_hook::decide(
         &event,
-        fail_on,
+        prepared.fail_on(fail_on),
         &prepared.engine,
         &prepared.scan,
         &workspace,

@@ -22,6 +22,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     let prepared = settings::prepare(
         &args.target.options,
         &args.target.paths,
+        &settings::config_dir(&args.target.paths, args.staged || args.git.is_some()),
         WalkFlags {
             respect_gitignore: args.target.respect_gitignore,
             follow: args.target.follow,

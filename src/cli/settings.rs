@@ -64,21 +64,38 @@ pub struct WalkFlags {
     pub stats: bool,
 }
 
-/// Loads the config (`--config`, or `.credgate.toml` in the first root), the detectors and the
+/// Where `.credgate.toml` is looked for when `--config` is not given: the first root (its
+/// directory, when it is a file), or for git content the work tree's root, so that a hook run
+/// with file PATHs (the pre-commit framework) or from a subdirectory finds the repository's file.
+pub fn config_dir(roots: &[PathBuf], git_content: bool) -> PathBuf {
+    let cwd = PathBuf::from(".");
+    if git_content {
+        let abs = std::path::absolute(&cwd).unwrap_or_default();
+        return crate::util::work_tree_of(&abs).unwrap_or(cwd);
+    }
+    match roots.first() {
+        Some(r) if r.is_file() => r
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or(cwd, Path::to_path_buf),
+        Some(r) => r.clone(),
+        None => cwd,
+    }
+}
+
+/// Loads the config (`--config`, or `.credgate.toml` in `config_dir`), the detectors and the
 /// baseline, and resolves every setting. Flags win over the file.
 pub fn prepare(
     o: &ScanOptionsArgs,
     roots: &[PathBuf],
+    config_dir: &Path,
     walk: WalkFlags,
     reach: Reaches,
     baseline: Option<&Path>,
 ) -> Result<Prepared> {
     let config_path = match &o.config {
         Some(p) => Some(p.clone()),
-        None => roots
-            .first()
-            .map(|r| r.join(DEFAULT_FILE))
-            .filter(|p| p.is_file()),
+        None => Some(config_dir.join(DEFAULT_FILE)).filter(|p| p.is_file()),
     };
     let config = match &config_path {
         Some(p) => Config::load(p)?,

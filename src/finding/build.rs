@@ -33,11 +33,14 @@ pub struct Context<'a> {
 /// fingerprint and the detector's static assessment.
 ///
 /// `release` is called with the parts of `hay` it has passed, so that a memory-mapped file with
-/// findings near its end is not held resident whole (pass `&|_| {}` for a buffer).
+/// findings near its end is not held resident whole (pass `&|_| {}` for a buffer). `mask` is
+/// every match of the content (a superset of `matches` when the per-file cap cut them): each is
+/// masked in the lines shown, whether or not it became a finding.
 pub fn build_findings(
     engine: &Engine,
     hay: &[u8],
     matches: &[RawMatch],
+    mask: &[RawMatch],
     ctx: &Context,
     release: &dyn Fn(std::ops::Range<usize>),
 ) -> Vec<Finding> {
@@ -103,7 +106,7 @@ pub fn build_findings(
             end: m.secret.end,
             redacted: redact(secret, prefix_len),
             fingerprint: fingerprint(&det.id, secret),
-            line_text: line_text(engine, hay, matches, line_start, s),
+            line_text: line_text(engine, hay, mask, line_start, s),
             secret: Secret::from(secret),
             gitignored: ctx.gitignored,
             confidence: det.confidence,

@@ -13,7 +13,7 @@ mod verification;
 
 use crate::assessment::Assessment;
 pub use build::{Context, build_findings};
-pub use display::{display_path, excerpt, path_bytes, path_from_display, printable, redact};
+pub use display::{display_path, excerpt, path_bytes, printable, redact};
 pub use line_hash::github_line_hashes_releasing;
 pub use origin::Origin;
 pub use secret::Secret;

@@ -98,43 +98,65 @@ pub struct Bases {
 }
 
 impl Bases {
-    /// The bases for these findings.
+    /// The bases for these findings. `%SRCROOT%` is the one work tree that holds every
+    /// workspace file with a finding, or (outside any work tree) the one root they are under;
+    /// when they span several, the working directory's work tree, or the working directory.
+    /// Paths are resolved (symbolic links included) before they are compared, since GitHub
+    /// places results at their real path.
     pub fn of<'f>(findings: impl IntoIterator<Item = &'f Finding>) -> Bases {
-        let cwd = normalize(&std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")));
-        let mut srcroot = None;
+        let cwd = real(Path::new("."));
+        let mut trees = std::collections::BTreeSet::new();
+        let mut roots = std::collections::BTreeSet::new();
         let mut home = None;
         for f in findings {
             match &f.origin {
-                Origin::Workspace { root, .. } if srcroot.is_none() => {
-                    let abs =
-                        normalize(&std::path::absolute(root).unwrap_or_else(|_| root.clone()));
-                    let dir = if abs.is_dir() {
-                        abs
-                    } else {
-                        abs.parent().map_or_else(|| cwd.clone(), Path::to_path_buf)
-                    };
-                    srcroot = Some(work_tree_of(&dir).unwrap_or(dir));
+                Origin::Workspace { root, path } => {
+                    let file = real(&join_root(root, path));
+                    let dir = file.parent().map_or_else(|| cwd.clone(), Path::to_path_buf);
+                    match crate::util::work_tree_of(&dir) {
+                        Some(t) => {
+                            trees.insert(t);
+                        }
+                        None => {
+                            let r = real(root);
+                            roots.insert(if r.is_dir() { r } else { dir });
+                        }
+                    }
                 }
-                Origin::GitIndex { .. } | Origin::GitCommit { .. } if srcroot.is_none() => {
-                    srcroot = Some(work_tree_of(&cwd).unwrap_or_else(|| cwd.clone()));
+                Origin::GitIndex { .. } | Origin::GitCommit { .. } => {
+                    trees.insert(crate::util::work_tree_of(&cwd).unwrap_or_else(|| cwd.clone()));
                 }
-                Origin::Home { home: h, .. } if home.is_none() => home = Some(h.clone()),
+                Origin::Home { home: h, .. } if home.is_none() => home = Some(real(h)),
                 _ => {}
             }
         }
+        let srcroot = match (trees.len(), roots.len()) {
+            (1, 0) => trees.pop_first(),
+            (0, 1) => roots.pop_first(),
+            _ => None,
+        };
         Bases {
-            srcroot: srcroot.unwrap_or_else(|| work_tree_of(&cwd).unwrap_or(cwd)),
+            srcroot: srcroot.unwrap_or_else(|| crate::util::work_tree_of(&cwd).unwrap_or(cwd)),
             home,
         }
     }
 }
 
-/// The nearest directory at or above `dir` that holds `.git` (a directory, or a file in linked
-/// worktrees and submodules).
-fn work_tree_of(dir: &Path) -> Option<PathBuf> {
-    dir.ancestors()
-        .find(|d| d.join(".git").exists())
-        .map(Path::to_path_buf)
+/// The real path: symbolic links resolved where the path exists, `.` and `..` removed lexically
+/// where it does not.
+fn real(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| {
+        crate::util::normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+    })
+}
+
+/// `root/path`, with `.` as no root.
+fn join_root(root: &Path, path: &Path) -> PathBuf {
+    if root.as_os_str().is_empty() || root == Path::new(".") {
+        path.to_path_buf()
+    } else {
+        root.join(path)
+    }
 }
 
 /// A path below `base` as a relative URI with `/` separators, or `None` when it is not below.
@@ -176,34 +198,13 @@ pub fn artifact_uri(o: &Origin, bases: &Bases) -> Option<(String, Option<String>
             Some((percent_encode(&bytes, URI_KEEP).to_string(), src()))
         }
         Origin::Workspace { root, path } => {
-            let joined = if root.as_os_str().is_empty() || root == Path::new(".") {
-                path.clone()
-            } else {
-                root.join(path)
-            };
-            let abs = std::path::absolute(&joined).unwrap_or(joined);
-            let abs = normalize(&abs);
+            let abs = real(&join_root(root, path));
             match relative_uri(&abs, &bases.srcroot) {
                 Some(u) => Some((u, src())),
                 None => Some((file_uri(&abs, false), None)),
             }
         }
     }
-}
-
-/// `a/./b/../c` as `a/c`, without touching the disk (a root given as `../x` or `./src`).
-fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 fn file_uri(abs: &Path, dir: bool) -> String {
@@ -400,29 +401,21 @@ fn sarif_result(
     }
 }
 
-fn notification(level: &str, msg: String, path: &str, bases: &Bases) -> sarif::Notification {
-    let origin = Origin::Workspace {
-        root: PathBuf::from("."),
-        path: crate::finding::path_from_display(path.trim_start_matches("~/")),
-    };
-    let (uri, base) = match path.strip_prefix("~/") {
-        Some(rest) if bases.home.is_some() => artifact_uri(
-            &Origin::Home {
-                home: bases.home.clone().unwrap_or_default(),
-                path: crate::finding::path_from_display(rest),
-            },
-            bases,
-        ),
-        _ => artifact_uri(&origin, bases),
-    }
-    .unwrap_or_default();
+/// A notification, located at `origin`'s file when there is one.
+fn notification(
+    level: &str,
+    msg: String,
+    origin: Option<&Origin>,
+    bases: &Bases,
+) -> sarif::Notification {
+    let place = origin.and_then(|o| artifact_uri(o, bases));
     let n = sarif::Notification::builder()
         .message(message(msg.clone()))
         .build();
     sarif::Notification {
         level: Some(json!(level)),
         message: message(msg),
-        locations: (!path.is_empty()).then(|| {
+        locations: place.map(|(uri, base)| {
             vec![sarif::Location {
                 physical_location: Some(sarif::PhysicalLocation {
                     artifact_location: Some(sarif::ArtifactLocation {
@@ -515,7 +508,7 @@ fn build(
                 "{} in {}: {} risk ({}); {}. Not a result: code scanning places results in files.",
                 f.detector_name, f.origin, f.assessment.risk, f.assessment.why, f.redacted
             ),
-            "",
+            None,
             &bases,
         ));
     }
@@ -527,7 +520,7 @@ fn build(
             } else {
                 format!("{}: {}", w.path, w.message)
             },
-            &w.path,
+            w.origin.as_ref(),
             &bases,
         ));
     }
@@ -535,7 +528,7 @@ fn build(
         notes.push(notification(
             "note",
             format!("{} skipped: {}", s.path, s.reason),
-            &s.path,
+            s.origin.as_ref(),
             &bases,
         ));
     }
@@ -547,7 +540,7 @@ fn build(
                 dropped + keep,
                 MAX_GZIP_BYTES / 1_000_000
             ),
-            "",
+            None,
             &bases,
         ));
     }

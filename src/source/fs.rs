@@ -110,12 +110,13 @@ impl Visitor<'_, '_, '_> {
         let path = e.path();
         if ft.is_symlink() {
             // Only reached without --follow; with it, the walker reports the target's type.
-            self.worker.skip(shown(path), SkipReason::Symlink);
+            self.worker
+                .skip(self.walk.origin(path), SkipReason::Symlink);
             return;
         }
         if !ft.is_file() {
             self.worker.skip(
-                shown(path),
+                self.walk.origin(path),
                 SkipReason::SpecialFile {
                     kind: special_kind(&ft),
                 },

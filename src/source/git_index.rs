@@ -19,7 +19,12 @@ impl Source for GitIndex {
         let (workdir, blobs, passed) = crate::git::staged(&self.dir, &self.only)?;
         let mut w = p.worker();
         for x in passed {
-            w.skip(x.path.to_string(), SkipReason::NotScanned { why: x.why });
+            w.skip(
+                Origin::GitIndex {
+                    path: x.path.to_string(),
+                },
+                SkipReason::NotScanned { why: x.why },
+            );
         }
         for b in &blobs {
             if p.expired() {

@@ -4,7 +4,7 @@
 
 use super::{Options, Verifier};
 use crate::detectors::Catalog;
-use crate::finding::{Finding, Secret};
+use crate::finding::{Finding, Origin, Secret};
 
 /// `--verify`: asks each finding's provider about it, once per distinct secret.
 pub fn verify_all(
@@ -25,7 +25,7 @@ pub fn verify_all(
                 let f = &findings[i];
                 findings
                     .iter()
-                    .filter(|g| g.detector_id == id && g.origin == f.origin)
+                    .filter(|g| g.detector_id == id && same_file(&g.origin, &f.origin))
                     .min_by_key(|g| g.start.abs_diff(f.start))
                     .map(|g| g.secret.clone())
             });
@@ -49,7 +49,10 @@ pub fn verify_all(
 
 /// The string value of JSON key `key` nearest to finding `f` in its file, read again from disk.
 fn json_value_near(f: &Finding, key: &str) -> Option<Secret> {
-    let text = std::fs::read(f.origin.file(None)?).ok()?;
+    // Git content is read from the checkout: the committed file is usually still there.
+    let cwd = std::path::absolute(".").ok()?;
+    let workdir = crate::util::work_tree_of(&cwd);
+    let text = std::fs::read(f.origin.file(workdir.as_deref())?).ok()?;
     let re = regex::bytes::Regex::new(&format!(
         r#""{}"\s*:\s*"([^"\\]{{1,256}})""#,
         regex::escape(key)
@@ -59,4 +62,13 @@ fn json_value_near(f: &Finding, key: &str) -> Option<Secret> {
         .filter_map(|c| c.get(1))
         .min_by_key(|m| m.start().abs_diff(f.start))
         .map(|m| Secret::from(m.as_bytes()))
+}
+
+/// Whether two findings are in the same file. For history, by path: after one finding is kept
+/// per secret, a key id and its secret may come from different commits of the same file.
+fn same_file(a: &Origin, b: &Origin) -> bool {
+    match (a, b) {
+        (Origin::GitCommit { path: p, .. }, Origin::GitCommit { path: q, .. }) => p == q,
+        _ => a == b,
+    }
 }

@@ -392,3 +392,291 @@ fn a_finding_printed_with_debug_shows_no_secret() {
     assert!(!shown.contains(&token[4..]), "{shown}");
     assert!(shown.contains("Secret(*****"), "{shown}");
 }
+
+// Found in review of the pipeline change.
+
+#[test]
+fn a_staged_secret_below_many_old_ones_is_not_cut_by_the_per_file_cap() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    git(p, &["init", "-q"]);
+    let old: String = (0..5)
+        .map(|i| {
+            format!(
+                "T{i}={}\n",
+                tok(&format!("FAKEregressionCapOldBody00000{i}"))
+            )
+        })
+        .collect();
+    fs::write(p.join("fixtures.env"), &old).unwrap();
+    git(p, &["add", "-A"]);
+    git(p, &["commit", "-qm", "old"]);
+    let new = format!("{old}T5={}\n", tok("FAKEregressionCapNewBody000005"));
+    fs::write(p.join("fixtures.env"), new).unwrap();
+    git(p, &["add", "-A"]);
+    let (code, v, _) = run(
+        p,
+        &[
+            "scan",
+            "--staged",
+            "--max-findings-per-file",
+            "3",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        crate::common::finding_lines(&v),
+        ["fixtures.env:6:4 github.pat.classic"]
+    );
+}
+
+#[test]
+fn the_claude_hook_sees_past_the_per_file_cap() {
+    let ws = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let p = ws.path();
+    // A lower-risk finding first, then the token.
+    fs::write(
+        p.join("notify.cfg"),
+        format!(
+            "SLACK_WEBHOOK=https://hooks.slack.com/services/T1TE7DWBS/BFAKEN6Y73S/FAKEJX86w50W8yLk86XaHpAy\nTOKEN={}\n",
+            tok("FAKEregressionHookCapBody00001")
+        ),
+    )
+    .unwrap();
+    let event = serde_json::json!({
+        "tool_name": "Read", "cwd": p.to_str().unwrap(), "tool_input": {"file_path": "notify.cfg"}
+    });
+    let out = credgate()
+        .current_dir(p)
+        .env("CREDGATE_CACHE_DIR", cache.path())
+        .args(["hook", "claude", "--max-findings-per-file", "1"])
+        .write_stdin(event.to_string())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_claude_hook_fails_closed_and_caches_nothing_unread() {
+    let ws = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let p = ws.path();
+    fs::create_dir(p.join("d")).unwrap();
+    for i in 0..3000 {
+        fs::write(p.join(format!("d/f{i:04}.txt")), "nothing here\n").unwrap();
+    }
+    fs::write(
+        p.join("d/zz.env"),
+        format!("GITHUB_TOKEN={}\n", tok("FAKEregressionHookTimeout00001")),
+    )
+    .unwrap();
+    let event = serde_json::json!({
+        "tool_name": "Grep", "cwd": p.to_str().unwrap(), "tool_input": {"pattern": "x", "path": "d"}
+    });
+    let call = |extra: &[&str]| {
+        credgate()
+            .current_dir(p)
+            .env("CREDGATE_CACHE_DIR", cache.path())
+            .args(["hook", "claude"])
+            .args(extra)
+            .write_stdin(event.to_string())
+            .output()
+            .unwrap()
+    };
+    let out = call(&["--timeout", "1ms"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("could not all be scanned within --timeout"),
+        "{err}"
+    );
+    // Nothing unread was remembered as clean: the token blocks the next call.
+    let out = call(&[]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_claude_hook_cache_follows_the_config() {
+    let ws = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let p = ws.path();
+    fs::create_dir(p.join("secrets")).unwrap();
+    fs::write(
+        p.join("secrets/a.env"),
+        format!("GITHUB_TOKEN={}\n", tok("FAKEregressionHookStampBody001")),
+    )
+    .unwrap();
+    fs::write(
+        p.join(".credgate.toml"),
+        "[scan]\nexclude = [\"secrets/**\"]\n",
+    )
+    .unwrap();
+    assert_eq!(hook(p, cache.path(), "secrets/a.env").0, 0);
+    fs::remove_file(p.join(".credgate.toml")).unwrap();
+    assert_eq!(hook(p, cache.path(), "secrets/a.env").0, 2);
+}
+
+#[test]
+fn the_claude_hook_keeps_the_agent_from_rewriting_credgates_config() {
+    let ws = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let p = ws.path();
+    fs::write(p.join(".credgate.toml"), "[scan]\n").unwrap();
+    let call = |tool: &str, input: Value| {
+        let event =
+            serde_json::json!({"tool_name": tool, "cwd": p.to_str().unwrap(), "tool_input": input});
+        credgate()
+            .current_dir(p)
+            .env("CREDGATE_CACHE_DIR", cache.path())
+            .args(["hook", "claude"])
+            .write_stdin(event.to_string())
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    let write = serde_json::json!({"file_path": ".credgate.toml", "content": "[[allow]]\nreason = \"x\"\npath = \"**\"\n"});
+    assert_eq!(call("Write", write), Some(2));
+    assert_eq!(
+        call("Edit", serde_json::json!({"file_path": ".credgate.toml"})),
+        Some(2)
+    );
+    let bash = |c: &str| serde_json::json!({"command": c});
+    assert_eq!(
+        call("Bash", bash("echo '[[allow]]' >> .credgate.toml")),
+        Some(2)
+    );
+    assert_eq!(call("Bash", bash("printf x > ./.credgate.toml")), Some(2));
+    // Reading it is fine.
+    assert_eq!(call("Bash", bash("cat .credgate.toml")), Some(0));
+    assert_eq!(
+        call("Read", serde_json::json!({"file_path": ".credgate.toml"})),
+        Some(0)
+    );
+}
+
+#[test]
+fn a_line_shown_masks_secrets_past_the_per_file_cap() {
+    let d = tempfile::tempdir().unwrap();
+    let second = tok("FAKEregressionLineTextBody0002");
+    fs::write(
+        d.path().join("a.env"),
+        format!(
+            "GITHUB_TOKEN={} other={second}\n",
+            tok("FAKEregressionLineTextBody0001")
+        ),
+    )
+    .unwrap();
+    let out = credgate()
+        .current_dir(d.path())
+        .args(["scan", "--max-findings-per-file", "1", "--format", "json"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("\"line_text\""), "{stdout}");
+    assert!(!stdout.contains(&second[4..]), "{stdout}");
+}
+
+#[cfg(unix)]
+#[test]
+fn sarif_places_results_at_their_real_path_and_several_roots_relative_to_the_working_directory() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    fs::create_dir_all(p.join("repo/sub")).unwrap();
+    git(&p.join("repo"), &["init", "-q"]);
+    fs::write(
+        p.join("repo/sub/a.env"),
+        format!("K={}\n", tok("FAKEregressionSarifLinkBody001")),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(p.join("repo/sub"), p.join("link")).unwrap();
+    let (_, sarif, _) = run(p, &["scan", "--format", "sarif", "link/"]);
+    let loc =
+        &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(loc["uri"], "sub/a.env", "{loc}");
+    // Two roots, neither in a work tree: both relative to the working directory.
+    fs::create_dir_all(p.join("plain/a")).unwrap();
+    fs::create_dir_all(p.join("plain/b")).unwrap();
+    for (dir, body) in [
+        ("a", "FAKEregressionSarifRootsBody01"),
+        ("b", "FAKEregressionSarifRootsBody02"),
+    ] {
+        fs::write(
+            p.join(format!("plain/{dir}/x.env")),
+            format!("K={}\n", tok(body)),
+        )
+        .unwrap();
+    }
+    let (_, sarif, _) = run(&p.join("plain"), &["scan", "--format", "sarif", "a", "b"]);
+    let mut uris: Vec<String> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    uris.sort();
+    assert_eq!(uris, ["a/x.env", "b/x.env"]);
+}
+
+#[test]
+fn a_staged_scan_with_file_paths_reads_the_repositorys_config() {
+    // The pre-commit framework passes the staged files as PATHs.
+    let d = repo_with_vendor();
+    let p = d.path();
+    fs::write(
+        p.join(".credgate.toml"),
+        "[scan]\nexclude = [\"vendor/**\"]\n",
+    )
+    .unwrap();
+    let (code, v, _) = run(
+        p,
+        &[
+            "scan",
+            "--staged",
+            "--format",
+            "json",
+            "vendor/lib/keys.txt",
+            "src/app.txt",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(paths(&v), ["src/app.txt"]);
+    // And from a subdirectory.
+    let (_, v, _) = run(&p.join("src"), &["scan", "--staged", "--format", "json"]);
+    assert_eq!(paths(&v), ["src/app.txt"]);
+}
+
+#[test]
+fn environment_variables_are_not_counted_as_files() {
+    let ws = tempfile::tempdir().unwrap();
+    fs::write(ws.path().join("a.txt"), "x\n").unwrap();
+    let out = credgate()
+        .current_dir(ws.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap())
+        .env("A", "1")
+        .args(["scan", "--reach", "workspace,env", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["files_scanned"], 1);
+    assert_eq!(v["summary"]["bytes_scanned"], 2);
+}
