@@ -124,6 +124,14 @@ impl Visitor<'_, '_, '_> {
             return;
         }
         let origin = self.walk.origin(path);
+        // The walker prunes excluded paths below a root; a file given as a root itself (or a
+        // home store file) is checked here.
+        if e.depth() == 0
+            && let Origin::Workspace { path: rel, .. } | Origin::Home { path: rel, .. } = &origin
+            && self.p.excluded(rel)
+        {
+            return;
+        }
         self.worker.scan_file(path, Blob::new(origin));
     }
 }

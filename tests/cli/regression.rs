@@ -680,3 +680,21 @@ fn environment_variables_are_not_counted_as_files() {
     assert_eq!(v["summary"]["files_scanned"], 1);
     assert_eq!(v["summary"]["bytes_scanned"], 2);
 }
+
+#[test]
+fn excludes_apply_to_files_given_as_roots() {
+    let d = tempfile::tempdir().unwrap();
+    fs::write(
+        d.path().join("a.env"),
+        format!("K={}\n", tok("FAKEregressionExcludedRoot0001")),
+    )
+    .unwrap();
+    let (code, v, _) = run(
+        d.path(),
+        &["scan", "--format", "json", "a.env", "--exclude", "*.env"],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(v["summary"]["files_scanned"], 0);
+    let (code, _, _) = run(d.path(), &["scan", "--format", "json", "a.env"]);
+    assert_eq!(code, 1);
+}
