@@ -45,6 +45,34 @@ fn shown(secrets: &[String]) -> String {
     format!("[{}]", r.join(", "))
 }
 
+/// Checks the pattern fragments against their examples (each positive matches the whole
+/// fragment, each negative does not).
+pub fn check_fragments() -> Vec<Problem> {
+    let mut out = Vec::new();
+    for f in crate::detectors::fragments::FRAGMENTS {
+        let problem = |message: String| Problem {
+            source: "src/detectors/fragments.rs".into(),
+            detector: format!("{{{{{}}}}}", f.name),
+            message,
+        };
+        let Ok(re) = regex::Regex::new(&format!("^(?:{})$", f.regex)) else {
+            out.push(problem("invalid regex".into()));
+            continue;
+        };
+        for (n, p) in f.positive.iter().enumerate() {
+            if !re.is_match(p) {
+                out.push(problem(format!("positive #{} does not match", n + 1)));
+            }
+        }
+        for (n, x) in f.negative.iter().enumerate() {
+            if re.is_match(x) {
+                out.push(problem(format!("negative #{} matches", n + 1)));
+            }
+        }
+    }
+    out
+}
+
 /// Checks the detectors of `engine`'s catalog that `select` picks.
 pub fn check(engine: &Engine, select: &dyn Fn(&Detector) -> bool) -> Vec<Problem> {
     let mut scratch = engine.new_scratch();

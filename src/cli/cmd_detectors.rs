@@ -76,7 +76,10 @@ pub fn check(paths: &[PathBuf]) -> anyhow::Result<u8> {
     let engine = crate::engine::Engine::new(catalog)?;
     let builtin_only = paths.is_empty();
     let select = |d: &crate::detectors::Detector| d.user != builtin_only;
-    let problems = crate::catalog_check::check(&engine, &select);
+    let mut problems = crate::catalog_check::check(&engine, &select);
+    if builtin_only {
+        problems.extend(crate::catalog_check::check_fragments());
+    }
     let checked: Vec<&crate::detectors::Detector> = engine
         .catalog()
         .detectors

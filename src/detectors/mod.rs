@@ -11,6 +11,7 @@
 
 mod analyzer;
 pub mod examples;
+pub mod fragments;
 pub mod placeholder;
 pub mod validators;
 mod verify_spec;
@@ -389,6 +390,7 @@ fn make_detector(
     if let Some(v) = &s.verify {
         v.check().map_err(|e| ctx(&e))?;
     }
+    let pattern = fragments::expand(&s.pattern).map_err(|e| ctx(&e))?;
     let mut keywords: Vec<String> = s.keywords.iter().map(|k| k.to_ascii_lowercase()).collect();
     keywords.sort();
     keywords.dedup();
@@ -398,7 +400,7 @@ fn make_detector(
         provider: provider.to_string(),
         provider_name: provider_name.to_string(),
         keywords,
-        pattern: s.pattern,
+        pattern,
         validators,
         min_entropy: s.min_entropy,
         confidence: s.confidence,
