@@ -159,22 +159,34 @@ fn flags_a_git_scan_cannot_honour_are_errors() {
     }
 }
 
-fn hook(ws: &Path, cache: &Path, file: &str) -> (i32, String) {
+/// Runs `hook claude` (with `extra` flags) on a `tool` call in `ws`: (exit code, stderr).
+fn hook_call(ws: &Path, cache: &Path, tool: &str, input: Value, extra: &[&str]) -> (i32, String) {
     let event = serde_json::json!({
-        "tool_name": "Read",
+        "tool_name": tool,
         "cwd": ws.to_str().unwrap(),
-        "tool_input": { "file_path": file },
+        "tool_input": input,
     });
     let out = credgate()
         .current_dir(ws)
         .env("CREDGATE_CACHE_DIR", cache)
         .args(["hook", "claude"])
+        .args(extra)
         .write_stdin(event.to_string())
         .output()
         .unwrap();
     (
         out.status.code().unwrap(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn hook(ws: &Path, cache: &Path, file: &str) -> (i32, String) {
+    hook_call(
+        ws,
+        cache,
+        "Read",
+        serde_json::json!({ "file_path": file }),
+        &[],
     )
 }
 
@@ -446,22 +458,14 @@ fn the_claude_hook_sees_past_the_per_file_cap() {
         ),
     )
     .unwrap();
-    let event = serde_json::json!({
-        "tool_name": "Read", "cwd": p.to_str().unwrap(), "tool_input": {"file_path": "notify.cfg"}
-    });
-    let out = credgate()
-        .current_dir(p)
-        .env("CREDGATE_CACHE_DIR", cache.path())
-        .args(["hook", "claude", "--max-findings-per-file", "1"])
-        .write_stdin(event.to_string())
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let (code, err) = hook_call(
+        p,
+        cache.path(),
+        "Read",
+        serde_json::json!({"file_path": "notify.cfg"}),
+        &["--max-findings-per-file", "1"],
     );
+    assert_eq!(code, 2, "{err}");
 }
 
 #[test]
@@ -478,34 +482,16 @@ fn the_claude_hook_fails_closed_and_caches_nothing_unread() {
         format!("GITHUB_TOKEN={}\n", tok("FAKEregressionHookTimeout00001")),
     )
     .unwrap();
-    let event = serde_json::json!({
-        "tool_name": "Grep", "cwd": p.to_str().unwrap(), "tool_input": {"pattern": "x", "path": "d"}
-    });
-    let call = |extra: &[&str]| {
-        credgate()
-            .current_dir(p)
-            .env("CREDGATE_CACHE_DIR", cache.path())
-            .args(["hook", "claude"])
-            .args(extra)
-            .write_stdin(event.to_string())
-            .output()
-            .unwrap()
-    };
-    let out = call(&["--timeout", "1ms"]);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
+    let grep = || serde_json::json!({"pattern": "x", "path": "d"});
+    let (code, err) = hook_call(p, cache.path(), "Grep", grep(), &["--timeout", "1ms"]);
+    assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("could not all be scanned within --timeout"),
         "{err}"
     );
     // Nothing unread was remembered as clean: the token blocks the next call.
-    let out = call(&[]);
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (code, err) = hook_call(p, cache.path(), "Grep", grep(), &[]);
+    assert_eq!(code, 2, "{err}");
 }
 
 #[test]
@@ -535,19 +521,7 @@ fn the_claude_hook_keeps_the_agent_from_rewriting_credgates_config() {
     let cache = tempfile::tempdir().unwrap();
     let p = ws.path();
     fs::write(p.join(".credgate.toml"), "[scan]\n").unwrap();
-    let call = |tool: &str, input: Value| {
-        let event =
-            serde_json::json!({"tool_name": tool, "cwd": p.to_str().unwrap(), "tool_input": input});
-        credgate()
-            .current_dir(p)
-            .env("CREDGATE_CACHE_DIR", cache.path())
-            .args(["hook", "claude"])
-            .write_stdin(event.to_string())
-            .output()
-            .unwrap()
-            .status
-            .code()
-    };
+    let call = |tool: &str, input: Value| Some(hook_call(p, cache.path(), tool, input, &[]).0);
     let write = serde_json::json!({"file_path": ".credgate.toml", "content": "[[allow]]\nreason = \"x\"\npath = \"**\"\n"});
     assert_eq!(call("Write", write), Some(2));
     assert_eq!(
