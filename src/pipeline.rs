@@ -17,7 +17,7 @@
 
 use crate::assessment::context::locate;
 use crate::engine::{Engine, EngineStats, RawMatch, Scratch};
-use crate::finding::{Context, Finding, Origin, build_findings, display_path};
+use crate::finding::{Context, Finding, Origin, build_findings};
 use crate::gitignore::{GitIgnoreIndex, GitStatus};
 use crate::model::{Environment, Location};
 use crate::read::{Content, LoadError, Loaded, MmapChoice, Reader, SkipReason};
@@ -604,9 +604,4 @@ fn scan_parallel(
         .flatten()
         .collect();
     engine.resolve(parts)
-}
-
-/// The display form of a path that a walker or git reported, for skips and warnings.
-pub fn shown(path: &Path) -> String {
-    display_path(path)
 }

@@ -83,18 +83,19 @@ pub fn paths_of(event: &Value) -> Vec<PathBuf> {
         }
         "Grep" | "Glob" | "LS" => vec![field("path").map_or_else(|| cwd.clone(), resolve)],
         "Bash" => field("command")
-            .map(|c| {
-                c.split(|ch: char| ch.is_whitespace() || "|;&<>()`".contains(ch))
-                    .map(|w| w.trim_matches(['"', '\'']))
-                    .filter(|w| !w.is_empty() && !w.starts_with('-'))
-                    .map(|w| w.split_once('=').map_or(w, |(_, v)| v))
-                    .map(resolve)
-                    .filter(|p| p.exists())
-                    .collect()
-            })
+            .map(|c| shell_words(c).map(resolve).filter(|p| p.exists()).collect())
             .unwrap_or_default(),
         _ => Vec::new(),
     }
+}
+
+/// The words of a shell command that may name files, best effort: split at blanks and shell
+/// operators, quotes taken off, options left out, `NAME=value` read as its value.
+fn shell_words(cmd: &str) -> impl Iterator<Item = &str> {
+    cmd.split(|ch: char| ch.is_whitespace() || "|;&<>()`".contains(ch))
+        .map(|w| w.trim_matches(['"', '\'']))
+        .filter(|w| !w.is_empty() && !w.starts_with('-'))
+        .map(|w| w.split_once('=').map_or(w, |(_, v)| v))
 }
 
 fn files_under(p: &Path) -> Vec<PathBuf> {
@@ -268,17 +269,17 @@ pub fn decide(
 fn writes_own_config(event: &Value, workspace: &Path, settings: &Settings) -> Option<PathBuf> {
     let input = &event["tool_input"];
     let cwd = event["cwd"].as_str().map_or(workspace, Path::new);
+    // The baseline's path is as the config resolved it (relative to this process).
+    let baseline = (!settings.allow.baseline_source.is_empty()).then(|| {
+        crate::util::normalize(
+            &std::path::absolute(&settings.allow.baseline_source).unwrap_or_default(),
+        )
+    });
     let own = |p: &Path| {
         let abs = crate::util::normalize(&std::path::absolute(cwd.join(p)).unwrap_or_default());
-        let baseline = (!settings.allow.baseline_source.is_empty()).then(|| {
-            crate::util::normalize(
-                &std::path::absolute(workspace.join(&settings.allow.baseline_source))
-                    .unwrap_or_default(),
-            )
-        });
         abs.file_name()
             .is_some_and(|n| n == crate::config::DEFAULT_FILE)
-            || baseline.is_some_and(|b| b == abs)
+            || baseline.as_ref().is_some_and(|b| *b == abs)
     };
     match event["tool_name"].as_str().unwrap_or("") {
         "Write" | "Edit" | "MultiEdit" | "NotebookEdit" => ["file_path", "notebook_path"]
@@ -288,13 +289,7 @@ fn writes_own_config(event: &Value, workspace: &Path, settings: &Settings) -> Op
             .find(|p| own(p)),
         "Bash" => {
             let cmd = input["command"].as_str()?;
-            let named = cmd
-                .split(|ch: char| ch.is_whitespace() || "|;&<>()`".contains(ch))
-                .map(|w| w.trim_matches(['"', '\'']))
-                .map(|w| w.split_once('=').map_or(w, |(_, v)| v))
-                .filter(|w| !w.is_empty() && !w.starts_with('-'))
-                .map(PathBuf::from)
-                .find(|p| own(p))?;
+            let named = shell_words(cmd).map(PathBuf::from).find(|p| own(p))?;
             let first = cmd.split_whitespace().next().unwrap_or("");
             let viewer = matches!(
                 first,

@@ -110,8 +110,8 @@ impl Bases {
         let mut home = None;
         for f in findings {
             match &f.origin {
-                Origin::Workspace { root, path } => {
-                    let file = real(&join_root(root, path));
+                Origin::Workspace { root, .. } => {
+                    let file = real(&f.origin.file(None).unwrap_or_default());
                     let dir = file.parent().map_or_else(|| cwd.clone(), Path::to_path_buf);
                     match crate::util::work_tree_of(&dir) {
                         Some(t) => {
@@ -148,15 +148,6 @@ fn real(p: &Path) -> PathBuf {
     std::fs::canonicalize(p).unwrap_or_else(|_| {
         crate::util::normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
     })
-}
-
-/// `root/path`, with `.` as no root.
-fn join_root(root: &Path, path: &Path) -> PathBuf {
-    if root.as_os_str().is_empty() || root == Path::new(".") {
-        path.to_path_buf()
-    } else {
-        root.join(path)
-    }
 }
 
 /// A path below `base` as a relative URI with `/` separators, or `None` when it is not below.
@@ -197,8 +188,8 @@ pub fn artifact_uri(o: &Origin, bases: &Bases) -> Option<(String, Option<String>
             let bytes = crate::finding::path_bytes(path);
             Some((percent_encode(&bytes, URI_KEEP).to_string(), src()))
         }
-        Origin::Workspace { root, path } => {
-            let abs = real(&join_root(root, path));
+        Origin::Workspace { .. } => {
+            let abs = real(&o.file(None).unwrap_or_default());
             match relative_uri(&abs, &bases.srcroot) {
                 Some(u) => Some((u, src())),
                 None => Some((file_uri(&abs, false), None)),

@@ -2,8 +2,8 @@
 //! and hidden files included (see [`super::walk`] for what is and is not visited).
 
 use super::walk::{self, WalkOptions};
-use crate::finding::Origin;
-use crate::pipeline::{Blob, Pipeline, Source, Worker, shown};
+use crate::finding::{Origin, display_path as shown};
+use crate::pipeline::{Blob, Pipeline, Source, Worker};
 use crate::read::{SkipReason, special_kind};
 use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkState};
 use std::path::{Path, PathBuf};
