@@ -88,7 +88,9 @@ pub fn check(engine: &Engine, select: &dyn Fn(&Detector) -> bool) -> Vec<Problem
                 message,
             })
         };
-        if let Err(e) = compile_checked(d) {
+        if d.assignment.is_none()
+            && let Err(e) = compile_checked(d)
+        {
             problem(crate::util::one_line(&format!("{e:#}")));
             continue;
         }
@@ -105,7 +107,8 @@ pub fn check(engine: &Engine, select: &dyn Fn(&Detector) -> bool) -> Vec<Problem
             engine
                 .scan(text.as_bytes(), &path, &mut scratch)
                 .into_iter()
-                .filter(|m| m.detector == i)
+                // Judged at the default confidence, as a user sees them.
+                .filter(|m| m.detector == i && m.confidence >= crate::model::Confidence::Medium)
                 .map(|m| String::from_utf8_lossy(&text.as_bytes()[m.secret]).into_owned())
                 .collect()
         };

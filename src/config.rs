@@ -22,7 +22,7 @@
 //! that name the file and line.
 
 use crate::finding::Finding;
-use crate::model::{Environment, Risk};
+use crate::model::{Confidence, Environment, Risk};
 use anyhow::{Result, anyhow};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -51,6 +51,7 @@ struct ScanSection {
     fail_on: Option<Risk>,
     min_risk: Option<Risk>,
     workspace_env: Option<Environment>,
+    confidence: Option<Confidence>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -78,6 +79,8 @@ pub struct Config {
     pub min_risk: Option<Risk>,
     /// `[scan] workspace_env`.
     pub workspace_env: Option<Environment>,
+    /// `[scan] confidence`.
+    pub confidence: Option<Confidence>,
     /// The `[[allow]]` entries.
     pub allow: Vec<AllowRule>,
 }
@@ -213,6 +216,7 @@ impl Config {
             fail_on: file.scan.fail_on,
             min_risk: file.scan.min_risk,
             workspace_env: file.scan.workspace_env,
+            confidence: file.scan.confidence,
             allow,
         })
     }
@@ -232,7 +236,7 @@ mod tests {
     fn errors_name_file_and_line() {
         assert_eq!(
             err("[scan]\nexclud = []\n"),
-            "c.toml:2: unknown field `exclud`, expected one of `exclude`, `detectors`, `baseline`, `fail_on`, `min_risk`, `workspace_env`"
+            "c.toml:2: unknown field `exclud`, expected one of `exclude`, `detectors`, `baseline`, `fail_on`, `min_risk`, `workspace_env`, `confidence`"
         );
         assert_eq!(
             err("[scan]\nfail_on = \"severe\"\n")

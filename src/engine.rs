@@ -7,6 +7,8 @@
 //! are merged first, so a file full of hits still costs one regex pass per detector.
 
 use crate::detectors::{Catalog, Confidence, Detector, placeholder, shannon_entropy};
+use crate::generic::Layer;
+use crate::generic::model::{FileKind, Scored};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use globset::GlobSet;
 use regex::bytes::CaptureLocations;
@@ -17,11 +19,16 @@ use std::path::Path;
 /// a long token (a PEM block, a JWT) is not cut in two.
 const WINDOW_EXTENSION: usize = 64 * 1024;
 
-/// A confirmed secret: which detector, and the byte range of its `secret` capture.
+/// A confirmed secret: which detector, the byte range of its `secret` capture, and how far it
+/// can be trusted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RawMatch {
     pub detector: usize,
     pub secret: Range<usize>,
+    /// The detector's confidence, or for the generic-credential layer the one its score gave.
+    pub confidence: Confidence,
+    /// The generic-credential layer's score and the evidence for it.
+    pub scored: Option<Box<Scored>>,
 }
 
 /// The compiled detector set, shared by every thread of a scan.
@@ -37,6 +44,10 @@ pub struct Engine {
     glob_detectors: Vec<usize>,
     /// Resolved `overrides`: detector index -> indices it replaces.
     overrides: Vec<Vec<usize>>,
+    /// The generic-credential layer, which reads the lines its detectors' keywords hit.
+    layer: Option<Layer>,
+    /// For each detector, whether it belongs to the layer.
+    in_layer: Vec<bool>,
 }
 
 /// Per-thread working memory, reused from file to file so the hot path does not allocate.
@@ -45,6 +56,10 @@ pub struct Scratch {
     touched: Vec<usize>,
     locs: Vec<Option<CaptureLocations>>,
     glob_hits: Vec<usize>,
+    /// Offsets of keyword hits of layer detectors, for the layer.
+    layer_hits: Vec<usize>,
+    /// The layer's candidates of the current segment.
+    candidates: Vec<crate::generic::Candidate>,
     /// Counters for `--stats`, when asked for: the hot path pays one branch otherwise.
     pub stats: Option<Box<EngineStats>>,
 }
@@ -141,7 +156,13 @@ impl Engine {
                     .collect()
             })
             .collect();
+        let layer = Layer::new(&catalog);
+        let in_layer = (0..catalog.detectors.len())
+            .map(|i| layer.as_ref().is_some_and(|l| l.owns(i)))
+            .collect();
         Ok(Engine {
+            layer,
+            in_layer,
             max_keyword_len: keywords.iter().map(|k| k.len()).max().unwrap_or(0),
             prefilter,
             keyword_detectors,
@@ -170,6 +191,8 @@ impl Engine {
             touched: Vec::new(),
             locs: (0..n).map(|_| None).collect(),
             glob_hits: Vec::new(),
+            layer_hits: Vec::new(),
+            candidates: Vec::new(),
             stats: None,
         }
     }
@@ -186,22 +209,24 @@ impl Engine {
         s
     }
 
-    /// Scans a whole buffer. `path` (relative or absolute) selects path-triggered detectors.
+    /// Scans a whole buffer. `path` (relative or absolute) selects path-triggered detectors and
+    /// tells the generic layer the file type. Every match is returned, whatever its confidence.
     pub fn scan(&self, hay: &[u8], path: &Path, scratch: &mut Scratch) -> Vec<RawMatch> {
         let mut out = Vec::new();
-        self.scan_segment(hay, 0..hay.len(), Some(path), scratch, &mut out);
+        self.scan_segment(hay, 0..hay.len(), path, true, scratch, &mut out);
         self.resolve(out)
     }
 
     /// Scans the keyword hits that start inside `seg`; windows may reach outside it, anywhere in
     /// `hay`. Splitting a large file into segments and scanning them in parallel gives the same
     /// matches as one pass (after `resolve`), because every hit belongs to exactly one segment.
-    /// `path` is given for one segment only, so path-triggered detectors run once.
+    /// `globs` is true for one segment only, so path-triggered detectors run once.
     pub fn scan_segment(
         &self,
         hay: &[u8],
         seg: Range<usize>,
-        path: Option<&Path>,
+        path: &Path,
+        globs: bool,
         scratch: &mut Scratch,
         out: &mut Vec<RawMatch>,
     ) {
@@ -209,10 +234,9 @@ impl Engine {
             scratch.windows[d].clear();
         }
         scratch.touched.clear();
+        scratch.layer_hits.clear();
 
-        if let Some(path) = path
-            && !self.glob_detectors.is_empty()
-        {
+        if globs && !self.glob_detectors.is_empty() {
             self.path_globs.matches_into(path, &mut scratch.glob_hits);
             for gi in 0..scratch.glob_hits.len() {
                 let d = self.glob_detectors[scratch.glob_hits[gi]];
@@ -234,6 +258,15 @@ impl Engine {
                 }
                 let end = seg.start + m.end();
                 for &d in &self.keyword_detectors[m.pattern().as_usize()] {
+                    if self.in_layer[d] {
+                        if scratch.layer_hits.last() != Some(&start) {
+                            scratch.layer_hits.push(start);
+                        }
+                        if let Some(st) = &mut scratch.stats {
+                            st.detectors[d].hits += 1;
+                        }
+                        continue;
+                    }
                     let det = &self.catalog.detectors[d];
                     let w = (
                         start.saturating_sub(det.window_before),
@@ -290,13 +323,94 @@ impl Engine {
                 st.regex_ns += t0.elapsed().as_nanos() as u64;
             }
         }
+        if let Some(layer) = &self.layer
+            && !scratch.layer_hits.is_empty()
+        {
+            self.run_layer(layer, hay, path, scratch, out);
+        }
+    }
+
+    /// Every assignment the generic layer reads in `hay`, whatever its score, with its feature
+    /// values: `(detector index, value range, features)`. For fitting the model
+    /// (`examples/generic_features.rs`, `benches/fit-generic.py`).
+    pub fn layer_features(&self, hay: &[u8], path: &Path) -> Vec<(usize, Range<usize>, Vec<f64>)> {
+        let (Some(layer), Some(ac)) = (&self.layer, &self.prefilter) else {
+            return Vec::new();
+        };
+        let mut hits: Vec<usize> = ac
+            .find_overlapping_iter(hay)
+            .filter(|m| {
+                self.keyword_detectors[m.pattern().as_usize()]
+                    .iter()
+                    .any(|&d| self.in_layer[d])
+            })
+            .map(|m| m.start())
+            .collect();
+        hits.sort_unstable();
+        hits.dedup();
+        let file = FileKind::of(path);
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < hits.len() {
+            let line = Layer::line_around(hay, hits[i]);
+            let mut j = i + 1;
+            while j < hits.len() && hits[j] < line.end {
+                j += 1;
+            }
+            out.extend(layer.features_at(hay, line, &hits[i..j], file));
+            i = j;
+        }
+        out
+    }
+
+    /// Hands the lines of the layer's keyword hits to the layer, one call per line.
+    fn run_layer(
+        &self,
+        layer: &Layer,
+        hay: &[u8],
+        path: &Path,
+        scratch: &mut Scratch,
+        out: &mut Vec<RawMatch>,
+    ) {
+        let file = FileKind::of(path);
+        let hits = &mut scratch.layer_hits;
+        hits.sort_unstable();
+        hits.dedup();
+        scratch.candidates.clear();
+        let mut i = 0;
+        while i < hits.len() {
+            let line = Layer::line_around(hay, hits[i]);
+            let mut j = i + 1;
+            while j < hits.len() && hits[j] < line.end {
+                j += 1;
+            }
+            layer.scan_line(hay, line, &hits[i..j], file, &mut scratch.candidates);
+            i = j;
+        }
+        for c in scratch.candidates.drain(..) {
+            if let Some(st) = &mut scratch.stats {
+                st.detectors[c.detector].matches += 1;
+            }
+            out.push(RawMatch {
+                detector: c.detector,
+                secret: c.value,
+                confidence: c.scored.confidence,
+                scored: Some(Box::new(c.scored)),
+            });
+        }
     }
 
     /// Removes duplicates (from overlapping segments) and findings that a more specific detector
     /// explains: a generic finding yields to any specific one on the same bytes, and a detector
     /// yields to one that declares it `overrides` it.
     pub fn resolve(&self, mut v: Vec<RawMatch>) -> Vec<RawMatch> {
-        v.sort_by_key(|m| (m.secret.start, m.secret.end, m.detector));
+        v.sort_by(|a, b| {
+            (a.secret.start, a.secret.end, a.detector).cmp(&(
+                b.secret.start,
+                b.secret.end,
+                b.detector,
+            ))
+        });
         v.dedup();
         if v.len() < 2 {
             return v;
@@ -312,7 +426,9 @@ impl Engine {
                     let (da, db) = (v[a].detector, v[b].detector);
                     let generic_yields =
                         self.catalog.detectors[da].generic && !self.catalog.detectors[db].generic;
-                    if generic_yields || self.overrides[db].contains(&da) {
+                    // The layer guesses from a name; a regex that recognised the value wins.
+                    let layer_yields = self.in_layer[da] && !self.in_layer[db];
+                    if generic_yields || layer_yields || self.overrides[db].contains(&da) {
                         keep[a] = false;
                     }
                 }
@@ -383,6 +499,8 @@ fn run_window(
             out.push(RawMatch {
                 detector: d,
                 secret: ss..se,
+                confidence: det.confidence,
+                scored: None,
             });
         }
         pos = if me > ms { me } else { me + 1 };
@@ -390,7 +508,7 @@ fn run_window(
 }
 
 /// The checks after the regex: entropy floor, validators, placeholder filter, and for
-/// low-confidence generic detectors the filter of values that are not credentials (which needs
+/// generic detectors the filter of values that are not credentials (which needs
 /// the whole match, `matched`, to see a URL's host).
 fn accept(det: &Detector, secret: &[u8], matched: &[u8]) -> bool {
     if secret.is_empty() {
@@ -408,8 +526,10 @@ fn accept(det: &Detector, secret: &[u8], matched: &[u8]) -> bool {
     if placeholder::placeholder_reason(secret, det.known_prefix_len(secret)).is_some() {
         return false;
     }
+    // High-confidence generic detectors (git credential stores, `.netrc`) read a file whose
+    // format says what the value is; the others guess from a shape and need the filter.
     !(det.generic
-        && det.confidence == Confidence::Low
+        && det.confidence != Confidence::High
         && placeholder::generic_reason(secret, matched).is_some())
 }
 
@@ -441,13 +561,7 @@ mod tests {
         let mut lo = 0;
         while lo < hay.len() {
             let hi = (lo + step).min(hay.len());
-            e.scan_segment(
-                hay,
-                lo..hi,
-                (lo == 0).then_some(Path::new("x.txt")),
-                &mut s,
-                &mut parts,
-            );
+            e.scan_segment(hay, lo..hi, Path::new("x.txt"), lo == 0, &mut s, &mut parts);
             lo = hi;
         }
         assert_eq!(e.resolve(parts), whole);

@@ -56,6 +56,7 @@ pub(crate) mod config;
 pub(crate) mod detectors;
 pub(crate) mod engine;
 pub(crate) mod finding;
+pub(crate) mod generic;
 pub(crate) mod git;
 pub(crate) mod git_hook;
 pub(crate) mod gitignore;
@@ -97,6 +98,7 @@ pub mod testing {
     pub use crate::detectors::{Catalog, Validator, compile_checked, markdown_table};
     pub use crate::engine::Engine;
     pub use crate::finding::fingerprint;
+    pub use crate::generic::model::feature_names;
     pub use crate::git_hook::HOOK_MARK;
     pub use crate::scanner::testing::*;
     pub use crate::stores::{Format as StoreFormat, Stores, context as store_context};

@@ -20,6 +20,20 @@ pub enum Confidence {
     High,
 }
 
+/// The kind of name a detector of the generic-credential layer reports (`assignment = KIND`
+/// in a detector file): the name holds a password, a secret, a token, a key, an authorization
+/// or credentials, or a nonce or salt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AssignmentKind {
+    Password,
+    Secret,
+    Token,
+    Key,
+    Auth,
+    Nonce,
+}
+
 /// How long a credential stays usable once an agent has read it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -158,6 +172,8 @@ names!(Environment { Production => "production", Staging => "staging", Developme
 names!(Location { Tracked => "tracked", Gitignored => "gitignored", Untracked => "untracked",
     OutsideRepository => "outside-repository", CliStore => "cli-store", AgentConfig => "agent-config",
     EnvironmentVariable => "environment-variable" });
+names!(AssignmentKind { Password => "password", Secret => "secret", Token => "token", Key => "key",
+    Auth => "auth", Nonce => "nonce" });
 names!(Confidence { Low => "low", Medium => "medium", High => "high" });
 names!(Risk { Info => "info", Low => "low", Medium => "medium", High => "high", Critical => "critical" });
 

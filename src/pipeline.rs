@@ -19,7 +19,7 @@ use crate::assessment::context::locate;
 use crate::engine::{Engine, EngineStats, RawMatch, Scratch};
 use crate::finding::{Context, Finding, Origin, build_findings};
 use crate::gitignore::{GitIgnoreIndex, GitStatus};
-use crate::model::{Environment, Location};
+use crate::model::{Confidence, Environment, Location};
 use crate::read::{Content, LoadError, Loaded, MmapChoice, Reader, SkipReason};
 use crate::result::{Progress, RiskCounts, ScanResult, ScanStats, Skipped, Summary, Warning};
 use crate::stores::{Kind, Store, Stores};
@@ -52,6 +52,9 @@ pub struct Settings {
     pub allow: Allowlist,
     /// The environment of the workspace being scanned, when declared.
     pub workspace_env: Option<Environment>,
+    /// Matches below this confidence are not reported (`--confidence`), though they are still
+    /// masked in the lines shown.
+    pub confidence: Confidence,
     /// "Now", for deciding whether encoded expiries have passed.
     pub now: jiff::Timestamp,
     /// Count per-detector work and time the phases (`--stats`).
@@ -72,6 +75,7 @@ impl Default for Settings {
             inline_allow: true,
             allow: Allowlist::default(),
             workspace_env: None,
+            confidence: Confidence::Medium,
             now: jiff::Timestamp::now(),
             stats: false,
             mmap: MmapChoice::never(),
@@ -471,6 +475,10 @@ fn scan_loaded(
         // Before the cap: a secret added below a hundred old ones must not be cut off.
         matches = on_lines(hay, matches, lines);
     }
+    // Every match is masked in the lines shown; only those at the confidence asked for are
+    // reported.
+    let mask = matches.clone();
+    matches.retain(|m| m.confidence >= p.settings.confidence);
     let shown = blob.origin.to_string();
     let cap = p.settings.max_findings_per_file.max(1);
     let listed = matches.len().min(cap);
@@ -528,7 +536,7 @@ fn scan_loaded(
         now: p.settings.now,
     };
     let t_build = p.settings.stats.then(Instant::now);
-    let mut built = build_findings(p.engine, hay, &matches[..listed], &matches, &ctx, &|r| {
+    let mut built = build_findings(p.engine, hay, &matches[..listed], &mask, &ctx, &|r| {
         loaded.content.release(r)
     });
     if p.settings.inline_allow && blob.inline_allow {
@@ -586,7 +594,7 @@ fn scan_parallel(
             |scratch, i| {
                 let seg = i * SEGMENT_SIZE..((i + 1) * SEGMENT_SIZE).min(hay.len());
                 let mut out = Vec::new();
-                engine.scan_segment(hay, seg.clone(), (i == 0).then_some(rel), scratch, &mut out);
+                engine.scan_segment(hay, seg.clone(), rel, i == 0, scratch, &mut out);
                 // Matched: its pages need not stay resident (a 1 GiB file would otherwise
                 // count 1 GiB of mapped pages against this process).
                 release(seg);

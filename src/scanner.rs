@@ -5,7 +5,7 @@
 use crate::detectors::Catalog;
 use crate::engine::Engine;
 use crate::finding::Finding;
-use crate::model::Environment;
+use crate::model::{Confidence, Environment};
 use crate::pipeline::{self, Source};
 use crate::read::MmapChoice;
 use crate::result::{Progress, ScanResult};
@@ -96,6 +96,8 @@ pub struct ScanOptions {
     pub home: Option<PathBuf>,
     /// Memory-map large files; see [`MmapChoice::auto`] for what that asks of the process.
     pub mmap: MmapChoice,
+    /// Report findings of this confidence or higher (the command line's `--confidence`).
+    pub confidence: Confidence,
 }
 
 impl Default for ScanOptions {
@@ -115,6 +117,7 @@ impl Default for ScanOptions {
             now: None,
             home: None,
             mmap: MmapChoice::never(),
+            confidence: p.confidence,
         }
     }
 }
@@ -130,6 +133,7 @@ impl ScanOptions {
             workspace_env: self.workspace_env,
             now: self.now.unwrap_or_else(jiff::Timestamp::now),
             mmap: self.mmap,
+            confidence: self.confidence,
             threads: self.threads(),
             ..pipeline::Settings::default()
         }

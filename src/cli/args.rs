@@ -2,7 +2,7 @@
 //! decided once, in [`super::settings`]; what each command does is in its `cmd_*.rs`.
 
 use crate::agent::policy::Agent;
-use crate::model::{Environment, Risk};
+use crate::model::{Confidence, Environment, Risk};
 use crate::report::Format;
 use clap::builder::TypedValueParser as _;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -250,6 +250,12 @@ pub struct ScanOptionsArgs {
     /// $HOME).
     #[arg(long, value_name = "DIR")]
     pub home: Option<PathBuf>,
+
+    /// Report findings of this confidence or higher [default: medium]. Generic credentials
+    /// (a password or key found by its name) get their confidence from the value's score;
+    /// `low` shows every candidate, `high` only what is near certain.
+    #[arg(long, value_parser = vocab!(Confidence), value_name = "LEVEL")]
+    pub confidence: Option<Confidence>,
 }
 
 /// What an agent can reach.

@@ -146,6 +146,10 @@ pub fn prepare(
         inline_allow: !o.no_inline_allow,
         allow,
         workspace_env: o.workspace_env.or(config.workspace_env),
+        confidence: o
+            .confidence
+            .or(config.confidence)
+            .unwrap_or(crate::model::Confidence::Medium),
         now: now()?,
         stats: walk.stats,
         // SAFETY: the command line is its own process; the SIGBUS handler that memory maps

@@ -57,7 +57,10 @@ struct DetectorSpec {
     name: String,
     #[serde(default)]
     keywords: Vec<String>,
-    pattern: String,
+    #[serde(default)]
+    pattern: Option<String>,
+    /// A detector of the generic-credential layer (`src/generic`): the kind of name it reports.
+    assignment: Option<String>,
     #[serde(default)]
     validators: Vec<String>,
     min_entropy: Option<f64>,
@@ -106,7 +109,11 @@ pub struct Detector {
     pub provider: String,
     pub provider_name: String,
     pub keywords: Vec<String>,
+    /// The regex (fragments expanded); empty for a layer detector.
     pub pattern: String,
+    /// For a detector of the generic-credential layer, the kind of name it reports: the engine
+    /// hands its keyword hits to the layer instead of running a regex.
+    pub assignment: Option<crate::model::AssignmentKind>,
     pub validators: Vec<Validator>,
     pub min_entropy: Option<f64>,
     pub confidence: Confidence,
@@ -239,7 +246,7 @@ impl Catalog {
             if !seen.insert(d.id.clone()) {
                 bail!("{source}: detector '{}': duplicate detector id", d.id);
             }
-            if eager {
+            if eager && d.assignment.is_none() {
                 let re = compile_checked(&d)?;
                 let _ = d.compiled.set(Compiled::new(re));
             }
@@ -295,6 +302,9 @@ pub fn markdown_table(catalog: &Catalog) -> String {
     for d in ds {
         let mut validation: Vec<String> =
             d.validators.iter().map(|v| v.name().to_string()).collect();
+        if let Some(k) = d.assignment {
+            validation.push(format!("generic layer: {k} names, value scored"));
+        }
         if let Some(e) = d.min_entropy {
             validation.push(format!("entropy >= {e}"));
         }
@@ -390,7 +400,23 @@ fn make_detector(
     if let Some(v) = &s.verify {
         v.check().map_err(|e| ctx(&e))?;
     }
-    let pattern = fragments::expand(&s.pattern).map_err(|e| ctx(&e))?;
+    let assignment = match &s.assignment {
+        Some(k) => Some(
+            k.parse::<crate::model::AssignmentKind>()
+                .map_err(|e| ctx(&e))?,
+        ),
+        None => None,
+    };
+    let pattern = match (&s.pattern, &assignment) {
+        (Some(p), None) => fragments::expand(p).map_err(|e| ctx(&e))?,
+        (None, Some(_)) => String::new(),
+        (Some(_), Some(_)) => {
+            return Err(ctx(
+                "has both a pattern and an assignment kind: a layer detector has no regex",
+            ));
+        }
+        (None, None) => return Err(ctx("needs a pattern (or an assignment kind)")),
+    };
     let mut keywords: Vec<String> = s.keywords.iter().map(|k| k.to_ascii_lowercase()).collect();
     keywords.sort();
     keywords.dedup();
@@ -401,6 +427,7 @@ fn make_detector(
         provider_name: provider_name.to_string(),
         keywords,
         pattern,
+        assignment,
         validators,
         min_entropy: s.min_entropy,
         confidence: s.confidence,

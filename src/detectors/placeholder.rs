@@ -158,7 +158,9 @@ pub fn placeholder_reason(secret: &[u8], prefix_len: usize) -> Option<Reason> {
 pub fn generic_reason(secret: &[u8], matched: &[u8]) -> Option<GenericReason> {
     let has_digit = secret.iter().any(u8::is_ascii_digit);
     let has_alpha = secret.iter().any(u8::is_ascii_alphabetic);
-    if !has_digit || !has_alpha {
+    // A URL's password (`user:qthn@db`) is a password whatever characters it has.
+    let in_url = matched.windows(3).any(|w| w == b"://");
+    if (!has_digit || !has_alpha) && !in_url {
         // `MYSQL_NATIVE_PASSWORD`, `my_npmrcSecretVersion`, `123456789012`.
         return Some(GenericReason::Identifier);
     }
@@ -197,8 +199,10 @@ pub enum GenericReason {
     DocumentationHost,
 }
 
-/// The host after the last `@` of a URL is reserved for documentation or is this machine
-/// (RFC 2606 and RFC 6761: `example.com`, `*.example`, `*.invalid`, `*.test`, `localhost`).
+/// The host after the last `@` of a URL is reserved for documentation (RFC 2606 and RFC 6761:
+/// `example.com`, `*.example`, `*.invalid`, `*.test`). A password for `localhost` or
+/// `127.0.0.1` is still a password (a local database's, often the same as elsewhere): the
+/// assessment, not this filter, weighs where it sits.
 fn documentation_host(matched: &[u8]) -> bool {
     let Some(at) = matched.iter().rposition(|&c| c == b'@') else {
         return false;
@@ -210,13 +214,12 @@ fn documentation_host(matched: &[u8]) -> bool {
         .collect();
     let host = String::from_utf8_lossy(&host);
     let host = host.trim_end_matches('.');
-    ["example.com", "example.org", "example.net", "localhost"]
+    ["example.com", "example.org", "example.net"]
         .iter()
         .any(|d| host == *d || host.ends_with(&format!(".{d}")))
-        || [".example", ".invalid", ".test", ".localhost"]
+        || [".example", ".invalid", ".test"]
             .iter()
             .any(|s| host.ends_with(s))
-        || host.starts_with("127.")
 }
 
 /// `$VAR`, `%VAR%`, `@VAR@`: a value that names another value.
@@ -330,18 +333,12 @@ mod tests {
             url("http://u:FAKEw7Qp2Lx9Tn4Z@api.example.org"),
             Some(DocumentationHost)
         );
-        assert_eq!(
-            url("http://u:FAKEw7Qp2Lx9Tn4Z@localhost"),
-            Some(DocumentationHost)
-        );
+        assert_eq!(url("http://u:FAKEw7Qp2Lx9Tn4Z@localhost"), None);
         assert_eq!(
             url("http://u:FAKEw7Qp2Lx9Tn4Z@ci.corp.test"),
             Some(DocumentationHost)
         );
-        assert_eq!(
-            url("http://u:FAKEw7Qp2Lx9Tn4Z@127.0.0.1"),
-            Some(DocumentationHost)
-        );
+        assert_eq!(url("http://u:FAKEw7Qp2Lx9Tn4Z@127.0.0.1"), None);
         assert_eq!(url("http://u:FAKEw7Qp2Lx9Tn4Z@ci.internal"), None);
         assert_eq!(url("http://u:FAKEw7Qp2Lx9Tn4Z@notexample.com"), None);
         assert_eq!(g("FAKEq7Lm2Vx9Tn4Wz8Kp3Rb6Jh1Cs5"), None);

@@ -109,7 +109,7 @@ pub fn build_findings(
             line_text: line_text(engine, hay, mask, line_start, s),
             secret: Secret::from(secret),
             gitignored: ctx.gitignored,
-            confidence: det.confidence,
+            confidence: m.confidence,
             assessment: assessment::assess(
                 det,
                 &Site {
@@ -141,6 +141,10 @@ pub fn build_findings(
             suppression: None,
             verification: None,
         });
+        if let (Some(s), Some(f)) = (&m.scored, out.last_mut()) {
+            // Second line of the evidence: why the layer believes the value is a credential.
+            f.assessment.evidence.insert(1, score_note(s));
+        }
     }
     let hashes = super::github_line_hashes_releasing(hay, &lines_wanted, release);
     for f in &mut out {
@@ -204,4 +208,20 @@ fn line_text(
 
 fn trim_cr(b: &[u8]) -> &[u8] {
     b.strip_suffix(b"\r").unwrap_or(b)
+}
+
+/// `confidence medium (score 0.72): + a quoted string, + randomness, - only letters`.
+fn score_note(s: &crate::generic::model::Scored) -> String {
+    let mut note = format!(
+        "confidence {} (score {}.{:03})",
+        s.confidence,
+        s.permille / 1000,
+        s.permille % 1000
+    );
+    for (i, (up, words)) in s.evidence.iter().enumerate() {
+        note.push_str(if i == 0 { ": " } else { ", " });
+        note.push_str(if *up { "+ " } else { "- " });
+        note.push_str(words);
+    }
+    note
 }

@@ -39,6 +39,15 @@ const HOME: &[(&str, &str, &str, &str, &str, &str)] = &[
         "info",
     ),
     (
+        // Shorter than a real STS token, so the generic layer, not aws.session-token, finds it.
+        ".aws/cli/cache/0fake.json",
+        "generic.token",
+        "aws-sso-cache",
+        "key Credentials.SessionToken",
+        "cli-store",
+        "medium",
+    ),
+    (
         ".aws/credentials",
         "aws.access-key-id",
         "aws",

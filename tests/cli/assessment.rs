@@ -168,7 +168,7 @@ const EXPECTED: &[Row] = &[
     ),
     (
         "app/.env.production:1",
-        "generic.env-assignment",
+        "generic.secret",
         "unknown",
         "unknown",
         "production",
@@ -178,7 +178,7 @@ const EXPECTED: &[Row] = &[
     ),
     (
         "app/.env.staging:1",
-        "generic.env-assignment",
+        "generic.secret",
         "unknown",
         "unknown",
         "staging",
@@ -298,7 +298,7 @@ const EXPECTED: &[Row] = &[
     ),
     (
         "config/dev/.env:1",
-        "generic.env-assignment",
+        "generic.token",
         "unknown",
         "unknown",
         "development",

@@ -11,7 +11,7 @@ const AGENT_VIEW: &[&str] = &[
     ".env:2:19 aws.access-key-id gitignored",
     ".env:3:23 aws.secret-access-key gitignored",
     ".env:4:19 stripe.secret-key.live gitignored",
-    ".env:5:24 generic.env-assignment gitignored",
+    ".env:5:24 generic.secret gitignored",
     ".env.local:1:19 railway.api-token gitignored",
     ".git/config:4:31 github.pat.classic",
     ".hidden/notes.txt:2:8 slack.bot-token",

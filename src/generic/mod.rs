@@ -1,0 +1,235 @@
+//! The generic-credential layer: credentials without a provider's prefix, found by the name
+//! they are given (`DB_PASSWORD=...`, `"client_secret": "..."`, `setApiKey("...")`) and
+//! weighed by what the value looks like.
+//!
+//! Its detectors are ordinary catalog entries (`detectors/generic.toml`) marked with
+//! `assignment = KIND`: their `keywords` are the secret words of names (the lexicon), and the
+//! engine hands every line holding one to [`Layer::scan_line`] instead of running a regex.
+//! For each hit the layer
+//! 1. reads the assignment around it, in any of the shapes [`parse`] knows;
+//! 2. picks the first layer detector one of whose keywords is a word of the name ([`names`]);
+//! 3. scores the value with the model ([`model`], weights in `detectors/generic/model.toml`):
+//!    the name, the way the value is attached, the value's shape ([`value`]) and the file type;
+//! 4. reports it at the confidence the score gives, with the features that decided it.
+//!
+//! Test, example and documentation paths do not lower the score: they lower the risk
+//! (the assessment's location), because a credential in a test file still works.
+
+pub mod english;
+pub mod model;
+pub mod names;
+pub mod parse;
+pub mod value;
+
+use crate::detectors::Catalog;
+use model::{Features, FileKind, Kind, Model, Scored};
+use std::ops::Range;
+
+/// How far a "line" reaches on each side of a hit when the real line is longer (minified code).
+const MAX_LINE_REACH: usize = 1024;
+
+/// One layer detector: its catalog index, the kind of name it reports, and its secret words.
+#[derive(Debug)]
+struct LayerDetector {
+    index: usize,
+    kind: Kind,
+    keywords: Vec<String>,
+}
+
+/// A candidate the layer reports: which detector, the value, and its score.
+#[derive(Debug)]
+pub struct Candidate {
+    pub detector: usize,
+    pub value: Range<usize>,
+    pub scored: Scored,
+}
+
+/// The layer's detectors and model, built once per scan.
+#[derive(Debug)]
+pub struct Layer {
+    detectors: Vec<LayerDetector>,
+    model: &'static Model,
+    /// The type prefixes of the specific detectors (`ghp_`, `sk_live_`, `xoxb-`): a value that
+    /// starts with one is that detector's to judge. When it did not match (a wrong checksum or
+    /// length), the value is a near-miss, not a generic credential.
+    prefixes: Vec<String>,
+}
+
+impl Layer {
+    /// The layer over the catalog's `assignment` detectors, or `None` if it has none.
+    pub fn new(catalog: &Catalog) -> Option<Layer> {
+        let detectors: Vec<LayerDetector> = catalog
+            .detectors
+            .iter()
+            .enumerate()
+            .filter_map(|(index, d)| {
+                Some(LayerDetector {
+                    index,
+                    kind: d.assignment?,
+                    keywords: d.keywords.clone(),
+                })
+            })
+            .collect();
+        let mut prefixes: Vec<String> = catalog
+            .detectors
+            .iter()
+            .filter(|d| !d.generic)
+            .filter_map(|d| d.prefix.clone())
+            .filter(|p| p.len() >= 3)
+            .collect();
+        prefixes.sort();
+        prefixes.dedup();
+        (!detectors.is_empty()).then(|| Layer {
+            detectors,
+            model: Model::builtin(),
+            prefixes,
+        })
+    }
+
+    /// Whether catalog detector `i` belongs to the layer.
+    pub fn owns(&self, i: usize) -> bool {
+        self.detectors.iter().any(|d| d.index == i)
+    }
+
+    /// The bounds of the line around `hit`, at most [`MAX_LINE_REACH`] each way.
+    pub fn line_around(hay: &[u8], hit: usize) -> Range<usize> {
+        let lo = hit.saturating_sub(MAX_LINE_REACH);
+        let s = memchr::memrchr(b'\n', &hay[lo..hit]).map_or(lo, |p| lo + p + 1);
+        let hi = (hit + MAX_LINE_REACH).min(hay.len());
+        let e = memchr::memchr(b'\n', &hay[hit..hi]).map_or(hi, |p| hit + p);
+        s..e
+    }
+
+    /// Reads the assignments at `hits` (absolute offsets of keyword hits, all inside `line`)
+    /// and appends the candidates worth reporting at any confidence.
+    pub fn scan_line(
+        &self,
+        hay: &[u8],
+        line: Range<usize>,
+        hits: &[usize],
+        file: FileKind,
+        out: &mut Vec<Candidate>,
+    ) {
+        let text = &hay[line.clone()];
+        let mut seen: Vec<Range<usize>> = Vec::new();
+        for &hit in hits {
+            let Some(a) = parse::at(text, hit - line.start) else {
+                continue;
+            };
+            if seen.contains(&a.value) {
+                continue;
+            }
+            seen.push(a.value.clone());
+            if let Some(c) = self.candidate(text, &a, file) {
+                out.push(Candidate {
+                    value: line.start + a.value.start..line.start + a.value.end,
+                    ..c
+                });
+            }
+        }
+    }
+
+    /// The detector and feature values for one assignment (value range relative to `text`),
+    /// or `None` if no layer detector claims the name or the value is rejected outright.
+    fn features(
+        &self,
+        text: &[u8],
+        a: &parse::Assignment,
+        file: FileKind,
+    ) -> Option<(usize, Vec<f64>)> {
+        let words = names::words(&text[a.name.clone()]);
+        let d = self.detectors.iter().find(|d| {
+            words
+                .iter()
+                .any(|w| d.keywords.iter().any(|k| names::word_matches(w, k)))
+        })?;
+        let v = &text[a.value.clone()];
+        // In source code an unquoted value is a variable or an expression, not a literal.
+        let unquoted_code =
+            file == FileKind::Code && a.quote.is_none() && a.op != parse::Op::Element;
+        if value::rejected(v) || unquoted_code {
+            return None;
+        }
+        let key_qualified = names::qualified_key(&words);
+        // The public half of a pair (`PublicKeyToken`, `public_key`, `ssh-rsa AAAA...`) is
+        // published on purpose; a bare `key` with a short value is a map key (`"key": "mit"`).
+        let public = words
+            .iter()
+            .any(|w| matches!(w.as_str(), "public" | "publishable" | "pub"))
+            || [
+                &b"ssh-rsa "[..],
+                b"ssh-ed25519 ",
+                b"ssh-dss ",
+                b"ecdsa-sha2-",
+            ]
+            .iter()
+            .any(|p| v.starts_with(p));
+        // In documentation a `code span` after a name is the name of something, not its value.
+        let doc_code_span = file == FileKind::Doc && a.quote == Some(b'`');
+        // `(?P<secret>...)` in a regex is not an XML element.
+        let regex_element = a.op == parse::Op::Element
+            && v.iter()
+                .any(|c| matches!(c, b'[' | b'(' | b'\\' | b'{' | b'|'));
+        let near_miss = self.prefixes.iter().any(|p| v.starts_with(p.as_bytes()));
+        if public
+            || doc_code_span
+            || regex_element
+            || near_miss
+            || (d.kind == Kind::Key && !key_qualified && v.len() < 16)
+        {
+            return None;
+        }
+        let facts = value::facts(v);
+        let x = Features {
+            kind: d.kind,
+            name_other: names::has_other_word(&words),
+            name_exact: words.len() == 1,
+            name_words: words.len(),
+            key_qualified,
+            op: a.op,
+            quoted: a.quote.is_some(),
+            expression: a.expression,
+            scheme: a.scheme,
+            file,
+            value: &facts,
+        }
+        .values();
+        Some((d.index, x))
+    }
+
+    /// The scored candidate for one assignment (value range relative to `text`).
+    fn candidate(&self, text: &[u8], a: &parse::Assignment, file: FileKind) -> Option<Candidate> {
+        let (detector, x) = self.features(text, a, file)?;
+        Some(Candidate {
+            detector,
+            value: a.value.clone(),
+            scored: self.model.score(&x)?,
+        })
+    }
+
+    /// The feature vector of every assignment at `hits`, whatever its score, for fitting the
+    /// model (`benches/fit-generic.py`): `(detector index, value range, features)`.
+    pub fn features_at(
+        &self,
+        hay: &[u8],
+        line: Range<usize>,
+        hits: &[usize],
+        file: FileKind,
+    ) -> Vec<(usize, Range<usize>, Vec<f64>)> {
+        let text = &hay[line.clone()];
+        let mut out: Vec<(usize, Range<usize>, Vec<f64>)> = Vec::new();
+        for &hit in hits {
+            let Some(a) = parse::at(text, hit - line.start) else {
+                continue;
+            };
+            let value = line.start + a.value.start..line.start + a.value.end;
+            if out.iter().any(|(_, r, _)| *r == value) {
+                continue;
+            }
+            if let Some((d, x)) = self.features(text, &a, file) {
+                out.push((d, value, x));
+            }
+        }
+        out
+    }
+}

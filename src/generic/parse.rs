@@ -1,0 +1,441 @@
+//! Finding the value a name is given, in whatever language the line is written: `name = "v"`,
+//! `name: v`, `"name": "v"`, `'name' => 'v'`, `name := "v"`, `setName("v")`, `name("v")`,
+//! `("name", "v")`, `--name v`, `--name=v`, `<name>v</name>`, `name="v"` as an XML attribute,
+//! `Name=v;` in a connection string, `name v` in `.netrc`-like files, `name == "v"`.
+//!
+//! The parser starts from a keyword hit, widens it to the identifier around it, and reads what
+//! follows. It knows no grammar: it recognises the shapes above from the bytes right after the
+//! name and reports which shape it saw ([`Op`]), so that the model can weigh a comparison or an
+//! unquoted word in code differently from a quoted string in YAML.
+
+use std::ops::Range;
+
+/// How the value was attached to the name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// `=`, `:=`, `?=`, `||=`.
+    Assign,
+    /// `:` (YAML, JSON, object literals, HTTP headers).
+    Colon,
+    /// `=>` (PHP, Ruby, Perl).
+    Arrow,
+    /// `==`, `===`, `.equals(`: the code compares against the value.
+    Compare,
+    /// `setName("v")`, `name("v")`, `withName("v")`: the value is a call's argument.
+    Call,
+    /// `("name", "v")`, `put("name", "v")`: the value follows the quoted name after a comma.
+    Comma,
+    /// `--name v`, `--name=v`, `-name v`.
+    Flag,
+    /// `<name>v</name>`.
+    Element,
+    /// `name v`: the name opens a line of a whitespace-separated config (`.netrc`, `redis.conf`).
+    Space,
+}
+
+/// One name and the value given to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assignment {
+    /// The whole name (`config.db.password`, `DB_PASSWORD`), without quotes or `$`/`--`.
+    pub name: Range<usize>,
+    /// The value, without its quotes.
+    pub value: Range<usize>,
+    pub op: Op,
+    /// The quote the value was written in, if any.
+    pub quote: Option<u8>,
+    /// What follows an unquoted value makes it an expression: `(`, `.`, `[` or `+`.
+    pub expression: bool,
+    /// The value was preceded by an authorization scheme word (`Bearer`, `Basic`, `Token`).
+    pub scheme: bool,
+}
+
+fn is_name_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-' | b'$' | b'@')
+}
+
+/// The assignment whose name holds the keyword hit `hit` (an index into `line`), if the bytes
+/// after the name give it a value.
+pub fn at(line: &[u8], hit: usize) -> Option<Assignment> {
+    let mut s = hit;
+    while s > 0 && is_name_byte(line[s - 1]) {
+        s -= 1;
+    }
+    let mut e = hit;
+    while e < line.len() && is_name_byte(line[e]) {
+        e += 1;
+    }
+    // `--password`, `$password`, `@password`, `self.password.`: the name proper.
+    let dashes = line[s..e].iter().take_while(|&&c| c == b'-').count();
+    s += dashes;
+    while s < e && matches!(line[s], b'$' | b'@' | b'.') {
+        s += 1;
+    }
+    while e > s && matches!(line[e - 1], b'.' | b'-') {
+        e -= 1;
+    }
+    if s >= e {
+        return None;
+    }
+    let before = if s > dashes {
+        line[s - dashes - 1]
+    } else {
+        b' '
+    };
+    let flag = dashes > 0 && (s == dashes || before.is_ascii_whitespace() || before == b'"');
+    let opened_with = (s > 0).then(|| line[s - 1]);
+    let name = s..e;
+    let mut i = e;
+    // A quoted key: `"password": `, `'password' => `, `["password"] = `, and inside a JSON
+    // string, `\"password\":`.
+    let mut key_quote = None;
+    if let Some(q @ (b'"' | b'\'' | b'`')) = line.get(i).copied()
+        && opened_with == Some(q)
+    {
+        key_quote = Some(q);
+        i += 1;
+    } else if line.get(i) == Some(&b'\\')
+        && let Some(q @ (b'"' | b'\'')) = line.get(i + 1).copied()
+        && opened_with == Some(q)
+    {
+        key_quote = Some(q);
+        i += 2;
+    }
+    if line.get(i) == Some(&b']') {
+        i += 1;
+    }
+    let after_name = i;
+    i = skip_spaces(line, i);
+    let c = *line.get(i)?;
+    let next = line.get(i + 1).copied();
+    let (op, value_at) = match (c, next) {
+        (b'=', Some(b'>')) => (Op::Arrow, i + 2),
+        (b'=', Some(b'=')) => {
+            let mut j = i + 2;
+            if line.get(j) == Some(&b'=') {
+                j += 1;
+            }
+            (Op::Compare, j)
+        }
+        (b'=', _) if flag => (Op::Flag, i + 1),
+        (b'=', _) => (Op::Assign, i + 1),
+        (b':', Some(b'=')) => (Op::Assign, i + 2),
+        (b':', Some(b':')) => return None,
+        (b':', _) => (Op::Colon, i + 1),
+        (b'?' | b'|', Some(b'=')) => (Op::Assign, i + 2),
+        (b'|', Some(b'|')) if line.get(i + 2) == Some(&b'=') => (Op::Assign, i + 3),
+        (b'(', _) if i == after_name && key_quote.is_none() && setter(&line[name.clone()]) => {
+            (Op::Call, i + 1)
+        }
+        (b',', _) if key_quote.is_some() => (Op::Comma, i + 1),
+        (b'>', _) if opened_with == Some(b'<') => (Op::Element, i + 1),
+        (b'.', _) if line[i..].starts_with(b".equals(") => (Op::Compare, i + 8),
+        _ if flag && i > after_name => (Op::Flag, i),
+        _ if i > after_name
+            && key_quote.is_none()
+            && line[..name.start].iter().all(u8::is_ascii_whitespace) =>
+        {
+            (Op::Space, i)
+        }
+        _ => return None,
+    };
+    value(line, name, op, value_at)
+}
+
+/// `setPassword`, `withToken`, `put_secret`, `password`: a call that gives the value, not one
+/// that computes something from it (`OpenProcessToken(...)`, `hashPassword(...)`).
+fn setter(name: &[u8]) -> bool {
+    let last = name.rsplit(|&c| c == b'.').next().unwrap_or(name);
+    let lower = last.to_ascii_lowercase();
+    ["set", "with", "put", "add"]
+        .iter()
+        .any(|p| lower.starts_with(p.as_bytes()))
+        || last.iter().all(|c| c.is_ascii_lowercase())
+}
+
+fn skip_spaces(line: &[u8], mut i: usize) -> usize {
+    while i < line.len() && (line[i] == b' ' || line[i] == b'\t') {
+        i += 1;
+    }
+    i
+}
+
+/// Reads the value that starts at (or after spaces from) `i`.
+fn value(line: &[u8], name: Range<usize>, op: Op, i: usize) -> Option<Assignment> {
+    let mut i = skip_spaces(line, i);
+    if op == Op::Element {
+        let end = memchr::memchr(b'<', &line[i..]).map_or(line.len(), |p| i + p);
+        let v = trim(line, i..end);
+        return Some(Assignment {
+            name,
+            value: v,
+            op,
+            quote: None,
+            expression: false,
+            scheme: false,
+        });
+    }
+    // String prefixes: Python `r"`/`b"`/`f"`, C# `@"`/`$"`, C++ `L"`, Rust `r#"` is rare.
+    if let (Some(&p), Some(&q)) = (line.get(i), line.get(i + 1))
+        && matches!(
+            p,
+            b'r' | b'b' | b'u' | b'f' | b'R' | b'B' | b'U' | b'@' | b'$' | b'L'
+        )
+        && matches!(q, b'"' | b'\'')
+    {
+        i += 1;
+    }
+    // `Authorization: Bearer <token>` unquoted: the credential is the word after the scheme.
+    let mut scheme = false;
+    for word in [&b"bearer "[..], b"basic ", b"token ", b"bot "] {
+        if line.len() > i + word.len() && line[i..i + word.len()].eq_ignore_ascii_case(word) {
+            i = skip_spaces(line, i + word.len());
+            scheme = true;
+            break;
+        }
+    }
+    // `\"value\"`: a string inside a JSON or code string ends at the next escaped quote.
+    let escaped = line.get(i) == Some(&b'\\') && matches!(line.get(i + 1), Some(b'"' | b'\''));
+    if escaped {
+        i += 1;
+    }
+    let quote = match line.get(i) {
+        Some(&q @ (b'"' | b'\'' | b'`')) => Some(q),
+        _ => None,
+    };
+    let (mut v, expression) = match quote {
+        Some(q) if escaped => {
+            let start = i + 1;
+            let end = line[start..]
+                .windows(2)
+                .position(|w| w[0] == b'\\' && w[1] == q)
+                .map(|p| start + p)?;
+            (start..end, false)
+        }
+        Some(q) => {
+            let start = i + 1;
+            let mut j = start;
+            while j < line.len() && line[j] != q {
+                if line[j] == b'\\' {
+                    j += 1;
+                }
+                j += 1;
+            }
+            if j >= line.len() {
+                return None;
+            }
+            // `"abc" + x`, `"abc".format(...)`: the literal is only part of the value.
+            let k = skip_spaces(line, j + 1);
+            let expression = matches!(line.get(k), Some(b'+' | b'.' | b'%'))
+                && !matches!(line.get(k + 1), Some(b' ' | b'\t') | None)
+                || line.get(k) == Some(&b'+');
+            (start..j, expression)
+        }
+        None => {
+            let start = i;
+            let mut j = start;
+            while j < line.len() {
+                let c = line[j];
+                if c.is_ascii_whitespace()
+                    || matches!(
+                        c,
+                        b';' | b',' | b'&' | b')' | b']' | b'}' | b'<' | b'"' | b'\''
+                    )
+                    || (c == b'>' && op != Op::Space)
+                {
+                    break;
+                }
+                j += 1;
+            }
+            let expression = matches!(line.get(j), Some(b'(' | b'[' | b'+'))
+                || line[start..j].contains(&b'(')
+                || matches!(line.get(skip_spaces(line, j)), Some(b'+' | b'?'));
+            (start..j, expression)
+        }
+    };
+    // `"Bearer <token>"`, `"Basic <b64>"` quoted: the credential is the word after.
+    let body = &line[v.clone()];
+    for word in [&b"bearer "[..], b"basic ", b"token ", b"bot "] {
+        if body.len() > word.len() && body[..word.len()].eq_ignore_ascii_case(word) {
+            let s = skip_spaces(line, v.start + word.len());
+            let mut e = s;
+            while e < v.end && !line[e].is_ascii_whitespace() {
+                e += 1;
+            }
+            v = s..e;
+            scheme = true;
+            break;
+        }
+    }
+    // A call's argument is a value only when it is a literal.
+    if v.is_empty() || (op == Op::Call && quote.is_none()) {
+        return None;
+    }
+    Some(Assignment {
+        name,
+        value: v,
+        op,
+        quote,
+        expression,
+        scheme,
+    })
+}
+
+fn trim(line: &[u8], mut r: Range<usize>) -> Range<usize> {
+    while r.start < r.end && line[r.start].is_ascii_whitespace() {
+        r.start += 1;
+    }
+    while r.end > r.start && line[r.end - 1].is_ascii_whitespace() {
+        r.end -= 1;
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str, word: &str) -> Option<(String, String, Op)> {
+        let hit = line.to_ascii_lowercase().find(word).unwrap();
+        at(line.as_bytes(), hit)
+            .map(|a| (line[a.name].to_string(), line[a.value].to_string(), a.op))
+    }
+
+    fn value_of(line: &str, word: &str) -> Option<String> {
+        parse(line, word).map(|p| p.1)
+    }
+
+    #[test]
+    fn the_shapes_of_assignment() {
+        let cases = [
+            (
+                "DB_PASSWORD=hunter2xyz",
+                "password",
+                "hunter2xyz",
+                Op::Assign,
+            ),
+            ("password = \"s3cr3t!\"", "password", "s3cr3t!", Op::Assign),
+            (
+                "  \"password\": \"s3cr3t!\",",
+                "password",
+                "s3cr3t!",
+                Op::Colon,
+            ),
+            ("'password' => 'abc123x',", "password", "abc123x", Op::Arrow),
+            ("pass := \"abc123x\"", "pass", "abc123x", Op::Assign),
+            (
+                "cfg.setPassword(\"abc123x\");",
+                "password",
+                "abc123x",
+                Op::Call,
+            ),
+            (
+                "props.put(\"password\", \"abc123x\");",
+                "password",
+                "abc123x",
+                Op::Comma,
+            ),
+            (
+                "mysqladmin --password abc123x",
+                "password",
+                "abc123x",
+                Op::Flag,
+            ),
+            (
+                "run --password=abc123x now",
+                "password",
+                "abc123x",
+                Op::Flag,
+            ),
+            (
+                "<password>abc123x</password>",
+                "password",
+                "abc123x",
+                Op::Element,
+            ),
+            (
+                "<db password=\"abc123x\"/>",
+                "password",
+                "abc123x",
+                Op::Assign,
+            ),
+            (
+                "Server=db;User Id=sa;Password=abc123x;",
+                "password",
+                "abc123x",
+                Op::Assign,
+            ),
+            (
+                "machine h login u password abc123x",
+                "password",
+                "abc123x",
+                Op::Flag,
+            ),
+            (
+                "if password == \"abc123x\":",
+                "password",
+                "abc123x",
+                Op::Compare,
+            ),
+            ("$smtp_pass = 'abc123x';", "pass", "abc123x", Op::Assign),
+            (
+                "password: abc123x # comment",
+                "password",
+                "abc123x",
+                Op::Colon,
+            ),
+            (
+                "String password = r\"abc123x\";",
+                "password",
+                "abc123x",
+                Op::Assign,
+            ),
+            ("params['api_key'] = 'k3y'", "key", "k3y", Op::Assign),
+            ("requirepass abc123x", "pass", "abc123x", Op::Space),
+            (
+                "\"{\\\"access_token\\\":\\\"abc123x\\\"}\"",
+                "token",
+                "abc123x",
+                Op::Colon,
+            ),
+            (
+                "oauth_consumer_key=\\\"abc123x\\\",oauth_x",
+                "key",
+                "abc123x",
+                Op::Assign,
+            ),
+        ];
+        for (line, word, v, op) in cases {
+            let got = parse(line, word);
+            if op == Op::Flag && line.starts_with("machine") {
+                // `.netrc` puts `password` mid-line: not an assignment shape this parser knows.
+                assert_eq!(got, None, "{line}");
+                continue;
+            }
+            let (_, gv, gop) = got.unwrap_or_else(|| panic!("{line}: no assignment"));
+            assert_eq!((gv.as_str(), gop), (v, op), "{line}");
+        }
+    }
+
+    #[test]
+    fn schemes_and_expressions() {
+        let a = at(b"Authorization: Bearer abc.def.ghi", 0).unwrap();
+        assert!(a.scheme);
+        assert_eq!(
+            &b"Authorization: Bearer abc.def.ghi"[a.value],
+            b"abc.def.ghi"
+        );
+        let line = b"password = getenv(\"X\")";
+        let a = at(line, 0).unwrap();
+        assert!(a.expression, "{a:?}");
+        let line = b"password = \"abc\" + suffix";
+        assert!(at(line, 0).unwrap().expression);
+    }
+
+    #[test]
+    fn not_assignments() {
+        assert_eq!(value_of("the password is wrong", "password"), None);
+        assert_eq!(value_of("Password::hash($x)", "password"), None);
+        assert_eq!(value_of("password = \"unterminated", "password"), None);
+        assert_eq!(value_of("password = ''", "password"), None);
+    }
+}
