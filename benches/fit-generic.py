@@ -128,7 +128,7 @@ def synthetic(dirname, rng):
 # (random lowercase passwords, labelled hex hashes); without these constraints the fit learns
 # such accidents (`mixes letters and digits` as a sign against) and would miss the credentials
 # real code holds.
-MEDIUM_PRECISION = 0.76
+MEDIUM_PRECISION = 0.86
 
 UP = {"entropy", "has-digit", "classes", "hex", "uuid", "base64", "jwt", "random-letters",
       "len-log", "key-qualified", "quoted", "scheme"}

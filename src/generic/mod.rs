@@ -49,9 +49,10 @@ pub struct Candidate {
 pub struct Layer {
     detectors: Vec<LayerDetector>,
     model: &'static Model,
-    /// The type prefixes of the specific detectors (`ghp_`, `sk_live_`, `xoxb-`): a value that
-    /// starts with one is that detector's to judge. When it did not match (a wrong checksum or
-    /// length), the value is a near-miss, not a generic credential.
+    /// The type prefixes of the specific detectors that validate what they match (`ghp_` and
+    /// `npm_` checksums, JWT structure): a value that starts with one is that detector's to
+    /// judge, and when it did not match (a wrong checksum) it is a near-miss, not a generic
+    /// credential.
     prefixes: Vec<String>,
 }
 
@@ -73,7 +74,7 @@ impl Layer {
         let mut prefixes: Vec<String> = catalog
             .detectors
             .iter()
-            .filter(|d| !d.generic)
+            .filter(|d| !d.generic && !d.validators.is_empty())
             .filter_map(|d| d.prefix.clone())
             .filter(|p| p.len() >= 3)
             .collect();
@@ -171,7 +172,12 @@ impl Layer {
             && v.iter()
                 .any(|c| matches!(c, b'[' | b'(' | b'\\' | b'{' | b'|'));
         let near_miss = self.prefixes.iter().any(|p| v.starts_with(p.as_bytes()));
+        // A name that also says what else it is (`TargetKeyId`, `ChangeToken`, `token_url`) is
+        // rarely a credential's (2% on CredData), and an ARN names a resource.
+        let other = names::has_other_word(&words) || v.starts_with(b"arn:");
         if public
+            || other
+            || a.expression
             || doc_code_span
             || regex_element
             || near_miss
@@ -180,6 +186,11 @@ impl Layer {
             return None;
         }
         let facts = value::facts(v);
+        // A value that names itself or is a placeholder is an example: almost never a
+        // credential on CredData (under 1%), and the near-misses users complain about most.
+        if facts.placeholder || facts.self_naming {
+            return None;
+        }
         let x = Features {
             kind: d.kind,
             name_other: names::has_other_word(&words),
