@@ -5,6 +5,9 @@
 //! more often than credentials; CredData's obfuscated passwords keep their shape but not their
 //! words, so this is also what separates a label from a password there.
 
+/// Mean surprisal, in bits per letter, above which letters read as random rather than words.
+pub const RANDOM_ABOVE: f64 = 5.0;
+
 /// `27 x 27 x 27` surprisals in sixteenths of a bit; index 26 is the word boundary.
 static TABLE: &[u8; 19683] = include_bytes!("../../detectors/generic/trigrams.bin");
 

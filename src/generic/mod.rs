@@ -112,6 +112,10 @@ impl Layer {
         out: &mut Vec<Candidate>,
     ) {
         let text = &hay[line.clone()];
+        // A line of a binary file is not an assignment.
+        if memchr::memchr(0, text).is_some() {
+            return;
+        }
         let mut seen: Vec<Range<usize>> = Vec::new();
         for &hit in hits {
             let Some(a) = parse::at(text, hit - line.start) else {
@@ -175,8 +179,17 @@ impl Layer {
         // A name that also says what else it is (`TargetKeyId`, `ChangeToken`, `token_url`) is
         // rarely a credential's (2% on CredData), and an ARN names a resource.
         let other = names::has_other_word(&words) || v.starts_with(b"arn:");
+        // Bytes written as `\x9b\x0c...` are a test vector's binary key, not a credential
+        // someone can paste; a badge image's `?token=` is public by design (Codecov's graph
+        // token); a file path or a dotted identifier names where a secret is, not the secret.
+        let escaped_bytes = v.windows(2).any(|w| w == b"\\x");
+        let before = &text[a.name.start.saturating_sub(48)..a.name.start];
+        let badge =
+            before.windows(5).any(|w| w == b".svg?") || before.windows(5).any(|w| w == b"badge");
         if public
             || other
+            || escaped_bytes
+            || badge
             || a.expression
             || doc_code_span
             || regex_element
@@ -188,7 +201,17 @@ impl Layer {
         let facts = value::facts(v);
         // A value that names itself or is a placeholder is an example: almost never a
         // credential on CredData (under 1%), and the near-misses users complain about most.
-        if facts.placeholder || facts.self_naming {
+        // An identifier or a path made of words (`gitoxide.http.proxy`, `certs/server.pem`)
+        // names something; one made of random letters (`abxnj_gjvpuqzo`) may be a password.
+        let words_only = facts.surprisal.is_some_and(|s| s < english::RANDOM_ABOVE);
+        // A URL (its password is generic.url-credentials' to find) or a date is not a secret.
+        if facts.url
+            || facts.date
+            || facts.placeholder
+            || facts.self_naming
+            || (facts.identifier && words_only)
+            || (facts.path && !facts.base64ish && words_only)
+        {
             return None;
         }
         let x = Features {

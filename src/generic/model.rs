@@ -4,6 +4,7 @@
 //! `benches/fit-generic.py`; every finding lists the features that weighed most, so a reader
 //! sees why it was reported.
 
+use super::english::RANDOM_ABOVE;
 use super::parse::Op;
 use super::value::ValueFacts;
 use crate::model::Confidence;
@@ -133,9 +134,8 @@ impl FileKind {
             "py" | "js" | "jsx" | "ts" | "tsx" | "mjs" | "cjs" | "java" | "kt" | "kts"
             | "scala" | "groovy" | "gradle" | "go" | "rs" | "c" | "h" | "cc" | "cpp" | "hpp"
             | "cs" | "php" | "rb" | "swift" | "m" | "mm" | "pl" | "pm" | "lua" | "dart" | "r"
-            | "jl" | "ex" | "exs" | "erl" | "clj" | "vb" | "fs" | "sql" | "vue" | "svelte" => {
-                FileKind::Code
-            }
+            | "jl" | "ex" | "exs" | "erl" | "clj" | "vb" | "fs" | "sql" | "vue" | "svelte"
+            | "map" => FileKind::Code,
             "yaml" | "yml" | "json" | "toml" | "ini" | "cfg" | "conf" | "properties" | "xml"
             | "config" | "env" | "tf" | "tfvars" | "hcl" | "plist" | "cnf" | "sh" | "bash"
             | "zsh" | "ps1" | "bat" | "cmd" | "dist" | "template" | "tpl" | "j2" => {
@@ -218,8 +218,10 @@ impl Features<'_> {
             b(v.identifier),
             b(v.template),
             b(v.repeated),
-            v.surprisal.map_or(0.0, |s| (5.0 - s).clamp(0.0, 2.5)),
-            v.surprisal.map_or(0.0, |s| (s - 5.0).clamp(0.0, 3.0)),
+            v.surprisal
+                .map_or(0.0, |s| (RANDOM_ABOVE - s).clamp(0.0, 2.5)),
+            v.surprisal
+                .map_or(0.0, |s| (s - RANDOM_ABOVE).clamp(0.0, 3.0)),
         ]
     }
 }

@@ -260,6 +260,12 @@ pub const OTHER_WORDS: &[&str] = &[
     "time",
     "timestamp",
     "badge",
+    "spec",
+    "last",
+    "used",
+    "date",
+    "created",
+    "updated",
 ];
 
 /// Words that make a bare `key` the key of something that authenticates (`api_key`,

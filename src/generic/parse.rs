@@ -73,7 +73,8 @@ pub fn at(line: &[u8], hit: usize) -> Option<Assignment> {
     while e > s && matches!(line[e - 1], b'.' | b'-') {
         e -= 1;
     }
-    if s >= e {
+    // `arn:...:secret:x`, `uri://user:pass@`, `a/token/b`: a word inside a longer token.
+    if s >= e || (s > 0 && matches!(line[s - 1], b':' | b'/')) {
         return None;
     }
     let before = if s > dashes {
@@ -149,7 +150,16 @@ fn setter(name: &[u8]) -> bool {
     ["set", "with", "put", "add"]
         .iter()
         .any(|p| lower.starts_with(p.as_bytes()))
-        || last.iter().all(|c| c.is_ascii_lowercase())
+        || [
+            &b"password"[..],
+            b"passwd",
+            b"secret",
+            b"token",
+            b"apikey",
+            b"api_key",
+            b"credentials",
+        ]
+        .contains(&lower.as_slice())
 }
 
 fn skip_spaces(line: &[u8], mut i: usize) -> usize {
@@ -433,6 +443,11 @@ mod tests {
 
     #[test]
     fn not_assignments() {
+        assert_eq!(
+            value_of("arn:aws:secretsmanager:us-east-1:1:secret:db-x1", "secret"),
+            None
+        );
+        assert_eq!(value_of("uri://user:pass@host.acme-corp.io", "pass"), None);
         assert_eq!(value_of("the password is wrong", "password"), None);
         assert_eq!(value_of("Password::hash($x)", "password"), None);
         assert_eq!(value_of("password = \"unterminated", "password"), None);

@@ -76,6 +76,8 @@ pub struct ValueFacts {
     pub identifier: bool,
     pub template: bool,
     pub repeated: bool,
+    /// An ISO 8601 date or time (`2016-09-01T19:32:18Z`).
+    pub date: bool,
     /// Mean surprisal of its letter runs, bits per letter ([`super::english`]).
     pub surprisal: Option<f64>,
 }
@@ -193,6 +195,11 @@ pub fn facts(v: &[u8]) -> ValueFacts {
             * 3
             >= v.len(),
         surprisal: super::english::surprisal(v),
+        date: v.len() >= 10
+            && v[..4].iter().all(u8::is_ascii_digit)
+            && v[4] == b'-'
+            && v[5..7].iter().all(u8::is_ascii_digit)
+            && v[7] == b'-',
     }
 }
 
@@ -266,6 +273,7 @@ mod tests {
         assert!(facts(b"/etc/secrets/db").path);
         assert!(facts(b"certs/server.pem").path);
         assert!(facts(b"1.2.30").version);
+        assert!(facts(b"2016-09-01T19:32:18Z").date);
         assert!(facts(b"db_password_field").identifier);
         assert!(facts(b"${DB_PASSWORD}").template);
         assert!(facts(b"<your-token>").placeholder);
