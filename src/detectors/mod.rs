@@ -372,9 +372,12 @@ fn make_detector(
     if s.keywords.is_empty() && s.paths.is_empty() {
         return Err(ctx("needs at least one keyword or one path glob"));
     }
-    if let Some(k) = s.keywords.iter().find(|k| k.len() < 3) {
+    // A layer detector's keywords are words of names, matched as whole words (`pw` in
+    // `LDAP_BIND_PW`), so two letters are enough; a regex detector's are a prefilter.
+    let min_keyword = if s.assignment.is_some() { 2 } else { 3 };
+    if let Some(k) = s.keywords.iter().find(|k| k.len() < min_keyword) {
         return Err(ctx(&format!(
-            "keyword '{k}' is shorter than 3 bytes: it would match everywhere"
+            "keyword '{k}' is shorter than {min_keyword} bytes: it would match everywhere"
         )));
     }
     let mut validators = Vec::new();

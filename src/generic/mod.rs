@@ -150,8 +150,10 @@ impl Layer {
         })?;
         let v = &text[a.value.clone()];
         // In source code an unquoted value is a variable or an expression, not a literal.
+        // (After `Bearer`/`Basic` the value is inside a string already: `"Authorization: Basic
+        // abc=="`.)
         let unquoted_code =
-            file == FileKind::Code && a.quote.is_none() && a.op != parse::Op::Element;
+            file == FileKind::Code && a.quote.is_none() && a.op != parse::Op::Element && !a.scheme;
         if value::rejected(v) || unquoted_code {
             return None;
         }
@@ -207,6 +209,7 @@ impl Layer {
         // A URL (its password is generic.url-credentials' to find) or a date is not a secret.
         if facts.url
             || facts.date
+            || facts.dotted
             || facts.placeholder
             || facts.self_naming
             || (facts.identifier && words_only)

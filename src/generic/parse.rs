@@ -73,8 +73,10 @@ pub fn at(line: &[u8], hit: usize) -> Option<Assignment> {
     while e > s && matches!(line[e - 1], b'.' | b'-') {
         e -= 1;
     }
-    // `arn:...:secret:x`, `uri://user:pass@`, `a/token/b`: a word inside a longer token.
-    if s >= e || (s > 0 && matches!(line[s - 1], b':' | b'/')) {
+    // `arn:...:secret:x`, `uri://user:pass@`, `a/token/b`: a word inside a longer token; but
+    // `/password:x` after a space is a Windows-style option.
+    let slash_flag = s > 0 && line[s - 1] == b'/' && (s == 1 || line[s - 2].is_ascii_whitespace());
+    if s >= e || (s > 0 && matches!(line[s - 1], b':' | b'/') && !slash_flag) {
         return None;
     }
     let before = if s > dashes {
@@ -82,7 +84,8 @@ pub fn at(line: &[u8], hit: usize) -> Option<Assignment> {
     } else {
         b' '
     };
-    let flag = dashes > 0 && (s == dashes || before.is_ascii_whitespace() || before == b'"');
+    let flag = slash_flag
+        || (dashes > 0 && (s == dashes || before.is_ascii_whitespace() || before == b'"'));
     let opened_with = (s > 0).then(|| line[s - 1]);
     let name = s..e;
     let mut i = e;
@@ -117,7 +120,7 @@ pub fn at(line: &[u8], hit: usize) -> Option<Assignment> {
             }
             (Op::Compare, j)
         }
-        (b'=', _) if flag => (Op::Flag, i + 1),
+        (b'=', _) | (b':', _) if flag => (Op::Flag, i + 1),
         (b'=', _) => (Op::Assign, i + 1),
         (b':', Some(b'=')) => (Op::Assign, i + 2),
         (b':', Some(b':')) => return None,
@@ -183,6 +186,33 @@ fn value(line: &[u8], name: Range<usize>, op: Op, i: usize) -> Option<Assignment
             expression: false,
             scheme: false,
         });
+    }
+    // `["v1", "v2"]`, `['v']`: the first element of a list of literals.
+    if line.get(i) == Some(&b'[')
+        && matches!(line.get(skip_spaces(line, i + 1)), Some(b'"' | b'\''))
+    {
+        i = skip_spaces(line, i + 1);
+    }
+    // `Some("v")`, `String::from("v")`, `new String("v")`, `SecretStr("v")`: a wrapper around a
+    // literal (never a call that computes: `getenv("X")` is not a wrapper).
+    for wrapper in [
+        &b"Some("[..],
+        b"String::from(",
+        b"new String(",
+        b"String(",
+        b"SecretStr(",
+        b"SecretString::new(",
+        b"Secret::new(",
+        b"Optional.of(",
+        b"Password(",
+        b"str(",
+    ] {
+        if line[i..].starts_with(wrapper)
+            && matches!(line.get(i + wrapper.len()), Some(b'"' | b'\''))
+        {
+            i += wrapper.len();
+            break;
+        }
     }
     // String prefixes: Python `r"`/`b"`/`f"`, C# `@"`/`$"`, C++ `L"`, Rust `r#"` is rare.
     if let (Some(&p), Some(&q)) = (line.get(i), line.get(i + 1))
@@ -401,6 +431,24 @@ mod tests {
             ),
             ("params['api_key'] = 'k3y'", "key", "k3y", Op::Assign),
             ("requirepass abc123x", "pass", "abc123x", Op::Space),
+            (
+                "\"tokens\":[\"75a785ff\",\"415dfee5\"]",
+                "token",
+                "75a785ff",
+                Op::Colon,
+            ),
+            (
+                "  password = Some(\"tcvnpo\"),",
+                "password",
+                "tcvnpo",
+                Op::Assign,
+            ),
+            (
+                "Rubeus.exe hash /password:'l@yizymc!'",
+                "password",
+                "l@yizymc!",
+                Op::Flag,
+            ),
             (
                 "\"{\\\"access_token\\\":\\\"abc123x\\\"}\"",
                 "token",

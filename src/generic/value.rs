@@ -76,6 +76,9 @@ pub struct ValueFacts {
     pub identifier: bool,
     pub template: bool,
     pub repeated: bool,
+    /// Short segments joined by `.`, `#`, `_` or `-`, three or more (`aws.auth#sigv4`,
+    /// `com.acme.app`): a qualified name.
+    pub dotted: bool,
     /// An ISO 8601 date or time (`2016-09-01T19:32:18Z`).
     pub date: bool,
     /// Mean surprisal of its letter runs, bits per letter ([`super::english`]).
@@ -88,6 +91,11 @@ pub struct ValueFacts {
 pub fn rejected(v: &[u8]) -> bool {
     v.len() < 4
         || v.len() > 512
+        // A PEM header alone (the private-key detectors read whole blocks), or the rest of a
+        // concatenation (`"' + x + '"`).
+        || v.starts_with(b"-----")
+        || v.starts_with(b"'+")
+        || v.starts_with(b"\"+")
         || !v.is_ascii()
         || NOT_VALUES
             .iter()
@@ -135,7 +143,7 @@ pub fn facts(v: &[u8]) -> ValueFacts {
     let dots = v.iter().filter(|&&c| c == b'.').count();
     let ident_bytes = v
         .iter()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'));
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-' | b'#'));
     ValueFacts {
         len: v.len(),
         entropy: shannon_entropy(v),
@@ -181,8 +189,14 @@ pub fn facts(v: &[u8]) -> ValueFacts {
         version: is_version(v),
         spaces: v.contains(&b' '),
         identifier: ident_bytes
-            && !digit
+            && !v.contains(&b'#')
             && (v.contains(&b'_') || v.contains(&b'.') || is_camel(v) || v.contains(&b'-')),
+        dotted: ident_bytes && {
+            let parts: Vec<&[u8]> = v
+                .split(|c| matches!(c, b'.' | b'#' | b'_' | b'-'))
+                .collect();
+            parts.len() >= 3 && parts.iter().all(|p| p.len() <= 12)
+        },
         template: v.contains(&b'$')
             || v.contains(&b'{')
             || v.starts_with(b"<")
@@ -223,7 +237,7 @@ fn is_version(v: &[u8]) -> bool {
 fn is_camel(v: &[u8]) -> bool {
     v.windows(2)
         .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
-        && v.iter().all(u8::is_ascii_alphabetic)
+        && v.iter().all(u8::is_ascii_alphanumeric)
 }
 
 fn has_file_extension(lv: &[u8]) -> bool {
@@ -273,6 +287,8 @@ mod tests {
         assert!(facts(b"/etc/secrets/db").path);
         assert!(facts(b"certs/server.pem").path);
         assert!(facts(b"1.2.30").version);
+        assert!(facts(b"aws.auth#sigv4").dotted);
+        assert!(!facts(b"abxnj_gjvpuqzo").dotted);
         assert!(facts(b"2016-09-01T19:32:18Z").date);
         assert!(facts(b"db_password_field").identifier);
         assert!(facts(b"${DB_PASSWORD}").template);
