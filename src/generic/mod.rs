@@ -213,7 +213,7 @@ impl Layer {
             || facts.placeholder
             || facts.self_naming
             || (facts.identifier && words_only)
-            || (facts.path && !facts.base64ish && words_only)
+            || (facts.path && !facts.base64ish)
         {
             return None;
         }

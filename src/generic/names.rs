@@ -92,6 +92,9 @@ const FALSE_COMPOUNDS: &[&str] = &[
     "keystore",
     "passthrough",
     "passport",
+    "onepass",
+    "multipass",
+    "singlepass",
 ];
 
 /// Words that, beside a secret word, make the name one of something that is not the secret:
