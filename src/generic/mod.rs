@@ -152,8 +152,12 @@ impl Layer {
         // In source code an unquoted value is a variable or an expression, not a literal.
         // (After `Bearer`/`Basic` the value is inside a string already: `"Authorization: Basic
         // abc=="`.)
-        let unquoted_code =
-            file == FileKind::Code && a.quote.is_none() && a.op != parse::Op::Element && !a.scheme;
+        let unquoted_code = file == FileKind::Code
+            && a.quote.is_none()
+            && a.op != parse::Op::Element
+            && !a.scheme
+            && !a.in_string
+            && !a.nested;
         if value::rejected(v) || unquoted_code {
             return None;
         }

@@ -47,6 +47,33 @@ pub struct Assignment {
     pub expression: bool,
     /// The value was preceded by an authorization scheme word (`Bearer`, `Basic`, `Token`).
     pub scheme: bool,
+    /// The name sits inside a string literal (`"oauth_token=abc&x=y"`, a URL's query, a
+    /// header in a string), so an unquoted value is text, not a variable.
+    pub in_string: bool,
+    /// The value was taken from inside a JSON document that was itself the value
+    /// (`"Apitoken": "{\"key\": \"v\"}"`).
+    pub nested: bool,
+}
+
+/// Whether position `at` of `line` is inside a `"` or `'` string (an odd number of unescaped
+/// quotes of one kind before it).
+fn inside_string(line: &[u8], at: usize) -> bool {
+    let mut open: Option<u8> = None;
+    let mut i = 0;
+    while i < at {
+        let c = line[i];
+        if c == b'\\' {
+            i += 2;
+            continue;
+        }
+        match open {
+            Some(q) if c == q => open = None,
+            None if c == b'"' || c == b'\'' => open = Some(c),
+            _ => {}
+        }
+        i += 1;
+    }
+    open.is_some()
 }
 
 fn is_name_byte(c: u8) -> bool {
@@ -142,7 +169,9 @@ pub fn at(line: &[u8], hit: usize) -> Option<Assignment> {
         }
         _ => return None,
     };
-    value(line, name, op, value_at)
+    let mut a = value(line, name, op, value_at)?;
+    a.in_string = key_quote.is_none() && inside_string(line, a.name.start);
+    Some(a)
 }
 
 /// `setPassword`, `withToken`, `put_secret`, `password`: a call that gives the value, not one
@@ -185,6 +214,8 @@ fn value(line: &[u8], name: Range<usize>, op: Op, i: usize) -> Option<Assignment
             quote: None,
             expression: false,
             scheme: false,
+            in_string: false,
+            nested: false,
         });
     }
     // `["v1", "v2"]`, `['v']`: the first element of a list of literals.
@@ -310,6 +341,14 @@ fn value(line: &[u8], name: Range<usize>, op: Op, i: usize) -> Option<Assignment
     if v.is_empty() || (op == Op::Call && quote.is_none()) {
         return None;
     }
+    // `"{\"key\": \"v\"}"`: a JSON document as the value; its longest string is the secret.
+    let mut nested = false;
+    if line[v.clone()].starts_with(b"{")
+        && let Some(inner) = longest_nested_string(line, v.clone())
+    {
+        v = inner;
+        nested = true;
+    }
     Some(Assignment {
         name,
         value: v,
@@ -317,7 +356,32 @@ fn value(line: &[u8], name: Range<usize>, op: Op, i: usize) -> Option<Assignment
         quote,
         expression,
         scheme,
+        in_string: false,
+        nested,
     })
+}
+
+/// The longest string literal (at least 8 bytes) inside `r`, quoted with `"` or `\"`.
+fn longest_nested_string(line: &[u8], r: Range<usize>) -> Option<Range<usize>> {
+    let body = &line[r.clone()];
+    let mut best: Option<Range<usize>> = None;
+    let mut i = 0;
+    while i < body.len() {
+        if body[i] == b'"' {
+            let start = i + 1;
+            let mut j = start;
+            while j < body.len() && body[j] != b'"' && body[j] != b'\\' {
+                j += 1;
+            }
+            if j - start >= 8 && best.as_ref().is_none_or(|b| j - start > b.len()) {
+                best = Some(r.start + start..r.start + j);
+            }
+            i = j + 1;
+        } else {
+            i += 1;
+        }
+    }
+    best
 }
 
 fn trim(line: &[u8], mut r: Range<usize>) -> Range<usize> {
@@ -472,6 +536,16 @@ mod tests {
             let (_, gv, gop) = got.unwrap_or_else(|| panic!("{line}: no assignment"));
             assert_eq!((gv.as_str(), gop), (v, op), "{line}");
         }
+    }
+
+    #[test]
+    fn names_inside_strings() {
+        let line = b"body = \"oauth_token=vt2q56n7&oauth_token_secret=lghm7395\";";
+        let hit = 14;
+        let a = at(line, hit).unwrap();
+        assert!(a.in_string && a.quote.is_none(), "{a:?}");
+        assert_eq!(&line[a.value], b"vt2q56n7");
+        assert!(!at(b"token = abc123x", 0).unwrap().in_string);
     }
 
     #[test]

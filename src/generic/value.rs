@@ -76,7 +76,7 @@ pub struct ValueFacts {
     pub identifier: bool,
     pub template: bool,
     pub repeated: bool,
-    /// Short segments joined by `.`, `#`, `_` or `-`, three or more (`aws.auth#sigv4`,
+    /// Short segments joined by `.` or `#`, three or more (`aws.auth#sigv4`,
     /// `com.acme.app`): a qualified name.
     pub dotted: bool,
     /// An ISO 8601 date or time (`2016-09-01T19:32:18Z`).
@@ -192,9 +192,7 @@ pub fn facts(v: &[u8]) -> ValueFacts {
             && !v.contains(&b'#')
             && (v.contains(&b'_') || v.contains(&b'.') || is_camel(v) || v.contains(&b'-')),
         dotted: ident_bytes && {
-            let parts: Vec<&[u8]> = v
-                .split(|c| matches!(c, b'.' | b'#' | b'_' | b'-'))
-                .collect();
+            let parts: Vec<&[u8]> = v.split(|c| matches!(c, b'.' | b'#')).collect();
             parts.len() >= 3 && parts.iter().all(|p| p.len() <= 12)
         },
         template: v.contains(&b'$')
