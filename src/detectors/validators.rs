@@ -30,6 +30,10 @@ pub enum Validator {
     Base64,
     /// `pypi-macaroon`: after `pypi-`, base64url that decodes to a version-2 macaroon.
     PypiMacaroon,
+    /// `base64-pem-private-key`: base64 whose first bytes decode to a PEM private key's
+    /// `-----BEGIN ... PRIVATE KEY-----` line (a key put in a Kubernetes Secret or a JSON
+    /// field encoded once more).
+    Base64PemPrivateKey,
 }
 
 impl FromStr for Validator {
@@ -40,9 +44,12 @@ impl FromStr for Validator {
             "jwt" => Validator::Jwt,
             "base64" => Validator::Base64,
             "pypi-macaroon" => Validator::PypiMacaroon,
+            "base64-pem-private-key" => Validator::Base64PemPrivateKey,
             _ => {
                 return Err(
-                    "unknown validator (known: crc32-base62, jwt, base64, pypi-macaroon)".into(),
+                    "unknown validator (known: crc32-base62, jwt, base64, pypi-macaroon, \
+                            base64-pem-private-key)"
+                        .into(),
                 );
             }
         })
@@ -57,6 +64,7 @@ impl Validator {
             Validator::Jwt => "jwt",
             Validator::Base64 => "base64",
             Validator::PypiMacaroon => "pypi-macaroon",
+            Validator::Base64PemPrivateKey => "base64-pem-private-key",
         }
     }
 
@@ -67,6 +75,7 @@ impl Validator {
             Validator::Jwt => jwt_valid(secret),
             Validator::Base64 => base64_body_valid(secret),
             Validator::PypiMacaroon => pypi_valid(secret),
+            Validator::Base64PemPrivateKey => base64_pem_private_key(secret),
         }
     }
 }
@@ -134,6 +143,18 @@ fn base64_body_valid(body: &[u8]) -> bool {
         i += 1;
     }
     matches!(LENIENT.decode(&clean), Ok(d) if d.len() >= 48)
+}
+
+fn base64_pem_private_key(b64: &[u8]) -> bool {
+    // The header line is all that is checked: the first 64 characters hold it whole.
+    let head = &b64[..b64.len().min(64) / 4 * 4];
+    match LENIENT.decode(head) {
+        Ok(d) => {
+            let line = d.split(|&c| c == b'\n').next().unwrap_or(&[]);
+            line.starts_with(b"-----BEGIN ") && line.windows(11).any(|w| w == b"PRIVATE KEY")
+        }
+        Err(_) => false,
+    }
 }
 
 fn pypi_valid(token: &[u8]) -> bool {

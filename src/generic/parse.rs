@@ -154,7 +154,11 @@ pub fn at(line: &[u8], hit: usize) -> Option<Assignment> {
         (b':', _) => (Op::Colon, i + 1),
         (b'?' | b'|', Some(b'=')) => (Op::Assign, i + 2),
         (b'|', Some(b'|')) if line.get(i + 2) == Some(&b'=') => (Op::Assign, i + 3),
-        (b'(', _) if i == after_name && key_quote.is_none() && setter(&line[name.clone()]) => {
+        (b'(', _)
+            if i == after_name
+                && key_quote.is_none()
+                && (setter(&line[name.clone()]) || line[..name.start].ends_with(b"new ")) =>
+        {
             (Op::Call, i + 1)
         }
         (b',', _) if key_quote.is_some() => (Op::Comma, i + 1),
@@ -237,6 +241,14 @@ fn value(line: &[u8], name: Range<usize>, op: Op, i: usize) -> Option<Assignment
         b"Optional.of(",
         b"Password(",
         b"str(",
+        b"Base64.decode(",
+        b"base64.b64decode(",
+        b"b64decode(",
+        b"unhexlify(",
+        b"bytes.fromhex(",
+        b"hex.DecodeString(",
+        b"Buffer.from(",
+        b"atob(",
     ] {
         if line[i..].starts_with(wrapper)
             && matches!(line.get(i + wrapper.len()), Some(b'"' | b'\''))
