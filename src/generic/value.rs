@@ -94,6 +94,15 @@ pub fn rejected(v: &[u8]) -> bool {
         // A PEM header alone (the private-key detectors read whole blocks), or the rest of a
         // concatenation (`"' + x + '"`).
         || v.starts_with(b"-----")
+        // A template or a variable (`{self.token}`, `${X}`, `$(cat f)`, `<%= x %>`), a list
+        // (`bytes,2,rep,name=x`) or a sentence (`Enter your password again`).
+        || v.starts_with(b"{")
+        || v.starts_with(b"${")
+        || v.starts_with(b"$(")
+        || v.starts_with(b"%{")
+        || v.starts_with(b"<%")
+        || v.iter().filter(|&&c| c == b',').count() >= 2
+        || v.iter().filter(|&&c| c == b' ').count() >= 2
         || v.starts_with(b"'+")
         || v.starts_with(b"\"+")
         || !v.is_ascii()
@@ -299,6 +308,8 @@ mod tests {
         assert!(!f.identifier && !f.path && !f.placeholder);
         assert!(rejected(b"null") && rejected(b"abc") && rejected(b"aaaaaaa"));
         assert!(!rejected(b"hunter2"));
+        assert!(rejected(b"{self.create_jwt()}") && rejected(b"bytes,2,rep,name=hosts"));
+        assert!(rejected(b"The VinylDNS API key") && !rejected(b"correct horse"));
         assert!(rejected("пароль123".as_bytes()));
         assert!(rejected(
             b"$2a$11$3kIDaCxw.Glsl1.u5nKa6eUnNDLV5HV9tIuUp7EHhMt6Nm9myW1aS"
