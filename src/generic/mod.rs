@@ -207,6 +207,16 @@ impl Layer {
         let facts = value::facts(v);
         // A value that names itself or is a placeholder is an example: almost never a
         // credential on CredData (under 1%), and the near-misses users complain about most.
+        // Base64 of text (a Kubernetes Secret's `data`): judged by what it encodes, so that
+        // `bXlwYXNz` (`mypass`) or base64 of `changeme` is not a credential.
+        if let Some(text) = value::base64_text(v) {
+            let inner = value::facts(&text);
+            let inner_words = inner.surprisal.is_some_and(|s| s < english::RANDOM_ABOVE)
+                && text.iter().all(u8::is_ascii_alphabetic);
+            if value::rejected(&text) || inner.placeholder || inner.self_naming || inner_words {
+                return None;
+            }
+        }
         // An identifier or a path made of words (`gitoxide.http.proxy`, `certs/server.pem`)
         // names something; one made of random letters (`abxnj_gjvpuqzo`) may be a password.
         let words_only = facts.surprisal.is_some_and(|s| s < english::RANDOM_ABOVE);

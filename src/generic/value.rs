@@ -224,6 +224,22 @@ pub fn facts(v: &[u8]) -> ValueFacts {
     }
 }
 
+/// The text a value encodes, when it is standard base64 (as Kubernetes `Secret` data and
+/// Docker `auths` hold values) of printable ASCII: `bXlwYXNz` is `mypass`.
+pub fn base64_text(v: &[u8]) -> Option<Vec<u8>> {
+    use base64::Engine;
+    if v.len() < 8
+        || v.len() % 4 != 0
+        || !v
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'='))
+    {
+        return None;
+    }
+    let d = base64::engine::general_purpose::STANDARD.decode(v).ok()?;
+    (d.len() >= 4 && d.iter().all(|c| (0x20..0x7f).contains(c))).then_some(d)
+}
+
 fn is_uuid(v: &[u8]) -> bool {
     v.len() == 36
         && v.iter().enumerate().all(|(i, &c)| match i {
@@ -308,6 +324,8 @@ mod tests {
         assert!(!f.identifier && !f.path && !f.placeholder);
         assert!(rejected(b"null") && rejected(b"abc") && rejected(b"aaaaaaa"));
         assert!(!rejected(b"hunter2"));
+        assert_eq!(base64_text(b"bXlwYXNz").as_deref(), Some(&b"mypass"[..]));
+        assert_eq!(base64_text(b"Zm9v\x00\x01"), None);
         assert!(rejected(b"{self.create_jwt()}") && rejected(b"bytes,2,rep,name=hosts"));
         assert!(rejected(b"The VinylDNS API key") && !rejected(b"correct horse"));
         assert!(rejected("пароль123".as_bytes()));
