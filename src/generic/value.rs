@@ -229,7 +229,7 @@ pub fn facts(v: &[u8]) -> ValueFacts {
 pub fn base64_text(v: &[u8]) -> Option<Vec<u8>> {
     use base64::Engine;
     if v.len() < 8
-        || v.len() % 4 != 0
+        || !v.len().is_multiple_of(4)
         || !v
             .iter()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'='))
