@@ -3,8 +3,9 @@
 # of credgate on the development half of Samsung's CredData (real repositories, hand-labelled
 # lines). Build the data set first with ../shared/accuracy/build-dev.sh, as
 # ../shared/accuracy/README.md says (default DEV_DIR: /tmp/creddata-dev). Every finding counts,
-# whatever its risk (--fail-on info); `--examples 20` after DEV_DIR lists missed rows and false
-# findings.
+# whatever its risk (--fail-on info), at the default confidence (medium); `--examples 20` after
+# DEV_DIR lists missed rows and false findings. The generic layer's model is refitted on the
+# same data by benches/fit-generic.py.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 shared=$here/../shared/accuracy

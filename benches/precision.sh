@@ -3,7 +3,8 @@
 # credentials of ours: every crate of this project's dependency tree (cargo vendor) and the
 # make-corpus tree of ../shared/bench (the crates cargo has downloaded, and a node_modules of
 # common npm packages), then prints each finding and the megabytes per finding. The bar:
-# no more than one finding per 50 MB, each one a test or documentation credential the package
+# no more than one finding per 100 MB at the default confidence (issue 15), each one a test or
+# documentation credential the package
 # really ships.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,4 +33,4 @@ PY
   total_bytes=$((total_bytes + bytes))
   total_findings=$((total_findings + n))
 done
-echo "total: $((total_bytes / 1000000)) MB, $total_findings findings, $(( total_findings == 0 ? 0 : total_bytes / 1000000 / total_findings )) MB per finding (bar: >= 50)"
+echo "total: $((total_bytes / 1000000)) MB, $total_findings findings, $(( total_findings == 0 ? 0 : total_bytes / 1000000 / total_findings )) MB per finding (bar: >= 100)"

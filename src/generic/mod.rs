@@ -222,6 +222,7 @@ impl Layer {
         let words_only = facts.surprisal.is_some_and(|s| s < english::RANDOM_ABOVE);
         // A URL (its password is generic.url-credentials' to find) or a date is not a secret.
         if facts.url
+            || facts.version
             || facts.date
             || facts.dotted
             || facts.placeholder

@@ -93,6 +93,7 @@ const FALSE_COMPOUNDS: &[&str] = &[
     "passthrough",
     "passport",
     "onepass",
+    "minipass",
     "multipass",
     "singlepass",
 ];

@@ -249,7 +249,12 @@ fn is_uuid(v: &[u8]) -> bool {
 }
 
 fn is_version(v: &[u8]) -> bool {
-    let v = v.strip_prefix(b"v").unwrap_or(v);
+    // `v1.2.3`, and npm/Cargo ranges: `^7.1.2`, `~1.2`, `>=1.0.0`.
+    let start = v
+        .iter()
+        .position(|c| !matches!(c, b'v' | b'^' | b'~' | b'>' | b'<' | b'=' | b' '))
+        .unwrap_or(v.len());
+    let v = &v[start..];
     let parts: Vec<&[u8]> = v.split(|&c| c == b'.').collect();
     parts.len() >= 2
         && parts
@@ -309,7 +314,7 @@ mod tests {
         assert!(facts(b"3f2504e0-4f89-11d3-9a0c-0305e82c3301").uuid);
         assert!(facts(b"/etc/secrets/db").path);
         assert!(facts(b"certs/server.pem").path);
-        assert!(facts(b"1.2.30").version);
+        assert!(facts(b"1.2.30").version && facts(b"^7.1.2").version);
         assert!(facts(b"aws.auth#sigv4").dotted);
         assert!(!facts(b"abxnj_gjvpuqzo").dotted);
         assert!(facts(b"2016-09-01T19:32:18Z").date);
