@@ -8,6 +8,7 @@
 //! fail_on = "high"                   # like --fail-on
 //! min_risk = "low"                   # like --min-risk
 //! workspace_env = "staging"          # like --workspace-env
+//! confidence = "medium"              # like --confidence
 //!
 //! [[allow]]
 //! reason = "documented test key of the payment sandbox"   # required

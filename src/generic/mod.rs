@@ -252,10 +252,26 @@ impl Layer {
     /// The scored candidate for one assignment (value range relative to `text`).
     fn candidate(&self, text: &[u8], a: &parse::Assignment, file: FileKind) -> Option<Candidate> {
         let (detector, x) = self.features(text, a, file)?;
+        let mut scored = self.model.score(&x)?;
+        // How the value was read, when it was not plain: a finding says how it was decoded.
+        let v = &text[a.value.clone()];
+        if a.nested {
+            scored
+                .evidence
+                .insert(0, (true, "read from the JSON document given as the value"));
+        } else if value::base64_text(v).is_some() {
+            scored.evidence.insert(
+                0,
+                (
+                    true,
+                    "base64 of text (decoded and judged by what it encodes)",
+                ),
+            );
+        }
         Some(Candidate {
             detector,
             value: a.value.clone(),
-            scored: self.model.score(&x)?,
+            scored,
         })
     }
 

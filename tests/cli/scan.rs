@@ -501,3 +501,57 @@ fn stats_name_the_phases_and_the_detectors_that_ran() {
         assert!(matches >= 1, "{row}");
     }
 }
+
+/// The generic layer's findings carry the confidence their score gave; `--confidence` and
+/// `[scan] confidence` choose which are reported, and the evidence says why.
+#[test]
+fn confidence_chooses_what_the_generic_layer_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("settings.py"),
+        "pwd = \"wanunhfo\"\nauth_key = \"abcd1234\"\nsecret_value = \"mZ2k\"\npassword = os.environ[\"PASSWORD\"]\n",
+    )
+    .unwrap();
+    let lines = |extra: &[&str]| -> Vec<String> {
+        let (_, v) = scan_json(
+            dir.path(),
+            &[&["--fail-on", "info", "."][..], extra].concat(),
+        );
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {} {}",
+                    f["line"],
+                    f["detector_id"].as_str().unwrap(),
+                    f["confidence"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let default = ["1 generic.password medium", "2 generic.key medium"];
+    assert_eq!(lines(&[]), default);
+    assert_eq!(
+        lines(&["--confidence", "low"]),
+        [&default[..], &["3 generic.secret low"]].concat()
+    );
+    assert!(lines(&["--confidence", "high"]).is_empty());
+    std::fs::write(
+        dir.path().join(".credgate.toml"),
+        "[scan]\nconfidence = \"low\"\n",
+    )
+    .unwrap();
+    assert_eq!(lines(&[]).len(), 3);
+    assert_eq!(lines(&["--confidence", "medium"]), default);
+
+    let (_, v) = scan_json(dir.path(), &["--fail-on", "info", "."]);
+    let evidence = v["findings"][0]["assessment"]["evidence"][1]
+        .as_str()
+        .unwrap();
+    assert!(
+        evidence.starts_with("confidence medium (score 0."),
+        "{evidence}"
+    );
+}
