@@ -34,6 +34,9 @@ pub enum Validator {
     /// `-----BEGIN ... PRIVATE KEY-----` line (a key put in a Kubernetes Secret or a JSON
     /// field encoded once more).
     Base64PemPrivateKey,
+    /// `basic-credentials`: base64 that decodes to printable `user:password` with a non-empty
+    /// password (the value of an HTTP Basic `Authorization`).
+    BasicCredentials,
 }
 
 impl FromStr for Validator {
@@ -45,10 +48,11 @@ impl FromStr for Validator {
             "base64" => Validator::Base64,
             "pypi-macaroon" => Validator::PypiMacaroon,
             "base64-pem-private-key" => Validator::Base64PemPrivateKey,
+            "basic-credentials" => Validator::BasicCredentials,
             _ => {
                 return Err(
                     "unknown validator (known: crc32-base62, jwt, base64, pypi-macaroon, \
-                            base64-pem-private-key)"
+                            base64-pem-private-key, basic-credentials)"
                         .into(),
                 );
             }
@@ -65,6 +69,7 @@ impl Validator {
             Validator::Base64 => "base64",
             Validator::PypiMacaroon => "pypi-macaroon",
             Validator::Base64PemPrivateKey => "base64-pem-private-key",
+            Validator::BasicCredentials => "basic-credentials",
         }
     }
 
@@ -76,6 +81,7 @@ impl Validator {
             Validator::Base64 => base64_body_valid(secret),
             Validator::PypiMacaroon => pypi_valid(secret),
             Validator::Base64PemPrivateKey => base64_pem_private_key(secret),
+            Validator::BasicCredentials => basic_credentials(secret),
         }
     }
 }
@@ -152,6 +158,19 @@ fn base64_pem_private_key(b64: &[u8]) -> bool {
         Ok(d) => {
             let line = d.split(|&c| c == b'\n').next().unwrap_or(&[]);
             line.starts_with(b"-----BEGIN ") && line.windows(11).any(|w| w == b"PRIVATE KEY")
+        }
+        Err(_) => false,
+    }
+}
+
+fn basic_credentials(b64: &[u8]) -> bool {
+    match LENIENT.decode(b64) {
+        Ok(d) => {
+            d.len() >= 3
+                && d.iter().all(|c| (0x20..0x7f).contains(c))
+                && d.iter()
+                    .position(|&c| c == b':')
+                    .is_some_and(|i| i + 1 < d.len())
         }
         Err(_) => false,
     }
