@@ -350,16 +350,9 @@ impl Engine {
         hits.dedup();
         let file = FileKind::of(path);
         let mut out = Vec::new();
-        let mut i = 0;
-        while i < hits.len() {
-            let line = Layer::line_around(hay, hits[i]);
-            let mut j = i + 1;
-            while j < hits.len() && hits[j] < line.end {
-                j += 1;
-            }
-            out.extend(layer.features_at(hay, line, &hits[i..j], file));
-            i = j;
-        }
+        Layer::for_each_line(hay, &hits, |line, hits| {
+            out.extend(layer.features_at(hay, line, hits, file));
+        });
         out
     }
 
@@ -377,16 +370,10 @@ impl Engine {
         hits.sort_unstable();
         hits.dedup();
         scratch.candidates.clear();
-        let mut i = 0;
-        while i < hits.len() {
-            let line = Layer::line_around(hay, hits[i]);
-            let mut j = i + 1;
-            while j < hits.len() && hits[j] < line.end {
-                j += 1;
-            }
-            layer.scan_line(hay, line, &hits[i..j], file, &mut scratch.candidates);
-            i = j;
-        }
+        let candidates = &mut scratch.candidates;
+        Layer::for_each_line(hay, hits, |line, hits| {
+            layer.scan_line(hay, line, hits, file, candidates);
+        });
         for c in scratch.candidates.drain(..) {
             if let Some(st) = &mut scratch.stats {
                 st.detectors[c.detector].matches += 1;

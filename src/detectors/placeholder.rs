@@ -149,8 +149,20 @@ pub fn placeholder_reason(secret: &[u8], prefix_len: usize) -> Option<Reason> {
     None
 }
 
-/// Why a low-confidence generic finding is not worth reporting, or `None`. Generic detectors
-/// (secret-named assignments, `Authorization` headers, URLs with passwords) see every kind of
+/// Words that, inside a value, make it name itself (`SomeKindOfPassword123`): an example, not
+/// a credential.
+pub const SELF_NAMING: &[&[u8]] = &[
+    b"password",
+    b"passwd",
+    b"secret",
+    b"token",
+    b"apikey",
+    b"api_key",
+];
+
+/// Why a finding of a generic regex detector below high confidence is not worth reporting, or
+/// `None`. Generic detectors (`Authorization` and `Bearer` headers, URLs with passwords) see
+/// every kind of
 /// value that code assigns to a secret-sounding name; most of them are identifiers, resource
 /// names, paths or documentation URLs rather than credentials. `matched` is the whole regex
 /// match, so a URL's host can be judged. Specific detectors never go through this: a value
@@ -165,14 +177,6 @@ pub fn generic_reason(secret: &[u8], matched: &[u8]) -> Option<GenericReason> {
         return Some(GenericReason::Identifier);
     }
     let lower = secret.to_ascii_lowercase();
-    const SELF_NAMING: &[&[u8]] = &[
-        b"password",
-        b"passwd",
-        b"secret",
-        b"token",
-        b"apikey",
-        b"api_key",
-    ];
     if SELF_NAMING
         .iter()
         .any(|w| lower.windows(w.len()).any(|x| x == *w))

@@ -101,6 +101,38 @@ impl Layer {
         s..e
     }
 
+    /// Calls `f` once per line of `hay` that holds a hit, with the line's bounds and its hits.
+    /// `hits` are absolute offsets, sorted and without duplicates.
+    pub fn for_each_line(hay: &[u8], hits: &[usize], mut f: impl FnMut(Range<usize>, &[usize])) {
+        let mut i = 0;
+        while i < hits.len() {
+            let line = Layer::line_around(hay, hits[i]);
+            let mut j = i + 1;
+            while j < hits.len() && hits[j] < line.end {
+                j += 1;
+            }
+            f(line, &hits[i..j]);
+            i = j;
+        }
+    }
+
+    /// The distinct assignments of `text` (one line) read at `hits`, offsets relative to the
+    /// line. A line of a binary file has none.
+    fn assignments(text: &[u8], start: usize, hits: &[usize]) -> Vec<parse::Assignment> {
+        let mut out: Vec<parse::Assignment> = Vec::new();
+        if memchr::memchr(0, text).is_some() {
+            return out;
+        }
+        for &hit in hits {
+            if let Some(a) = parse::at(text, hit - start)
+                && !out.iter().any(|b| b.value == a.value)
+            {
+                out.push(a);
+            }
+        }
+        out
+    }
+
     /// Reads the assignments at `hits` (absolute offsets of keyword hits, all inside `line`)
     /// and appends the candidates worth reporting at any confidence.
     pub fn scan_line(
@@ -112,19 +144,7 @@ impl Layer {
         out: &mut Vec<Candidate>,
     ) {
         let text = &hay[line.clone()];
-        // A line of a binary file is not an assignment.
-        if memchr::memchr(0, text).is_some() {
-            return;
-        }
-        let mut seen: Vec<Range<usize>> = Vec::new();
-        for &hit in hits {
-            let Some(a) = parse::at(text, hit - line.start) else {
-                continue;
-            };
-            if seen.contains(&a.value) {
-                continue;
-            }
-            seen.push(a.value.clone());
+        for a in Self::assignments(text, line.start, hits) {
             if let Some(c) = self.candidate(text, &a, file) {
                 out.push(Candidate {
                     value: line.start + a.value.start..line.start + a.value.end,
@@ -135,13 +155,14 @@ impl Layer {
     }
 
     /// The detector and feature values for one assignment (value range relative to `text`),
-    /// or `None` if no layer detector claims the name or the value is rejected outright.
+    /// and whether the value was base64 of text, or `None` if no layer detector claims the
+    /// name or the value is rejected outright.
     fn features(
         &self,
         text: &[u8],
         a: &parse::Assignment,
         file: FileKind,
-    ) -> Option<(usize, Vec<f64>)> {
+    ) -> Option<(usize, Vec<f64>, bool)> {
         let words = names::words(&text[a.name.clone()]);
         let d = self.detectors.iter().find(|d| {
             words
@@ -162,19 +183,17 @@ impl Layer {
             return None;
         }
         let key_qualified = names::qualified_key(&words);
-        // The public half of a pair (`PublicKeyToken`, `public_key`, `ssh-rsa AAAA...`) is
-        // published on purpose; a bare `key` with a short value is a map key (`"key": "mit"`).
-        let public = words
-            .iter()
-            .any(|w| matches!(w.as_str(), "public" | "publishable" | "pub"))
-            || [
-                &b"ssh-rsa "[..],
-                b"ssh-ed25519 ",
-                b"ssh-dss ",
-                b"ecdsa-sha2-",
-            ]
-            .iter()
-            .any(|p| v.starts_with(p));
+        // The public half of a pair (`ssh-rsa AAAA...`; `public_key` and `PublicKeyToken` are
+        // names with an other word) is published on purpose; a bare `key` with a short value
+        // is a map key (`"key": "mit"`).
+        let public = [
+            &b"ssh-rsa "[..],
+            b"ssh-ed25519 ",
+            b"ssh-dss ",
+            b"ecdsa-sha2-",
+        ]
+        .iter()
+        .any(|p| v.starts_with(p));
         // In documentation a `code span` after a name is the name of something, not its value.
         let doc_code_span = file == FileKind::Doc && a.quote == Some(b'`');
         // `(?P<secret>...)` in a regex is not an XML element.
@@ -205,22 +224,24 @@ impl Layer {
             return None;
         }
         let facts = value::facts(v);
-        // A value that names itself or is a placeholder is an example: almost never a
-        // credential on CredData (under 1%), and the near-misses users complain about most.
         // Base64 of text (a Kubernetes Secret's `data`): judged by what it encodes, so that
-        // `bXlwYXNz` (`mypass`) or base64 of `changeme` is not a credential.
-        if let Some(text) = value::base64_text(v) {
-            let inner = value::facts(&text);
+        // base64 of `changeme` or of a plain word is not a credential.
+        let decoded = value::base64_text(v);
+        if let Some(text) = &decoded {
+            let inner = value::facts(text);
             let inner_words = inner.surprisal.is_some_and(|s| s < english::RANDOM_ABOVE)
                 && text.iter().all(u8::is_ascii_alphabetic);
-            if value::rejected(&text) || inner.placeholder || inner.self_naming || inner_words {
+            if value::rejected(text) || inner.placeholder || inner.self_naming || inner_words {
                 return None;
             }
         }
         // An identifier or a path made of words (`gitoxide.http.proxy`, `certs/server.pem`)
         // names something; one made of random letters (`abxnj_gjvpuqzo`) may be a password.
         let words_only = facts.surprisal.is_some_and(|s| s < english::RANDOM_ABOVE);
-        // A URL (its password is generic.url-credentials' to find) or a date is not a secret.
+        // A URL (its password is generic.url-credentials' to find), a version or a date is not
+        // a secret; a value that names itself or is a placeholder is an example: under 1% of
+        // such values are credentials on CredData, and they are the near-misses users
+        // complain about most.
         if facts.url
             || facts.version
             || facts.date
@@ -246,20 +267,19 @@ impl Layer {
             value: &facts,
         }
         .values();
-        Some((d.index, x))
+        Some((d.index, x, decoded.is_some()))
     }
 
     /// The scored candidate for one assignment (value range relative to `text`).
     fn candidate(&self, text: &[u8], a: &parse::Assignment, file: FileKind) -> Option<Candidate> {
-        let (detector, x) = self.features(text, a, file)?;
+        let (detector, x, base64) = self.features(text, a, file)?;
         let mut scored = self.model.score(&x)?;
         // How the value was read, when it was not plain: a finding says how it was decoded.
-        let v = &text[a.value.clone()];
         if a.nested {
             scored
                 .evidence
                 .insert(0, (true, "read from the JSON document given as the value"));
-        } else if value::base64_text(v).is_some() {
+        } else if base64 {
             scored.evidence.insert(
                 0,
                 (
@@ -285,19 +305,12 @@ impl Layer {
         file: FileKind,
     ) -> Vec<(usize, Range<usize>, Vec<f64>)> {
         let text = &hay[line.clone()];
-        let mut out: Vec<(usize, Range<usize>, Vec<f64>)> = Vec::new();
-        for &hit in hits {
-            let Some(a) = parse::at(text, hit - line.start) else {
-                continue;
-            };
-            let value = line.start + a.value.start..line.start + a.value.end;
-            if out.iter().any(|(_, r, _)| *r == value) {
-                continue;
-            }
-            if let Some((d, x)) = self.features(text, &a, file) {
-                out.push((d, value, x));
-            }
-        }
-        out
+        Self::assignments(text, line.start, hits)
+            .into_iter()
+            .filter_map(|a| {
+                let (d, x, _) = self.features(text, &a, file)?;
+                Some((d, line.start + a.value.start..line.start + a.value.end, x))
+            })
+            .collect()
     }
 }

@@ -317,10 +317,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_builtin_model_names_known_features() {
+    fn the_builtin_model_keeps_its_constraints() {
         let m = Model::builtin();
-        assert_eq!(m.weights.len(), FEATURES.len());
+        let w = |name: &str| m.weights[FEATURES.iter().position(|(n, _)| *n == name).unwrap()];
+        // The signs benches/fit-generic.py constrains: randomness never lowers a score, the
+        // shape of a non-credential never raises it. A hand edit or a fit that broke them fails.
+        for up in [
+            "entropy",
+            "has-digit",
+            "hex",
+            "base64",
+            "random-letters",
+            "len-log",
+        ] {
+            assert!(w(up) >= 0.0, "{up}: {}", w(up));
+        }
+        for down in ["spaces", "identifier", "wordlike", "op-space", "len-short"] {
+            assert!(w(down) <= 0.0, "{down}: {}", w(down));
+        }
+        assert!(
+            m.low < m.medium && m.medium < m.high,
+            "thresholds out of order"
+        );
         assert!(Model::parse("high=0.9\nmedium=0.5\nlow=0.2\nbias=0\n[weights]\nnope=1").is_err());
+        assert!(Model::parse("high=0.2\nmedium=0.5\nlow=0.9\nbias=0\n[weights]\n").is_err());
     }
 
     #[test]

@@ -167,6 +167,7 @@ pub const OTHER_WORDS: &[&str] = &[
     "rule",
     "rules",
     "public",
+    "publishable",
     "pub",
     "version",
     "algorithm",

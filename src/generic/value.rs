@@ -176,16 +176,7 @@ pub fn facts(v: &[u8]) -> ValueFacts {
             || v.starts_with(b":")
             || contains(b"your")
             || contains(b"xxx"),
-        self_naming: [
-            &b"password"[..],
-            b"passwd",
-            b"secret",
-            b"token",
-            b"apikey",
-            b"api_key",
-        ]
-        .iter()
-        .any(|w| contains(w)),
+        self_naming: placeholder::SELF_NAMING.iter().any(|w| contains(w)),
         path: v.starts_with(b"/")
             || v.starts_with(b"./")
             || v.starts_with(b"~/")
