@@ -80,8 +80,8 @@ pub use cli::run as run_cli;
 
 pub use assessment::Assessment;
 pub use finding::{
-    CommitRef, Finding, Origin, Secret, Status, StoreRef, Suppression, SuppressionKind,
-    Verification,
+    CommitRef, Finding, Origin, Remediation, Secret, Status, StoreRef, Suppression,
+    SuppressionKind, Verification,
 };
 pub use model::{Confidence, Environment, Lifetime, Location, Risk, Scope};
 pub use read::{MmapChoice, SkipReason};

@@ -70,9 +70,10 @@ pub fn list(format: ListFormat, extra: &[PathBuf]) -> anyhow::Result<u8> {
     Ok(EXIT_CLEAN)
 }
 
-/// Checks the built-in catalog, or only the detectors of the files given.
+/// Checks the built-in catalog, or only the detectors of the files given (which take the place
+/// of built-in detectors with the same ids, so an edited built-in file can be checked as is).
 pub fn check(paths: &[PathBuf]) -> anyhow::Result<u8> {
-    let catalog = Catalog::with_user_files(paths)?;
+    let catalog = Catalog::with_replacing_files(paths)?;
     let engine = crate::engine::Engine::new(catalog)?;
     let builtin_only = paths.is_empty();
     let select = |d: &crate::detectors::Detector| d.user != builtin_only;

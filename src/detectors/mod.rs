@@ -45,8 +45,27 @@ const REGEX_SIZE_LIMIT: usize = 4 << 20;
 struct ProviderFile {
     provider: String,
     provider_name: String,
+    /// Values every detector of the file takes unless it sets its own.
+    #[serde(default)]
+    defaults: ProviderDefaults,
     #[serde(rename = "detector")]
     detectors: Vec<DetectorSpec>,
+}
+
+/// `[defaults]` of a provider file: what is the same for every credential of one provider
+/// (where it is revoked, its documentation, how far its context words stand from the value),
+/// written once instead of in each detector. A detector's own field wins; `references` are
+/// the detector's followed by the provider's.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProviderDefaults {
+    remediation: Option<String>,
+    revoke_url: Option<String>,
+    #[serde(default)]
+    references: Vec<String>,
+    min_entropy: Option<f64>,
+    window: Option<usize>,
+    window_before: Option<usize>,
 }
 
 /// One `[[detector]]` table as written. See `detectors/README.md`.
@@ -86,7 +105,8 @@ struct DetectorSpec {
     #[serde(default = "yes")]
     usable: bool,
     evidence: String,
-    remediation: String,
+    remediation: Option<String>,
+    revoke_url: Option<String>,
     #[serde(default)]
     references: Vec<String>,
     #[serde(default)]
@@ -140,7 +160,10 @@ pub struct Detector {
     /// False for types that cannot be used as found (an encrypted private key).
     pub usable: bool,
     pub evidence: String,
+    /// How to end this credential and replace it: the provider's own steps.
     pub remediation: String,
+    /// The page where the credential is revoked or rotated (`https://`), if the provider has one.
+    pub revoke_url: Option<String>,
     pub references: Vec<String>,
     pub positive: Vec<String>,
     pub negative: Vec<String>,
@@ -217,12 +240,30 @@ impl Catalog {
     }
 
     /// The embedded catalog plus user detector files (a file, or every `*.toml` in a directory).
+    /// A user detector with a built-in detector's id is an error: a scan must not change what a
+    /// built-in id means without saying so.
     pub fn with_user_files(paths: &[std::path::PathBuf]) -> Result<Catalog> {
+        Catalog::with_files(paths, false)
+    }
+
+    /// Like [`Catalog::with_user_files`], but a user detector takes the place of the built-in
+    /// one with its id: `detectors check detectors/x.toml` checks the edited copy of a built-in
+    /// file before it is compiled in.
+    pub fn with_replacing_files(paths: &[std::path::PathBuf]) -> Result<Catalog> {
+        Catalog::with_files(paths, true)
+    }
+
+    fn with_files(paths: &[std::path::PathBuf], replace: bool) -> Result<Catalog> {
         let mut c = Catalog::builtin()?;
         for p in paths {
             for file in toml_files(p)? {
                 let text = std::fs::read_to_string(&file)
                     .with_context(|| format!("{}: cannot read detector file", file.display()))?;
+                if replace && let Ok(f) = toml::from_str::<ProviderFile>(&text) {
+                    // A file that does not parse is reported by `add_file` below.
+                    let mine: HashSet<String> = f.detectors.into_iter().map(|d| d.id).collect();
+                    c.detectors.retain(|d| d.user || !mine.contains(&d.id));
+                }
                 c.add_file(&file.display().to_string(), &text, true)?;
             }
         }
@@ -241,7 +282,13 @@ impl Catalog {
         })?;
         let mut seen: HashSet<String> = self.detectors.iter().map(|d| d.id.clone()).collect();
         for spec in file.detectors {
-            let mut d = make_detector(spec, &file.provider, &file.provider_name, source)?;
+            let mut d = make_detector(
+                spec,
+                &file.defaults,
+                &file.provider,
+                &file.provider_name,
+                source,
+            )?;
             d.user = eager;
             if !seen.insert(d.id.clone()) {
                 bail!("{source}: detector '{}': duplicate detector id", d.id);
@@ -355,7 +402,8 @@ fn check_secret_group(re: &Regex, source: &str, id: &str) -> Result<()> {
 }
 
 fn make_detector(
-    s: DetectorSpec,
+    mut s: DetectorSpec,
+    defaults: &ProviderDefaults,
     provider: &str,
     provider_name: &str,
     source: &str,
@@ -397,8 +445,29 @@ fn make_detector(
     for g in &s.paths {
         crate::path_glob::path_glob(g).map_err(|e| ctx(&format!("path glob '{g}': {e}")))?;
     }
-    if s.remediation.trim().is_empty() || s.evidence.trim().is_empty() {
-        return Err(ctx("remediation and evidence must not be empty"));
+    let remediation = s
+        .remediation
+        .take()
+        .or_else(|| defaults.remediation.clone())
+        .unwrap_or_default();
+    if remediation.trim().is_empty() || s.evidence.trim().is_empty() {
+        return Err(ctx(
+            "remediation (its own or the file's [defaults]) and evidence must not be empty",
+        ));
+    }
+    let revoke_url = s.revoke_url.take().or_else(|| defaults.revoke_url.clone());
+    let mut references = std::mem::take(&mut s.references);
+    for r in &defaults.references {
+        if !references.contains(r) {
+            references.push(r.clone());
+        }
+    }
+    for u in revoke_url.iter().chain(&references) {
+        if !u.starts_with("https://") || u.contains(char::is_whitespace) {
+            return Err(ctx(&format!(
+                "'{u}' is not an https:// URL (revoke_url and references are links)"
+            )));
+        }
     }
     if let Some(v) = &s.verify {
         v.check().map_err(|e| ctx(&e))?;
@@ -432,12 +501,15 @@ fn make_detector(
         pattern,
         assignment,
         validators,
-        min_entropy: s.min_entropy,
+        min_entropy: s.min_entropy.or(defaults.min_entropy),
         confidence: s.confidence,
         generic: s.generic,
         paths: s.paths,
-        window_after: s.window.unwrap_or(DEFAULT_WINDOW_AFTER),
-        window_before: s.window_before.unwrap_or(DEFAULT_WINDOW_BEFORE),
+        window_after: s.window.or(defaults.window).unwrap_or(DEFAULT_WINDOW_AFTER),
+        window_before: s
+            .window_before
+            .or(defaults.window_before)
+            .unwrap_or(DEFAULT_WINDOW_BEFORE),
         overrides: s.overrides,
         prefix: s.prefix,
         lifetime: s.lifetime,
@@ -448,8 +520,9 @@ fn make_detector(
         requires: s.requires,
         usable: s.usable,
         evidence: s.evidence,
-        remediation: s.remediation,
-        references: s.references,
+        remediation,
+        revoke_url,
+        references,
         positive: s.positive,
         negative: s.negative,
         verify: s.verify,
@@ -630,5 +703,113 @@ remediation = "r"
             e,
             "dup.toml: detector 'github.pat.classic': duplicate detector id"
         );
+    }
+
+    #[test]
+    fn provider_defaults_fill_what_a_detector_leaves_out() {
+        let text = r#"
+provider = "x"
+provider_name = "X"
+[defaults]
+remediation = "Revoke it under X > Tokens."
+revoke_url = "https://x.example/tokens"
+references = ["https://x.example/docs"]
+window = 40
+min_entropy = 3.0
+[[detector]]
+id = "x.a"
+name = "a"
+keywords = ["xa_"]
+pattern = '(?P<secret>xa_[0-9]+)'
+confidence = "high"
+lifetime = "unknown"
+scope = "unknown"
+evidence = "e"
+[[detector]]
+id = "x.b"
+name = "b"
+keywords = ["xb_"]
+pattern = '(?P<secret>xb_[0-9]+)'
+confidence = "high"
+lifetime = "unknown"
+scope = "unknown"
+evidence = "e"
+remediation = "Delete the webhook and make a new one."
+revoke_url = "https://x.example/hooks"
+references = ["https://x.example/hooks-docs", "https://x.example/docs"]
+window = 7
+min_entropy = 1.5
+"#;
+        let mut c = Catalog::default();
+        c.add_file("x.toml", text, true).unwrap();
+        let (a, b) = (c.get("x.a").unwrap(), c.get("x.b").unwrap());
+        assert_eq!(a.remediation, "Revoke it under X > Tokens.");
+        assert_eq!(a.revoke_url.as_deref(), Some("https://x.example/tokens"));
+        assert_eq!(a.references, ["https://x.example/docs"]);
+        assert_eq!((a.window_after, a.min_entropy), (40, Some(3.0)));
+        assert_eq!(a.window_before, DEFAULT_WINDOW_BEFORE);
+        assert_eq!(b.remediation, "Delete the webhook and make a new one.");
+        assert_eq!(b.revoke_url.as_deref(), Some("https://x.example/hooks"));
+        // The detector's own references first, the provider's after, none twice.
+        assert_eq!(
+            b.references,
+            ["https://x.example/hooks-docs", "https://x.example/docs"]
+        );
+        assert_eq!((b.window_after, b.min_entropy), (7, Some(1.5)));
+
+        let no_remediation = text.replace("remediation = \"Revoke it under X > Tokens.\"\n", "");
+        let e = Catalog::default()
+            .add_file("x.toml", &no_remediation, true)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("detector 'x.a': remediation"), "{e}");
+        let plain_http = text.replace("https://x.example/tokens", "http://x.example/tokens");
+        let e = Catalog::default()
+            .add_file("x.toml", &plain_http, true)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("is not an https:// URL"), "{e}");
+        let unknown = text.replace("window = 40", "windwo = 40");
+        assert!(
+            Catalog::default()
+                .add_file("x.toml", &unknown, true)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn a_checked_file_takes_the_place_of_the_built_in_one() {
+        let dir = std::env::temp_dir().join(format!("credgate-replace-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("heroku.toml");
+        let text = embedded::EMBEDDED
+            .iter()
+            .find(|(n, _)| *n == "heroku.toml")
+            .unwrap()
+            .1
+            .replacen(
+                "name = \"Heroku API key\"",
+                "name = \"Heroku API key (edited)\"",
+                1,
+            );
+        std::fs::write(&file, text).unwrap();
+        let paths = [file.clone()];
+        assert!(
+            Catalog::with_user_files(&paths).is_err(),
+            "a scan refuses the same id"
+        );
+        let c = Catalog::with_replacing_files(&paths).unwrap();
+        let mine: Vec<&Detector> = c
+            .detectors
+            .iter()
+            .filter(|d| d.id == "heroku.api-key")
+            .collect();
+        assert_eq!(mine.len(), 1);
+        assert!(mine[0].user && mine[0].name.ends_with("(edited)"));
+        assert_eq!(
+            c.detectors.len(),
+            Catalog::builtin().unwrap().detectors.len()
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

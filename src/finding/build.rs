@@ -124,6 +124,10 @@ pub fn build_findings(
                     now: ctx.now,
                 },
             ),
+            remediation: crate::finding::Remediation {
+                steps: det.remediation.clone(),
+                url: det.revoke_url.clone(),
+            },
             commit: None,
             store: ctx.store.map(|st| crate::finding::StoreRef {
                 id: st.id.clone(),

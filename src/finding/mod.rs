@@ -63,6 +63,8 @@ pub struct Finding {
     pub confidence: crate::detectors::Confidence,
     /// Lifetime, scope, environment, location and the risk, with evidence.
     pub assessment: Assessment,
+    /// How to end the credential and replace it, from its provider.
+    pub remediation: Remediation,
     /// Where in git history the finding was introduced (`scan --git`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<CommitRef>,
@@ -96,6 +98,16 @@ pub fn fingerprint(detector_id: &str, secret: &[u8]) -> String {
     h.update(secret);
     let d = h.finalize();
     d.iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+/// What to do about a finding: the provider's steps, and the page where it is revoked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Remediation {
+    /// The steps, in one or two sentences.
+    pub steps: String,
+    /// The provider's page to revoke or rotate it, where there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 /// The commit that first introduced a finding, and how far it reaches in history.

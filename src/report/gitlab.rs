@@ -45,10 +45,19 @@ fn vulnerability(f: &Finding, opts: &ReportOptions, commit: &str) -> Value {
     let d = opts.catalog.and_then(|c| c.get(&f.detector_id));
     let solution = d.map_or_else(
         || "Revoke or rotate the credential, then remove it from the repository.".to_string(),
-        |d| d.remediation.clone(),
+        |d| match &d.revoke_url {
+            Some(u) => format!("{} Revoke it at {u}", d.remediation),
+            None => d.remediation.clone(),
+        },
     );
     let links: Vec<Value> = d
-        .map(|d| d.references.iter().map(|u| json!({ "url": u })).collect())
+        .map(|d| {
+            d.revoke_url
+                .iter()
+                .chain(&d.references)
+                .map(|u| json!({ "url": u }))
+                .collect()
+        })
         .unwrap_or_default();
     json!({
         "id": vulnerability_id(f),

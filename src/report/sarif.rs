@@ -224,9 +224,16 @@ fn rule(d: &Detector, risk: Risk) -> sarif::ReportingDescriptor {
         d.evidence
     );
     let refs: Vec<String> = d.references.iter().map(|r| format!("- <{r}>")).collect();
+    let revoke = d.revoke_url.as_ref().map(|u| {
+        (
+            format!(" Revoke it at {u}"),
+            format!(" Revoke it at <{u}>."),
+        )
+    });
     let help_text = format!(
-        "{what}\n\nWhy it matters: an agent or person who can read this credential can use it. {why}\n\nWhat to do: {}\n{}",
+        "{what}\n\nWhy it matters: an agent or person who can read this credential can use it. {why}\n\nWhat to do: {}{}\n{}",
         d.remediation,
+        revoke.as_ref().map_or("", |r| r.0.as_str()),
         if d.references.is_empty() {
             String::new()
         } else {
@@ -234,10 +241,11 @@ fn rule(d: &Detector, risk: Risk) -> sarif::ReportingDescriptor {
         }
     );
     let help_markdown = format!(
-        "**{}** ({})\n\n**Why it matters.** An agent or person who can read this credential can use it. {why}\n\n**What to do.** {}\n{}",
+        "**{}** ({})\n\n**Why it matters.** An agent or person who can read this credential can use it. {why}\n\n**What to do.** {}{}\n{}",
         d.name,
         d.provider_name,
         d.remediation,
+        revoke.as_ref().map_or("", |r| r.1.as_str()),
         if refs.is_empty() {
             String::new()
         } else {
@@ -263,7 +271,10 @@ fn rule(d: &Detector, risk: Risk) -> sarif::ReportingDescriptor {
                 .markdown(help_markdown)
                 .build(),
         ),
-        help_uri: d.references.first().cloned(),
+        help_uri: d
+            .revoke_url
+            .clone()
+            .or_else(|| d.references.first().cloned()),
         default_configuration: Some(sarif::ReportingConfiguration {
             level: Some(json!(level(risk))),
             ..Default::default()

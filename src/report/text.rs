@@ -131,6 +131,11 @@ fn finding(f: &Finding, opts: &ReportOptions, w: &mut dyn WriteColor) -> io::Res
     for (i, e) in a.evidence.iter().enumerate() {
         writeln!(w, "  {}{e}", if i == 0 { "why      " } else { "         " })?;
     }
+    write!(w, "  fix      {}", f.remediation.steps)?;
+    if let Some(u) = &f.remediation.url {
+        write!(w, " <{u}>")?;
+    }
+    writeln!(w)?;
     writeln!(w, "  id       {}", f.fingerprint)?;
     writeln!(w)
 }

@@ -150,3 +150,54 @@ fn readme_table_is_current() {
         "detectors/README.md is out of date: replace the table between the markers with the output of `credgate detectors list --format markdown`"
     );
 }
+
+#[test]
+fn the_providers_fix_reaches_every_report_format() {
+    // A user file whose provider-level [defaults] carry the remediation and the revoke page.
+    let d = tempfile::tempdir().unwrap();
+    let rules = USER_FILE
+        .replace(
+            "provider_name = \"Acme\"\n",
+            "provider_name = \"Acme\"\n[defaults]\nremediation = \"Delete it under Acme > Keys.\"\nrevoke_url = \"https://acme.example/keys\"\n",
+        )
+        .replace("remediation = \"Revoke it in Acme's console.\"\n", "");
+    std::fs::write(d.path().join("acme.toml"), rules).unwrap();
+    std::fs::write(
+        d.path().join("app.cfg"),
+        "k=acme_fake0fake1fake2fake3fake\n",
+    )
+    .unwrap();
+    let run = |format: &str| -> String {
+        let out = crate::common::credgate()
+            .current_dir(d.path())
+            .args(["scan", "--detectors", "acme.toml", "--format", format])
+            .arg("app.cfg")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(
+        run("text")
+            .contains("  fix      Delete it under Acme > Keys. <https://acme.example/keys>\n")
+    );
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    assert_eq!(
+        json["findings"][0]["remediation"],
+        serde_json::json!({"steps": "Delete it under Acme > Keys.", "url": "https://acme.example/keys"})
+    );
+    let sarif: serde_json::Value = serde_json::from_str(&run("sarif")).unwrap();
+    let rule = &sarif["runs"][0]["tool"]["driver"]["rules"][0];
+    assert_eq!(rule["helpUri"], "https://acme.example/keys");
+    assert!(
+        rule["help"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Delete it under Acme > Keys. Revoke it at https://acme.example/keys")
+    );
+    let gitlab: serde_json::Value = serde_json::from_str(&run("gitlab")).unwrap();
+    assert_eq!(
+        gitlab["vulnerabilities"][0]["links"][0]["url"],
+        "https://acme.example/keys"
+    );
+}
