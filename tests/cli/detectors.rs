@@ -201,3 +201,45 @@ fn the_providers_fix_reaches_every_report_format() {
         "https://acme.example/keys"
     );
 }
+
+#[test]
+fn remediation_is_the_providers_own() {
+    // A fix that fits every provider fits none: each text names this provider's way to end the
+    // credential, so no text is shared across providers, and the old template is gone.
+    let catalog = Catalog::builtin().unwrap();
+    let mut by_text: std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> =
+        Default::default();
+    for d in &catalog.detectors {
+        assert!(
+            !d.remediation
+                .contains("issue a replacement with the least access the job needs"),
+            "{}: templated remediation",
+            d.id
+        );
+        assert!(
+            d.remediation.len() <= 400,
+            "{}: remediation is {} bytes; say it in one or two sentences",
+            d.id,
+            d.remediation.len()
+        );
+        by_text
+            .entry(d.remediation.as_str())
+            .or_default()
+            .insert(d.provider.as_str());
+    }
+    for (text, providers) in by_text {
+        assert!(
+            providers.len() == 1,
+            "{providers:?} share one remediation: {text}"
+        );
+    }
+    let with_url = catalog
+        .detectors
+        .iter()
+        .filter(|d| d.revoke_url.is_some())
+        .count();
+    assert!(
+        with_url * 2 >= catalog.detectors.len(),
+        "{with_url} detectors name a revoke page"
+    );
+}
