@@ -233,13 +233,14 @@ fn remediation_is_the_providers_own() {
             "{providers:?} share one remediation: {text}"
         );
     }
+    // A ratchet: the count of detectors that link the page where the credential is revoked.
     let with_url = catalog
         .detectors
         .iter()
         .filter(|d| d.revoke_url.is_some())
         .count();
     assert!(
-        with_url * 2 >= catalog.detectors.len(),
-        "{with_url} detectors name a revoke page"
+        with_url >= 175,
+        "only {with_url} detectors name a revoke page"
     );
 }
