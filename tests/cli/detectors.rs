@@ -240,7 +240,7 @@ fn remediation_is_the_providers_own() {
         .filter(|d| d.revoke_url.is_some())
         .count();
     assert!(
-        with_url >= 175,
+        with_url >= 320,
         "only {with_url} detectors name a revoke page"
     );
 }
