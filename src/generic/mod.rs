@@ -25,6 +25,32 @@ use crate::detectors::Catalog;
 use model::{Features, FileKind, Kind, Model, Scored};
 use std::ops::Range;
 
+/// A TypeScript type alias (`export type Kind = "RSAES_OAEP_SHA_256"|string;`): its strings
+/// are the values a type allows, not values given to anything.
+fn type_declaration(line: &[u8]) -> bool {
+    let t = line.trim_ascii_start();
+    let t = t.strip_prefix(b"export ").unwrap_or(t).trim_ascii_start();
+    let t = t.strip_prefix(b"declare ").unwrap_or(t).trim_ascii_start();
+    let Some(rest) = t.strip_prefix(b"type ") else {
+        return false;
+    };
+    let name = rest
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+        .count();
+    name > 0 && rest[name..].trim_ascii_start().starts_with(b"=")
+}
+
+/// Where the URL or word that holds offset `at` of `line` starts (back to a space, a quote or a
+/// bracket, at most 512 bytes), so a query parameter is judged with the URL it belongs to.
+fn url_start(line: &[u8], at: usize) -> usize {
+    let lo = at.saturating_sub(512);
+    line[lo..at]
+        .iter()
+        .rposition(|c| matches!(c, b' ' | b'"' | b'\'' | b'(' | b'<' | b'\t'))
+        .map_or(lo, |p| lo + p + 1)
+}
+
 /// How far a "line" reaches on each side of a hit when the real line is longer (minified code).
 const MAX_LINE_REACH: usize = 1024;
 
@@ -120,7 +146,7 @@ impl Layer {
     /// line. A line of a binary file has none.
     fn assignments(text: &[u8], start: usize, hits: &[usize]) -> Vec<parse::Assignment> {
         let mut out: Vec<parse::Assignment> = Vec::new();
-        if memchr::memchr(0, text).is_some() {
+        if memchr::memchr(0, text).is_some() || type_declaration(text) {
             return out;
         }
         for &hit in hits {
@@ -208,9 +234,15 @@ impl Layer {
         // someone can paste; a badge image's `?token=` is public by design (Codecov's graph
         // token); a file path or a dotted identifier names where a secret is, not the secret.
         let escaped_bytes = v.windows(2).any(|w| w == b"\\x");
-        let before = &text[a.name.start.saturating_sub(48)..a.name.start];
+        let before = &text[url_start(text, a.name.start)..a.name.start];
         let badge =
             before.windows(5).any(|w| w == b".svg?") || before.windows(5).any(|w| w == b"badge");
+        // `<script nonce="...">`: a Content-Security-Policy nonce is sent to every visitor of
+        // the page; it authenticates the script, not a person.
+        let csp_nonce = d.kind == Kind::Nonce
+            && [&b"<script"[..], b"<style", b"<link", b"<Script"]
+                .iter()
+                .any(|t| text.windows(t.len()).any(|w| w == *t));
         if public
             || other
             || escaped_bytes
@@ -219,7 +251,12 @@ impl Layer {
             || doc_code_span
             || regex_element
             || near_miss
+            || csp_nonce
+            || value::code_like(v)
+            || (d.kind != Kind::Password && value::names_something(v))
+            // A bare `key` given a short value or a number is a map's key (`"key": 9931...`).
             || (d.kind == Kind::Key && !key_qualified && v.len() < 16)
+            || (words.len() == 1 && words[0] == "key" && v.iter().all(u8::is_ascii_digit))
         {
             return None;
         }

@@ -271,6 +271,11 @@ pub const OTHER_WORDS: &[&str] = &[
     "date",
     "created",
     "updated",
+    "tag",
+    "pubkey",
+    "output",
+    "result",
+    "limit",
 ];
 
 /// Words that make a bare `key` the key of something that authenticates (`api_key`,

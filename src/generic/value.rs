@@ -113,6 +113,117 @@ pub fn rejected(v: &[u8]) -> bool {
         || password_hash(v)
 }
 
+/// Code rather than a literal: a member or index access (`ctx.req?.headers?.[`,
+/// `Jobs[-1].JobId`), a comparison or a ternary (`d===t?a:b`), a call's quote closing
+/// (`'),scriptIntegrity=f('`), a concatenation's middle (`+e.accessKeyId+`) or a chain of
+/// minified assignments (`e.HEX=e.URL_CHAR=...`). Values read from minified bundles and
+/// generated clients look like this; credentials do not.
+pub fn code_like(v: &[u8]) -> bool {
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let has = |p: &[u8]| v.windows(p.len()).any(|w| w == p);
+    // `==` with something after it (base64 ends in `==` padding, a comparison does not).
+    let compare = v
+        .windows(3)
+        .any(|w| w[0] == b'=' && w[1] == b'=' && w[2] != b'=')
+        || has(b"===");
+    has(b"?.")
+        || compare
+        || has(b"('")
+        || has(b"(\"")
+        || v.starts_with(b"')")
+        || v.starts_with(b"\")")
+        || v.ends_with(b"[")
+        || ((v.starts_with(b"+") || v.ends_with(b"+")) && v.contains(&b'.'))
+        // `Shards[-1]`, `headers[0].name`: an index after a name, then more of the path.
+        || v.windows(3).any(|w| word(w[0]) && w[1] == b'[' && (w[2] == b'-' || w[2].is_ascii_digit()))
+            && v.contains(&b'.')
+        // `e.HEX=e.URL`: a member assigned a member, inside the value.
+        || member_assignment(v)
+}
+
+/// `.name=name.` somewhere in `v`: minified code assigning one member to another.
+fn member_assignment(v: &[u8]) -> bool {
+    let ident = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_';
+    v.iter().enumerate().any(|(i, &c)| {
+        if c != b'=' || i == 0 {
+            return false;
+        }
+        let left = v[..i].iter().rev().take_while(|c| ident(c)).count();
+        let right = v[i + 1..].iter().take_while(|c| ident(c)).count();
+        left > 0
+            && right > 0
+            && i > left
+            && v[i - left - 1] == b'.'
+            && v.get(i + 1 + right) == Some(&b'.')
+    })
+}
+
+/// A name, not a secret: an IAM-style `service:Name` (`ec2:ResourceTag/...`), or a
+/// camel-case identifier all of whose parts are word-like runs of letters, one of them an
+/// English word (`IpamResourceCidrs`, `LDAPSSettingsInfo`, `oauth2Client`): generated clients
+/// and API models are full of these. Not for passwords, which people make of words too
+/// (`HelloWorld81`); the caller decides.
+pub fn names_something(v: &[u8]) -> bool {
+    let service_name = v.iter().position(|&c| c == b':').is_some_and(|i| {
+        (2..=16).contains(&i)
+            && v[..i]
+                .iter()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+            && v[0].is_ascii_lowercase()
+            && v.get(i + 1).is_some_and(u8::is_ascii_uppercase)
+            && v.get(i + 2).is_some_and(u8::is_ascii_lowercase)
+    });
+    service_name || camel_words(v)
+}
+
+/// Camel-case made of word-like parts: two or more parts, each an upper-case acronym of at
+/// most five letters, or a run of at least three lower-case letters (capitalised or not) with
+/// an optional short number after it. A random base62 string almost never splits this way.
+fn camel_words(v: &[u8]) -> bool {
+    if v.len() < 8
+        || !v.iter().all(u8::is_ascii_alphanumeric)
+        || !v.iter().any(u8::is_ascii_uppercase)
+    {
+        return false;
+    }
+    // Split before an upper-case letter that follows a lower-case one or a digit, and before
+    // the last capital of an acronym that starts a word (`LDAPSSettings` -> `LDAPS`, `Settings`).
+    let mut parts: Vec<&[u8]> = Vec::new();
+    let mut start = 0;
+    for i in 1..v.len() {
+        let (a, b) = (v[i - 1], v[i]);
+        let next_lower = v.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+        if b.is_ascii_uppercase()
+            && (a.is_ascii_lowercase()
+                || a.is_ascii_digit()
+                || (a.is_ascii_uppercase() && next_lower))
+        {
+            parts.push(&v[start..i]);
+            start = i;
+        }
+    }
+    parts.push(&v[start..]);
+    let wordlike = |p: &[u8]| {
+        let letters = p.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+        let digits = &p[letters..];
+        let (head, tail) = p[..letters].split_at(usize::from(p[0].is_ascii_uppercase()));
+        let acronym = letters <= 5 && p[..letters].iter().all(u8::is_ascii_uppercase);
+        let word = tail.len() >= 3 - head.len().min(1) && tail.iter().all(u8::is_ascii_lowercase);
+        digits.len() <= 2
+            && digits.iter().all(u8::is_ascii_digit)
+            && letters > 0
+            && (acronym || word)
+    };
+    parts.len() >= 2
+        && parts.iter().all(|p| wordlike(p))
+        && parts.iter().any(|p| {
+            let letters: Vec<u8> = p.iter().copied().filter(u8::is_ascii_alphabetic).collect();
+            letters.len() >= 5
+                && super::english::surprisal(&letters)
+                    .is_some_and(|s| s < super::english::RANDOM_ABOVE)
+        })
+}
+
 /// A crypt(3), bcrypt, Argon2, PBKDF2 or LDAP `{SSHA}` password hash.
 fn password_hash(v: &[u8]) -> bool {
     const PREFIXES: &[&[u8]] = &[
@@ -175,7 +286,17 @@ pub fn facts(v: &[u8]) -> ValueFacts {
             || v.starts_with(b"%")
             || v.starts_with(b":")
             || contains(b"your")
-            || contains(b"xxx"),
+            || contains(b"xxx")
+            // `my_wrappedKey`, `my-api-key`: the documentation's own name for the user's value.
+            || ((lv.starts_with(b"my_") || lv.starts_with(b"my-"))
+                && lv.get(3).is_some_and(u8::is_ascii_alphabetic))
+            // `[claim_signature]`: a slot to fill in.
+            || (v.len() > 2
+                && v[0] == b'['
+                && v[v.len() - 1] == b']'
+                && v[1..v.len() - 1]
+                    .iter()
+                    .all(|c| c.is_ascii_alphabetic() || matches!(c, b'_' | b'-' | b' '))),
         self_naming: placeholder::SELF_NAMING.iter().any(|w| contains(w)),
         path: v.starts_with(b"/")
             || v.starts_with(b"./")
@@ -292,6 +413,16 @@ fn has_file_extension(lv: &[u8]) -> bool {
         b".gpg",
         b".asc",
         b".pub",
+        b".war",
+        b".jar",
+        b".zip",
+        b".gz",
+        b".tgz",
+        b".ts",
+        b".rb",
+        b".go",
+        b".java",
+        b".md",
     ];
     EXT.iter().any(|e| lv.ends_with(e))
 }
@@ -328,5 +459,66 @@ mod tests {
         assert!(rejected(
             b"$2a$11$3kIDaCxw.Glsl1.u5nKa6eUnNDLV5HV9tIuUp7EHhMt6Nm9myW1aS"
         ));
+        assert!(
+            facts(b"my_wrappedKeyCrc32c").placeholder && facts(b"[claim_signature]").placeholder
+        );
+        assert!(facts(b"my-app/5026-stage-150723_224258.war").path);
+    }
+
+    #[test]
+    fn code_is_not_a_value() {
+        for code in [
+            &b"ctx.req?.headers?.["[..],
+            b"Jobs[-1].JobId",
+            b"StreamDescription.Shards[-1].ShardId",
+            b"d===t?a:b",
+            b"'),scriptIntegirty=stringToPrecomputedChunk(' inte",
+            b"+e.accessKeyId+",
+            b"a===b",
+            b"e.HEX=e.URL_CHAR=e.USERINFO_CHARS=e.MARK",
+        ] {
+            assert!(code_like(code), "{}", String::from_utf8_lossy(code));
+        }
+        for secret in [
+            &b"]35d/{pB9Fo9wJ"[..],
+            b"h]6EszR}vJ*m",
+            b"Xk9#mQ2vLp7w",
+            b"DXjSUawnel2fr6SKC7G25CNxTyWKE5PF9XX6H/u9pSo=",
+            b"a+b.c9Z",
+            b"p@ss=w0rd.x",
+            b"CU8hw8SdwCUqXqB2RKg2XUbfIa==",
+        ] {
+            assert!(!code_like(secret), "{}", String::from_utf8_lossy(secret));
+        }
+    }
+
+    #[test]
+    fn names_of_things_are_not_secrets() {
+        for name in [
+            &b"ec2:ResourceTag/elasticbeanstalk:environment-name"[..],
+            b"IpamResourceCidrs",
+            b"LDAPSSettingsInfo",
+            b"oauth2Client",
+            b"PasswordVerifier",
+        ] {
+            assert!(names_something(name), "{}", String::from_utf8_lossy(name));
+        }
+        for secret in [
+            &b"aB3xYz9QwErTy7Ui"[..],
+            b"Xk9mQ2vLp7wZ",
+            b"DXjSUawnel2fr6SKC7G25CNx",
+            b"hunter2",
+            b"AKIA_LIKE_1x",
+            b"DGXA_LNISTSRM",
+            b"zypuNGmgw",
+            b"YhljqOrkqt81",
+            b"zq3:9xQvLp",
+        ] {
+            assert!(
+                !names_something(secret),
+                "{}",
+                String::from_utf8_lossy(secret)
+            );
+        }
     }
 }
