@@ -13,6 +13,8 @@ const KNOWN_DOC_VALUES: &[&str] = &[
     "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
     "pk_test_TYooMQauvdEDq54NiTphI7jx",
     "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+    // RFC 4122's example UUID, the one documentation and API examples use.
+    "550e8400-e29b-41d4-a716-446655440000",
     // Mailgun's documentation key.
     "key-3ax6xnjp29jd6fds4gc373sgvjxteol0",
     // RFC 6749 (OAuth 2.0) examples: client s6BhdRkqt3:gX1fBat3bV in Basic form, access and
@@ -170,6 +172,19 @@ pub const SELF_NAMING: &[&[u8]] = &[
 pub fn generic_reason(secret: &[u8], matched: &[u8]) -> Option<GenericReason> {
     let has_digit = secret.iter().any(u8::is_ascii_digit);
     let has_alpha = secret.iter().any(u8::is_ascii_alphabetic);
+    // `%2F%40` is `/@`: percent-escapes around nothing a person would type as a password.
+    let unescaped: Vec<u8> = percent_decoded(secret);
+    if !unescaped.iter().any(u8::is_ascii_alphanumeric) {
+        return Some(GenericReason::Identifier);
+    }
+    // `foo@bar`, `foo-bar`: made only of the metasyntactic words of examples and tests.
+    if unescaped
+        .split(|c| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .all(|w| METASYNTACTIC.iter().any(|m| w.eq_ignore_ascii_case(m)))
+    {
+        return Some(GenericReason::SelfNaming);
+    }
     // A URL's password (`user:qthn@db`) is a password whatever characters it has.
     let in_url = matched.windows(3).any(|w| w == b"://");
     if (!has_digit || !has_alpha) && !in_url {
@@ -192,6 +207,31 @@ pub fn generic_reason(secret: &[u8], matched: &[u8]) -> Option<GenericReason> {
         return Some(GenericReason::DocumentationHost);
     }
     None
+}
+
+/// The placeholder words of examples: a value made only of these is not a credential.
+const METASYNTACTIC: &[&[u8]] = &[b"foo", b"bar", b"baz", b"qux", b"quux", b"foobar"];
+
+/// `secret` with `%XX` escapes decoded (invalid escapes kept as they are).
+fn percent_decoded(secret: &[u8]) -> Vec<u8> {
+    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(secret.len());
+    let mut i = 0;
+    while i < secret.len() {
+        if secret[i] == b'%'
+            && let (Some(a), Some(b)) = (
+                secret.get(i + 1).copied().and_then(hex),
+                secret.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push(a * 16 + b);
+            i += 3;
+        } else {
+            out.push(secret[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 /// Why [`generic_reason`] dropped a value.

@@ -168,9 +168,17 @@ fn basic_credentials(b64: &[u8]) -> bool {
         Ok(d) => {
             d.len() >= 3
                 && d.iter().all(|c| (0x20..0x7f).contains(c))
-                && d.iter()
-                    .position(|&c| c == b':')
-                    .is_some_and(|i| i + 1 < d.len())
+                && d.iter().position(|&c| c == b':').is_some_and(|i| {
+                    // `martin:secret`, `user:password`: a password that names itself is a
+                    // documentation or test example, like any other placeholder.
+                    let pw = &d[i + 1..];
+                    !pw.is_empty()
+                        && super::placeholder::placeholder_reason(pw, 0).is_none()
+                        && !super::placeholder::SELF_NAMING
+                            .iter()
+                            .chain(&[&b"pass"[..], b"pwd"])
+                            .any(|w| pw.eq_ignore_ascii_case(w))
+                })
         }
         Err(_) => false,
     }

@@ -25,6 +25,72 @@ use crate::detectors::Catalog;
 use model::{Features, FileKind, Kind, Model, Scored};
 use std::ops::Range;
 
+/// What the lines around an assignment say about it, computed once per line.
+#[derive(Clone, Copy, Debug, Default)]
+struct Around {
+    /// The line sits in a block of test-vector fields (`Key = ...` beside `Input =`, `MAC =`,
+    /// `Plaintext =`): the NIST/BoringSSL test-vector format, whose keys are published inputs.
+    test_vector: bool,
+    /// The line is inside an open `<script`/`<Script` tag (an attribute on a line of its own).
+    script_tag: bool,
+}
+
+impl Around {
+    fn of(hay: &[u8], line: &Range<usize>) -> Around {
+        let before = &hay[line.start.saturating_sub(MAX_LINE_REACH)..line.start];
+        let after = &hay[line.end..(line.end + MAX_LINE_REACH).min(hay.len())];
+        // The last three lines before and the first three after.
+        let near: Vec<&[u8]> = before
+            .rsplit(|&c| c == b'\n')
+            .skip(1)
+            .take(3)
+            .chain(after.split(|&c| c == b'\n').skip(1).take(3))
+            .collect();
+        let test_vector = near
+            .iter()
+            .filter(|l| {
+                let t = l.trim_ascii_start();
+                VECTOR_FIELDS.iter().any(|f| {
+                    t.len() > f.len()
+                        && t[..f.len()].eq_ignore_ascii_case(f.as_bytes())
+                        && t[f.len()..].trim_ascii_start().starts_with(b"=")
+                })
+            })
+            .count()
+            >= 2;
+        let script_tag = ["<script", "<Script"].iter().any(|t| {
+            before
+                .windows(t.len())
+                .rposition(|w| w == t.as_bytes())
+                .is_some_and(|p| !before[p..].contains(&b'>'))
+        });
+        Around {
+            test_vector,
+            script_tag,
+        }
+    }
+}
+
+/// Field names of cryptographic test-vector files (`Key = ...`, `Input = ...`, `MAC = ...`).
+const VECTOR_FIELDS: &[&str] = &[
+    "input",
+    "mac",
+    "tag",
+    "msg",
+    "plaintext",
+    "ciphertext",
+    "ct",
+    "pt",
+    "iv",
+    "ad",
+    "aad",
+    "digest",
+    "output",
+    "count",
+    "result",
+    "expected",
+];
+
 /// A TypeScript type alias (`export type Kind = "RSAES_OAEP_SHA_256"|string;`): its strings
 /// are the values a type allows, not values given to anything.
 fn type_declaration(line: &[u8]) -> bool {
@@ -170,8 +236,9 @@ impl Layer {
         out: &mut Vec<Candidate>,
     ) {
         let text = &hay[line.clone()];
+        let around = Around::of(hay, &line);
         for a in Self::assignments(text, line.start, hits) {
-            if let Some(c) = self.candidate(text, &a, file) {
+            if let Some(c) = self.candidate(text, &a, file, around) {
                 out.push(Candidate {
                     value: line.start + a.value.start..line.start + a.value.end,
                     ..c
@@ -188,6 +255,7 @@ impl Layer {
         text: &[u8],
         a: &parse::Assignment,
         file: FileKind,
+        around: Around,
     ) -> Option<(usize, Vec<f64>, bool)> {
         let words = names::words(&text[a.name.clone()]);
         let d = self.detectors.iter().find(|d| {
@@ -235,14 +303,22 @@ impl Layer {
         // token); a file path or a dotted identifier names where a secret is, not the secret.
         let escaped_bytes = v.windows(2).any(|w| w == b"\\x");
         let before = &text[url_start(text, a.name.start)..a.name.start];
-        let badge =
-            before.windows(5).any(|w| w == b".svg?") || before.windows(5).any(|w| w == b"badge");
+        let badge = before.windows(5).any(|w| w == b".svg?")
+            || before.windows(5).any(|w| w == b"badge")
+            || before.windows(10).any(|w| w == b"shields.io");
         // `<script nonce="...">`: a Content-Security-Policy nonce is sent to every visitor of
         // the page; it authenticates the script, not a person.
         let csp_nonce = d.kind == Kind::Nonce
-            && [&b"<script"[..], b"<style", b"<link", b"<Script"]
-                .iter()
-                .any(|t| text.windows(t.len()).any(|w| w == *t));
+            && (around.script_tag
+                || [&b"<script"[..], b"<style", b"<link", b"<Script"]
+                    .iter()
+                    .any(|t| text.windows(t.len()).any(|w| w == *t)));
+        // Percent-escapes (`key=value%23still-query`) after a bare `key` are a URL query's
+        // data (an `X-Amz-Credential=AKIA...%2F...` or an OAuth consumer key is still judged).
+        let escapes = v
+            .windows(3)
+            .filter(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
+            .count();
         if public
             || other
             || escaped_bytes
@@ -252,6 +328,8 @@ impl Layer {
             || regex_element
             || near_miss
             || csp_nonce
+            || around.test_vector
+            || (escapes >= 2 && d.kind == Kind::Key && !key_qualified)
             || value::code_like(v)
             || (d.kind != Kind::Password && value::names_something(v))
             // A bare `key` given a short value or a number is a map's key (`"key": 9931...`).
@@ -308,8 +386,14 @@ impl Layer {
     }
 
     /// The scored candidate for one assignment (value range relative to `text`).
-    fn candidate(&self, text: &[u8], a: &parse::Assignment, file: FileKind) -> Option<Candidate> {
-        let (detector, x, base64) = self.features(text, a, file)?;
+    fn candidate(
+        &self,
+        text: &[u8],
+        a: &parse::Assignment,
+        file: FileKind,
+        around: Around,
+    ) -> Option<Candidate> {
+        let (detector, x, base64) = self.features(text, a, file, around)?;
         let mut scored = self.model.score(&x)?;
         // How the value was read, when it was not plain: a finding says how it was decoded.
         if a.nested {
@@ -342,10 +426,11 @@ impl Layer {
         file: FileKind,
     ) -> Vec<(usize, Range<usize>, Vec<f64>)> {
         let text = &hay[line.clone()];
+        let around = Around::of(hay, &line);
         Self::assignments(text, line.start, hits)
             .into_iter()
             .filter_map(|a| {
-                let (d, x, _) = self.features(text, &a, file)?;
+                let (d, x, _) = self.features(text, &a, file, around)?;
                 Some((d, line.start + a.value.start..line.start + a.value.end, x))
             })
             .collect()

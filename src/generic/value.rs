@@ -173,7 +173,21 @@ pub fn names_something(v: &[u8]) -> bool {
             && v.get(i + 1).is_some_and(u8::is_ascii_uppercase)
             && v.get(i + 2).is_some_and(u8::is_ascii_lowercase)
     });
-    service_name || camel_words(v)
+    // `http.proxyAuthMethod`: a dotted configuration name whose parts are words.
+    let config_name = {
+        let parts: Vec<&[u8]> = v.split(|&c| c == b'.').collect();
+        parts.len() >= 2
+            && parts[0].len() >= 2
+            && parts[0].iter().all(u8::is_ascii_lowercase)
+            && parts[1..].iter().all(|p| {
+                camel_words(p)
+                    || (p.len() >= 3
+                        && p.iter().all(u8::is_ascii_lowercase)
+                        && super::english::surprisal(p)
+                            .is_some_and(|s| s < super::english::RANDOM_ABOVE))
+            })
+    };
+    service_name || config_name || camel_words(v)
 }
 
 /// Camel-case made of word-like parts: two or more parts, each an upper-case acronym of at
@@ -500,6 +514,8 @@ mod tests {
             b"LDAPSSettingsInfo",
             b"oauth2Client",
             b"PasswordVerifier",
+            b"http.proxyAuthMethod",
+            b"http.schannelUseSSLCAInfo",
         ] {
             assert!(names_something(name), "{}", String::from_utf8_lossy(name));
         }
