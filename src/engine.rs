@@ -29,6 +29,30 @@ pub struct RawMatch {
     pub confidence: Confidence,
     /// The generic-credential layer's score and the evidence for it.
     pub scored: Option<Box<Scored>>,
+    /// Set when the match is in text decoded from the content: `secret` is then the whole
+    /// encoded run in the content, and this holds the text and the secret inside it.
+    pub decoded: Option<Box<Decoded>>,
+}
+
+/// A match inside decoded text ([`crate::decode`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decoded {
+    /// How the text was decoded (`base64`).
+    pub how: &'static str,
+    /// The decoded text, shared by every match in it.
+    pub text: std::sync::Arc<[u8]>,
+    /// The secret's bytes in `text`.
+    pub secret: Range<usize>,
+}
+
+impl RawMatch {
+    /// The secret's bytes: in `hay`, or in the decoded text.
+    pub fn secret_bytes<'a>(&'a self, hay: &'a [u8]) -> &'a [u8] {
+        match &self.decoded {
+            Some(d) => &d.text[d.secret.clone()],
+            None => &hay[self.secret.clone()],
+        }
+    }
 }
 
 /// The compiled detector set, shared by every thread of a scan.
@@ -230,6 +254,61 @@ impl Engine {
         scratch: &mut Scratch,
         out: &mut Vec<RawMatch>,
     ) {
+        self.match_segment(hay, seg.clone(), path, globs, scratch, out);
+        // Encoded credentials live in configuration and data (a Kubernetes Secret, a Docker
+        // config, a `.env`, a CI file); the base64 of source code is data of its own (images,
+        // fonts, test vectors, source maps) and decoding it would cost a fifth of a scan.
+        if FileKind::of(path) != FileKind::Code {
+            self.scan_decoded(hay, seg, path, scratch, out);
+        }
+    }
+
+    /// Decodes the base64 runs that start in `seg` and matches the text they encode, once
+    /// (decoded text is not decoded again). Each match keeps the encoded run as its place in
+    /// `hay` and the text it was found in.
+    fn scan_decoded(
+        &self,
+        hay: &[u8],
+        seg: Range<usize>,
+        path: &Path,
+        scratch: &mut Scratch,
+        out: &mut Vec<RawMatch>,
+    ) {
+        let mut found = Vec::new();
+        for run in crate::decode::base64_runs(hay, seg) {
+            let Some(text) = crate::decode::base64_text(&hay[run.clone()]) else {
+                continue;
+            };
+            found.clear();
+            self.match_segment(&text, 0..text.len(), path, false, scratch, &mut found);
+            if found.is_empty() {
+                continue;
+            }
+            let text: std::sync::Arc<[u8]> = text.into();
+            for m in self.resolve(std::mem::take(&mut found)) {
+                out.push(RawMatch {
+                    secret: run.clone(),
+                    decoded: Some(Box::new(Decoded {
+                        how: crate::decode::BASE64,
+                        text: text.clone(),
+                        secret: m.secret,
+                    })),
+                    ..m
+                });
+            }
+        }
+    }
+
+    /// The matching of [`Engine::scan_segment`] on the content as it is.
+    fn match_segment(
+        &self,
+        hay: &[u8],
+        seg: Range<usize>,
+        path: &Path,
+        globs: bool,
+        scratch: &mut Scratch,
+        out: &mut Vec<RawMatch>,
+    ) {
         for &d in &scratch.touched {
             scratch.windows[d].clear();
         }
@@ -383,6 +462,7 @@ impl Engine {
                 secret: c.value,
                 confidence: c.scored.confidence,
                 scored: Some(Box::new(c.scored)),
+                decoded: None,
             });
         }
     }
@@ -408,6 +488,14 @@ impl Engine {
             for j in i + 1..v.len() {
                 if v[j].secret.start >= v[i].secret.end {
                     break;
+                }
+                // Two matches in the text one run decodes to overlap only if they overlap
+                // there (a `.env` held in one value has many secrets).
+                if let (Some(x), Some(y)) = (&v[i].decoded, &v[j].decoded)
+                    && v[i].secret == v[j].secret
+                    && (x.secret.end <= y.secret.start || y.secret.end <= x.secret.start)
+                {
+                    continue;
                 }
                 for (a, b) in [(i, j), (j, i)] {
                     let (da, db) = (v[a].detector, v[b].detector);
@@ -488,6 +576,7 @@ fn run_window(
                 secret: ss..se,
                 confidence: det.confidence,
                 scored: None,
+                decoded: None,
             });
         }
         pos = if me > ms { me } else { me + 1 };

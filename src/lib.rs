@@ -53,6 +53,7 @@ pub(crate) mod assessment;
 pub(crate) mod catalog_check;
 mod cli;
 pub(crate) mod config;
+pub(crate) mod decode;
 pub(crate) mod detectors;
 pub(crate) mod engine;
 pub(crate) mod finding;

@@ -77,10 +77,12 @@ pub fn build_findings(
             }
         }
         let det = engine.detector(m.detector);
-        let secret = &hay[m.secret.clone()];
+        // The credential: in the content, or in the text a run of it decodes to (whose place
+        // is the encoded run).
+        let secret = m.secret_bytes(hay);
         let prefix_len = det.known_prefix_len(secret);
         // Where the secret ends, for SARIF regions (trailing line breaks are not part of it).
-        let body = trim_line_breaks(secret);
+        let body = trim_line_breaks(&hay[m.secret.clone()]);
         let inner_nl = memchr::memchr_iter(b'\n', body).count() as u64;
         let end_column = match memchr::memrchr(b'\n', body) {
             Some(i) => (body.len() - i) as u64,
@@ -112,18 +114,34 @@ pub fn build_findings(
             confidence: m.confidence,
             assessment: assessment::assess(
                 det,
-                &Site {
-                    hay,
-                    secret: m.secret.clone(),
-                    line_start,
-                    path: ctx.assess_path,
-                    location: ctx.location,
-                    detectors_in_file: &in_file,
-                    catalog: engine.catalog(),
-                    workspace: ctx.workspace_env,
-                    now: ctx.now,
+                &match &m.decoded {
+                    // Judged in the decoded text, where its name and neighbours are.
+                    Some(d) => Site {
+                        hay: &d.text,
+                        secret: d.secret.clone(),
+                        line_start: memchr::memrchr(b'\n', &d.text[..d.secret.start])
+                            .map_or(0, |i| i + 1),
+                        path: ctx.assess_path,
+                        location: ctx.location,
+                        detectors_in_file: &in_file,
+                        catalog: engine.catalog(),
+                        workspace: ctx.workspace_env,
+                        now: ctx.now,
+                    },
+                    None => Site {
+                        hay,
+                        secret: m.secret.clone(),
+                        line_start,
+                        path: ctx.assess_path,
+                        location: ctx.location,
+                        detectors_in_file: &in_file,
+                        catalog: engine.catalog(),
+                        workspace: ctx.workspace_env,
+                        now: ctx.now,
+                    },
                 },
             ),
+            decoded: m.decoded.as_ref().map(|d| d.how),
             remediation: crate::finding::Remediation {
                 steps: det.remediation.clone(),
                 url: det.revoke_url.clone(),
@@ -145,6 +163,12 @@ pub fn build_findings(
             suppression: None,
             verification: None,
         });
+        if let (Some(d), Some(f)) = (&m.decoded, out.last_mut()) {
+            f.assessment.evidence.insert(
+                1,
+                format!("decoded from {}: the value here encodes it", d.how),
+            );
+        }
         if let (Some(s), Some(f)) = (&m.scored, out.last_mut()) {
             // Second line of the evidence: why the layer believes the value is a credential.
             f.assessment.evidence.insert(1, score_note(s));
@@ -185,7 +209,8 @@ fn line_text(
     }
     let mut pos = from;
     for m in matches {
-        if m.secret.end <= from || m.secret.start >= to {
+        if m.secret.end <= from || m.secret.start >= to || (m.secret.end <= pos && pos > from) {
+            // Outside the excerpt, or masked already (two secrets decoded from one value).
             continue;
         }
         let ms = m.secret.start.max(from);
@@ -195,7 +220,13 @@ fn line_text(
         if m.secret.start >= from {
             let secret = &hay[m.secret.clone()];
             let det = engine.detector(m.detector);
-            text.push_str(&redact(secret, det.known_prefix_len(secret)));
+            if m.decoded.is_some() {
+                // An encoded run: its first bytes would tell nothing, and a prefix shown of
+                // the decoded secret would not be what the line holds.
+                text.push_str("*****");
+            } else {
+                text.push_str(&redact(secret, det.known_prefix_len(secret)));
+            }
         } else if ms >= pos {
             text.push_str("*****");
         }

@@ -63,6 +63,10 @@ pub struct Finding {
     pub confidence: crate::detectors::Confidence,
     /// Lifetime, scope, environment, location and the risk, with evidence.
     pub assessment: Assessment,
+    /// How the value was decoded before it was matched (`base64`): the secret is what the
+    /// value at this place encodes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decoded: Option<&'static str>,
     /// How to end the credential and replace it, from its provider.
     pub remediation: Remediation,
     /// Where in git history the finding was introduced (`scan --git`).

@@ -25,29 +25,36 @@ use crate::detectors::Catalog;
 use model::{Features, FileKind, Kind, Model, Scored};
 use std::ops::Range;
 
-/// What the lines around an assignment say about it, computed once per line.
-#[derive(Clone, Copy, Debug, Default)]
-struct Around {
-    /// The line sits in a block of test-vector fields (`Key = ...` beside `Input =`, `MAC =`,
-    /// `Plaintext =`): the NIST/BoringSSL test-vector format, whose keys are published inputs.
-    test_vector: bool,
-    /// The line is inside an open `<script`/`<Script` tag (an attribute on a line of its own).
-    script_tag: bool,
+/// The lines around an assignment, read only for a candidate that passed every cheaper test
+/// (most lines with a keyword never get that far, and minified code has many).
+#[derive(Clone, Copy, Debug)]
+struct Around<'a> {
+    hay: &'a [u8],
+    line: (usize, usize),
 }
 
-impl Around {
-    fn of(hay: &[u8], line: &Range<usize>) -> Around {
-        let before = &hay[line.start.saturating_sub(MAX_LINE_REACH)..line.start];
-        let after = &hay[line.end..(line.end + MAX_LINE_REACH).min(hay.len())];
+impl<'a> Around<'a> {
+    fn of(hay: &'a [u8], line: &Range<usize>) -> Around<'a> {
+        Around {
+            hay,
+            line: (line.start, line.end),
+        }
+    }
+
+    fn before(&self) -> &'a [u8] {
+        &self.hay[self.line.0.saturating_sub(MAX_LINE_REACH)..self.line.0]
+    }
+
+    /// The line sits in a block of test-vector fields (`Key = ...` beside `Input =`, `MAC =`,
+    /// `Plaintext =`): the NIST/BoringSSL test-vector format, whose keys are published inputs.
+    fn test_vector(&self) -> bool {
+        let after = &self.hay[self.line.1..(self.line.1 + MAX_LINE_REACH).min(self.hay.len())];
         // The last three lines before and the first three after.
-        let near: Vec<&[u8]> = before
+        self.before()
             .rsplit(|&c| c == b'\n')
             .skip(1)
             .take(3)
             .chain(after.split(|&c| c == b'\n').skip(1).take(3))
-            .collect();
-        let test_vector = near
-            .iter()
             .filter(|l| {
                 let t = l.trim_ascii_start();
                 VECTOR_FIELDS.iter().any(|f| {
@@ -57,17 +64,18 @@ impl Around {
                 })
             })
             .count()
-            >= 2;
-        let script_tag = ["<script", "<Script"].iter().any(|t| {
+            >= 2
+    }
+
+    /// The line is inside an open `<script`/`<Script` tag (an attribute on a line of its own).
+    fn script_tag(&self) -> bool {
+        let before = self.before();
+        ["<script", "<Script"].iter().any(|t| {
             before
                 .windows(t.len())
                 .rposition(|w| w == t.as_bytes())
                 .is_some_and(|p| !before[p..].contains(&b'>'))
-        });
-        Around {
-            test_vector,
-            script_tag,
-        }
+        })
     }
 }
 
@@ -309,10 +317,10 @@ impl Layer {
         // `<script nonce="...">`: a Content-Security-Policy nonce is sent to every visitor of
         // the page; it authenticates the script, not a person.
         let csp_nonce = d.kind == Kind::Nonce
-            && (around.script_tag
-                || [&b"<script"[..], b"<style", b"<link", b"<Script"]
-                    .iter()
-                    .any(|t| text.windows(t.len()).any(|w| w == *t)));
+            && ([&b"<script"[..], b"<style", b"<link", b"<Script"]
+                .iter()
+                .any(|t| text.windows(t.len()).any(|w| w == *t))
+                || around.script_tag());
         // Percent-escapes (`key=value%23still-query`) after a bare `key` are a URL query's
         // data (an `X-Amz-Credential=AKIA...%2F...` or an OAuth consumer key is still judged).
         let escapes = v
@@ -328,7 +336,6 @@ impl Layer {
             || regex_element
             || near_miss
             || csp_nonce
-            || around.test_vector
             || (escapes >= 2 && d.kind == Kind::Key && !key_qualified)
             || value::code_like(v)
             || (d.kind != Kind::Password && value::names_something(v))
@@ -365,6 +372,8 @@ impl Layer {
             || facts.self_naming
             || (facts.identifier && words_only)
             || (facts.path && !facts.base64ish)
+            // Last, because it reads the neighbouring lines.
+            || around.test_vector()
         {
             return None;
         }

@@ -555,3 +555,75 @@ fn confidence_chooses_what_the_generic_layer_reports() {
         "{evidence}"
     );
 }
+
+#[test]
+fn base64_values_are_decoded_and_scanned_again() {
+    use base64::Engine as _;
+    let d = tempfile::tempdir().unwrap();
+    let token =
+        credgate::testing::expand_generators("{{crc32 ghp_ FAKEdecodedK8sSecretBody000001}}");
+    let env = format!("GITHUB_TOKEN={token}\nDB_PASSWORD=Zq8vK2mP9wT4xLr7\n");
+    let encoded = base64::engine::general_purpose::STANDARD.encode(&env);
+    let manifest = format!(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ndata:\n  app.env: {encoded}\n"
+    );
+    std::fs::write(d.path().join("secret.yaml"), &manifest).unwrap();
+    std::fs::write(d.path().join("plain.env"), &env).unwrap();
+    let (code, report) = crate::common::scan_json(d.path(), &["--fail-on", "info"]);
+    assert_eq!(code, 1);
+    let findings = report["findings"].as_array().unwrap();
+    let in_manifest: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| f["path"] == "secret.yaml")
+        .collect();
+    let mut ids: Vec<&str> = in_manifest
+        .iter()
+        .map(|f| f["detector_id"].as_str().unwrap())
+        .collect();
+    ids.sort();
+    assert_eq!(
+        ids,
+        ["generic.password", "github.pat.classic"],
+        "{report:#}"
+    );
+    for f in &in_manifest {
+        // Placed at the encoded value, saying how it was read.
+        assert_eq!(
+            (f["line"].as_u64(), f["column"].as_u64()),
+            (Some(6), Some(12))
+        );
+        assert_eq!(f["decoded"], "base64");
+        assert!(
+            f["assessment"]["evidence"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e == "decoded from base64: the value here encodes it")
+        );
+    }
+    // The same credential, encoded or not, has one fingerprint (one baseline entry).
+    let fp = |path: &str| {
+        findings
+            .iter()
+            .find(|f| f["path"] == path && f["detector_id"] == "github.pat.classic")
+            .map(|f| f["fingerprint"].clone())
+    };
+    assert_eq!(fp("secret.yaml"), fp("plain.env"));
+    let text = report.to_string();
+    assert!(
+        !text.contains(&token) && !text.contains(&encoded[..24]),
+        "{text}"
+    );
+    // Source code's base64 is data: not decoded.
+    std::fs::remove_file(d.path().join("plain.env")).unwrap();
+    std::fs::rename(d.path().join("secret.yaml"), d.path().join("fixture.py")).unwrap();
+    let (_, report) = crate::common::scan_json(d.path(), &["--fail-on", "info"]);
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["detector_id"] != "github.pat.classic"),
+        "{report:#}"
+    );
+}
