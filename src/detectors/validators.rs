@@ -134,13 +134,43 @@ fn jwt_valid(token: &[u8]) -> bool {
     }
 }
 
+/// A PEM body as files and code hold it: lines of base64, perhaps with `\n` or `\\n` escapes
+/// (JSON, a string literal) and perhaps as string literals joined by `+` or by adjacency
+/// (`"MIIE...\n" +` on each line of Java, JavaScript or Python). Decodes to at least 48 bytes.
 fn base64_body_valid(body: &[u8]) -> bool {
+    // An OpenPGP armor's last line is its CRC-24 checksum (`=VFSn`), not part of the body.
+    let trimmed = body.trim_ascii_end();
+    let body = match memchr::memrchr(b'\n', trimmed) {
+        Some(nl)
+            if trimmed.len() - nl - 1 == 5
+                && trimmed[nl + 1] == b'='
+                && trimmed[nl + 2..].iter().all(u8::is_ascii_alphanumeric) =>
+        {
+            &trimmed[..nl]
+        }
+        _ => body,
+    };
     let mut clean = Vec::with_capacity(body.len());
     let mut i = 0;
     while i < body.len() {
         let b = body[i];
-        if b == b'\\' && body.get(i + 1) == Some(&b'n') {
-            i += 2;
+        if b == b'\\' {
+            // `\n`, `\r` and their doubly escaped forms.
+            let mut j = i + 1;
+            if body.get(j) == Some(&b'\\') {
+                j += 1;
+            }
+            if matches!(body.get(j), Some(b'n' | b'r')) {
+                i = j + 1;
+                continue;
+            }
+        }
+        if b == b'"' || b == b'\'' {
+            // A literal's quote, and the `+` that joins it to the next one.
+            i += 1;
+            while i < body.len() && (body[i].is_ascii_whitespace() || body[i] == b'+') {
+                i += 1;
+            }
             continue;
         }
         if !b.is_ascii_whitespace() {
