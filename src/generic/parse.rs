@@ -138,6 +138,11 @@ pub fn at(line: &[u8], hit: usize) -> Option<Assignment> {
     i = skip_spaces(line, i);
     let c = *line.get(i)?;
     let next = line.get(i + 1).copied();
+    if let Some(value_at) = sql_password(line, &name, i) {
+        let mut a = value(line, name, Op::Space, value_at)?;
+        a.in_string = false;
+        return Some(a);
+    }
     let (op, value_at) = match (c, next) {
         (b'=', Some(b'>')) => (Op::Arrow, i + 2),
         (b'=', Some(b'=')) => {
@@ -176,6 +181,57 @@ pub fn at(line: &[u8], hit: usize) -> Option<Assignment> {
     let mut a = value(line, name, op, value_at)?;
     a.in_string = key_quote.is_none() && inside_string(line, a.name.start);
     Some(a)
+}
+
+/// Where the password of a SQL statement starts, when `name` is the `PASSWORD` of
+/// `CREATE USER x WITH PASSWORD 'v'`, `ALTER ROLE x PASSWORD 'v'`, `ALTER LOGIN x WITH
+/// PASSWORD = 'v'`, or the `IDENTIFIED` of `IDENTIFIED BY 'v'` / `IDENTIFIED WITH plugin BY
+/// 'v'` (MySQL). `i` is the first byte after the name and its spaces. The statement must say
+/// it is one (`CREATE USER`, `ALTER ROLE`, `GRANT`, ... before the name), and the password must
+/// be quoted.
+fn sql_password(line: &[u8], name: &Range<usize>, i: usize) -> Option<usize> {
+    let word = &line[name.clone()];
+    let before = line[..name.start].to_ascii_uppercase();
+    let statement = [
+        &b"CREATE USER "[..],
+        b"ALTER USER ",
+        b"CREATE ROLE ",
+        b"ALTER ROLE ",
+        b"CREATE LOGIN ",
+        b"ALTER LOGIN ",
+        b"GRANT ",
+    ]
+    .iter()
+    .any(|w| before.windows(w.len()).any(|x| x == *w));
+    // `--password 'v'` is a command-line flag, read as one.
+    let flag = name.start > 0 && line[name.start - 1] == b'-';
+    if !statement || flag {
+        return None;
+    }
+    let quoted = |j: usize| matches!(line.get(j), Some(b'\'' | b'"')).then_some(j);
+    if word.eq_ignore_ascii_case(b"password") && i > name.end {
+        let j = if line.get(i) == Some(&b'=') {
+            skip_spaces(line, i + 1)
+        } else {
+            i
+        };
+        return quoted(j);
+    }
+    if word.eq_ignore_ascii_case(b"identified") {
+        let rest = &line[i..];
+        let upper = rest
+            .iter()
+            .take(64)
+            .map(u8::to_ascii_uppercase)
+            .collect::<Vec<u8>>();
+        let by = upper.windows(3).position(|w| w == b"BY ")?;
+        // `BY` directly, or after `WITH mysql_native_password`.
+        if by != 0 && !upper.starts_with(b"WITH ") {
+            return None;
+        }
+        return quoted(skip_spaces(line, i + by + 3));
+    }
+    None
 }
 
 /// `setPassword`, `withToken`, `put_secret`, `password`: a call that gives the value, not one
@@ -528,6 +584,30 @@ mod tests {
             let (_, gv, gop) = parse(line, word).unwrap_or_else(|| panic!("{line}: no assignment"));
             assert_eq!((gv.as_str(), gop), (v, op), "{line}");
         }
+    }
+
+    #[test]
+    fn sql_statements_give_passwords() {
+        for (line, v) in [
+            (&b"CREATE USER blog WITH PASSWORD 'uigo2x';"[..], &b"uigo2x"[..]),
+            (b"CREATE ROLE gitlab with LOGIN CREATEDB PASSWORD 'qjlldwes';", b"qjlldwes"),
+            (b"ALTER LOGIN sa WITH PASSWORD = 'Zx9-kq2';", b"Zx9-kq2"),
+            (b"mysql -e \"CREATE USER 'cacti'@'localhost' IDENTIFIED BY 'argriyjqr';\"", b"argriyjqr"),
+            (
+                b"ALTER USER 'root'@'localhost' IDENTIFIED WITH mysql_native_password BY 'bjy-jbpu';",
+                b"bjy-jbpu",
+            ),
+        ] {
+            let text = String::from_utf8_lossy(line).to_ascii_lowercase();
+            let kw = if text.contains("identified") { "identified" } else { "password" };
+            let hit = text.rfind(kw).unwrap();
+            let a = at(line, hit).unwrap_or_else(|| panic!("{}", String::from_utf8_lossy(line)));
+            assert_eq!(&line[a.value], v);
+        }
+        // Not a statement, or not a literal.
+        let bare = b"IDENTIFIED BY 'x1z2'";
+        assert!(at(bare, 0).is_none_or(|a| &bare[a.value] != b"x1z2"));
+        assert!(at(b"CREATE USER x WITH PASSWORD :pw;", 26).is_none_or(|a| a.quote.is_none()));
     }
 
     #[test]

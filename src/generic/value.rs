@@ -238,7 +238,7 @@ fn camel_words(v: &[u8]) -> bool {
         })
 }
 
-/// A crypt(3), bcrypt, Argon2, PBKDF2 or LDAP `{SSHA}` password hash.
+/// A crypt(3), bcrypt, Argon2, PBKDF2, LDAP `{SSHA}` or MySQL password hash.
 fn password_hash(v: &[u8]) -> bool {
     const PREFIXES: &[&[u8]] = &[
         b"$1$",
@@ -261,7 +261,9 @@ fn password_hash(v: &[u8]) -> bool {
         b"md5$",
         b"bcrypt$",
     ];
-    PREFIXES.iter().any(|p| v.starts_with(p))
+    // MySQL's `PASSWORD()` hash: `*` and 40 hexadecimal digits.
+    let mysql = v.len() == 41 && v[0] == b'*' && v[1..].iter().all(u8::is_ascii_hexdigit);
+    mysql || PREFIXES.iter().any(|p| v.starts_with(p))
 }
 
 /// The facts of value `v`.
