@@ -13,6 +13,8 @@ const KNOWN_DOC_VALUES: &[&str] = &[
     "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
     "pk_test_TYooMQauvdEDq54NiTphI7jx",
     "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+    // kubeadm's documented example bootstrap token.
+    "abcdef.0123456789abcdef",
     // RFC 4122's example UUID, the one documentation and API examples use.
     "550e8400-e29b-41d4-a716-446655440000",
     // Mailgun's documentation key.
