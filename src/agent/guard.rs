@@ -96,15 +96,21 @@ pub fn exec(argv: &[std::ffi::OsString]) -> anyhow::Result<i32> {
         .args(args)
         .status()
         .map_err(|e| anyhow::anyhow!("guard: cannot run {}: {e}", program.to_string_lossy()))?;
+    Ok(exit_code(status))
+}
+
+/// A finished command's exit code as a shell reports it: 128 + the signal number if a signal
+/// ended it.
+pub fn exit_code(status: std::process::ExitStatus) -> i32 {
     if let Some(code) = status.code() {
-        return Ok(code);
+        return code;
     }
     #[cfg(unix)]
     {
         use std::os::unix::process::ExitStatusExt;
         if let Some(sig) = status.signal() {
-            return Ok(128 + sig);
+            return 128 + sig;
         }
     }
-    Ok(1)
+    1
 }

@@ -100,6 +100,21 @@ pub struct GuardArgs {
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
 
+    /// Start the command in a sandbox where every file holding a credential at or above
+    /// --mask-at reads as empty and every such environment variable is unset (Linux:
+    /// bubblewrap). `auto`: without a usable sandbox, refuse as plain guard does.
+    #[arg(long, value_name = "MODE", num_args = 0..=1, default_missing_value = "on", value_parser = ["on", "auto"])]
+    pub sandbox: Option<String>,
+
+    /// With --sandbox: hide credentials of this risk or higher [default: medium].
+    #[arg(long, value_parser = vocab!(Risk), value_name = "RISK", default_value_t = Risk::Medium, requires = "sandbox")]
+    pub mask_at: Risk,
+
+    /// With --sandbox: mask the agent's own settings and MCP configuration too (by default they
+    /// stay readable, because the agent needs them to run).
+    #[arg(long, requires = "sandbox")]
+    pub mask_agent_config: bool,
+
     #[command(flatten)]
     pub options: ScanOptionsArgs,
 

@@ -1,9 +1,11 @@
 //! `credgate guard -- COMMAND`: scan everything the agent could reach, and start it only if no
-//! credential at or above `--fail-on` is there.
+//! credential at or above `--fail-on` is there; with `--sandbox`, start it where those
+//! credentials read as empty ([`crate::agent::sandbox`]).
 
 use super::args::GuardArgs;
 use super::settings::{self, Reaches, WalkFlags};
 use super::{EXIT_ERROR, EXIT_FINDINGS};
+use crate::agent::sandbox::{self, Plan};
 use crate::config::AllowRule;
 
 pub fn run(g: GuardArgs) -> anyhow::Result<u8> {
@@ -35,17 +37,54 @@ pub fn run(g: GuardArgs) -> anyhow::Result<u8> {
             prepared.engine.catalog(),
         )?;
     }
-    eprint!(
-        "{}",
-        crate::agent::guard::summary(&result.findings, fail_on)
-    );
     if result.summary.timed_out {
+        eprint!(
+            "{}",
+            crate::agent::guard::summary(&result.findings, fail_on)
+        );
         // Fail closed: a workspace that was not read to the end is not known to be safe.
         eprintln!(
             "credgate guard: the time budget (--timeout) ran out before the scan finished; the command was not run"
         );
         return Ok(EXIT_ERROR);
     }
+    if let Some(mode) = &g.sandbox {
+        let plan = Plan::new(&result.findings, g.mask_at, fail_on, g.mask_agent_config);
+        if !plan.tracked.is_empty() {
+            eprint!("{}", plan.describe_tracked());
+            return Ok(EXIT_FINDINGS);
+        }
+        let usable = match sandbox::bwrap() {
+            None => Err(
+                "no sandbox tool: install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap; Fedora: dnf install bubblewrap)"
+                    .to_string(),
+            ),
+            Some(b) => sandbox::bwrap_works(&b)
+                .map(|()| b)
+                .map_err(|e| format!("bubblewrap cannot create a sandbox here: {e}")),
+        };
+        match usable {
+            Ok(bwrap) => {
+                eprint!("{}", plan.describe());
+                let code = sandbox::run(&bwrap, &plan, &g.command)?;
+                return Ok((code & 0xff) as u8);
+            }
+            // Never start unprotected without being told to fall back.
+            Err(why) if mode != "auto" => {
+                eprintln!(
+                    "credgate guard: {why}; the command was not run (--sandbox=auto refuses or starts it as plain guard does)"
+                );
+                return Ok(EXIT_ERROR);
+            }
+            Err(why) => {
+                eprintln!("credgate guard: {why}; --sandbox=auto: guarding without a sandbox")
+            }
+        }
+    }
+    eprint!(
+        "{}",
+        crate::agent::guard::summary(&result.findings, fail_on)
+    );
     if result.any_at_least(fail_on) {
         return Ok(EXIT_FINDINGS);
     }

@@ -17,6 +17,7 @@ mod layout;
 mod naming;
 mod regression;
 mod safe_writes;
+mod sandbox;
 mod sarif;
 mod scan;
 mod verify;

@@ -1,0 +1,334 @@
+//! `credgate guard --sandbox`: start the agent where the credentials it could reach are not
+//! there. Every file holding a credential at or above `--mask-at` reads as empty (an empty
+//! read-only file is bind-mounted over its resolved real path, so a symbolic link to it reads
+//! the empty file too), and every environment variable holding one is removed from the
+//! command's environment. Linux uses bubblewrap (`bwrap`, what Claude Code's own sandbox uses);
+//! macOS would use a `sandbox-exec` profile, generated here ([`sandbox_exec_profile`]).
+//!
+//! What a mask cannot hide is refused instead: a credential in a file git tracks is also in the
+//! repository's objects (`git show HEAD:path`), so the caller refuses to start the command for
+//! those ([`Plan::tracked`]) rather than pretending to protect them.
+
+use crate::finding::{Finding, Origin};
+use crate::model::{Location, Risk};
+use std::ffi::OsString;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// One file or variable the sandbox hides, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hidden {
+    /// The file's resolved real path, or the variable's name.
+    pub what: String,
+    /// The worst finding in it: its detector and risk.
+    pub detector: String,
+    pub risk: Risk,
+}
+
+/// What `guard --sandbox` will do, decided from the findings before anything starts.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Files to read as empty, by real path (sorted, each once).
+    pub files: Vec<Hidden>,
+    /// Environment variables to remove.
+    pub env: Vec<Hidden>,
+    /// The agent's own configuration files with a credential, left readable because the agent
+    /// needs them to run (`--mask-agent-config` masks them too).
+    pub left_readable: Vec<Hidden>,
+    /// Findings at or above `--fail-on` in files git tracks: masking the file would not hide
+    /// them from `git show`, so the command is not started.
+    pub tracked: Vec<Hidden>,
+}
+
+/// The real path of a finding's file, when it is a file on disk.
+fn real_path(origin: &Origin) -> Option<PathBuf> {
+    let p = match origin {
+        Origin::Workspace { root, path } => {
+            if path.as_os_str().is_empty() || root.join(path).is_file() {
+                root.join(path)
+            } else {
+                path.clone()
+            }
+        }
+        Origin::Home { home, path } => home.join(path),
+        _ => return None,
+    };
+    std::fs::canonicalize(&p).ok().or(Some(p))
+}
+
+fn push_worst(list: &mut Vec<Hidden>, what: String, f: &Finding) {
+    let risk = f.assessment.risk;
+    match list.iter_mut().find(|h| h.what == what) {
+        Some(h) if h.risk < risk => {
+            h.risk = risk;
+            h.detector = f.detector_id.clone();
+        }
+        Some(_) => {}
+        None => list.push(Hidden {
+            what,
+            detector: f.detector_id.clone(),
+            risk,
+        }),
+    }
+}
+
+impl Plan {
+    /// The plan for `findings`: what to mask at `mask_at`, and what to refuse at `fail_on`.
+    pub fn new(
+        findings: &[Finding],
+        mask_at: Risk,
+        fail_on: Risk,
+        mask_agent_config: bool,
+    ) -> Plan {
+        let mut plan = Plan::default();
+        for f in findings {
+            let risk = f.assessment.risk;
+            if let Origin::EnvVar { name } = &f.origin {
+                if risk >= mask_at {
+                    push_worst(&mut plan.env, name.clone(), f);
+                }
+                continue;
+            }
+            let Some(path) = real_path(&f.origin) else {
+                continue;
+            };
+            let shown = path.display().to_string();
+            if f.assessment.location == Location::Tracked && risk >= fail_on {
+                push_worst(&mut plan.tracked, shown.clone(), f);
+            }
+            if risk < mask_at {
+                continue;
+            }
+            if f.assessment.location == Location::AgentConfig && !mask_agent_config {
+                push_worst(&mut plan.left_readable, shown, f);
+            } else {
+                push_worst(&mut plan.files, shown, f);
+            }
+        }
+        for list in [
+            &mut plan.files,
+            &mut plan.env,
+            &mut plan.left_readable,
+            &mut plan.tracked,
+        ] {
+            list.sort_by(|a, b| a.what.cmp(&b.what));
+        }
+        plan
+    }
+
+    /// What is printed before the command starts: each masked file and variable with its
+    /// detector and risk (never the secret), and the agent files left readable.
+    pub fn describe(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "credgate guard: starting the command in a sandbox: {} read as empty, {} removed from its environment",
+            crate::util::count(self.files.len(), "file"),
+            crate::util::count(self.env.len(), "variable"),
+        );
+        for h in &self.files {
+            let _ = writeln!(out, "  masked   {}  {} ({})", h.what, h.detector, h.risk);
+        }
+        for h in &self.env {
+            let _ = writeln!(out, "  unset    ${}  {} ({})", h.what, h.detector, h.risk);
+        }
+        for h in &self.left_readable {
+            let _ = writeln!(
+                out,
+                "  readable {}  {} ({}): left readable, needed by the agent (--mask-agent-config masks it)",
+                h.what, h.detector, h.risk
+            );
+        }
+        out
+    }
+
+    /// Why the command is not started when credentials sit in tracked files.
+    pub fn describe_tracked(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "credgate guard: {} in files git tracks; a sandbox cannot hide them (git show HEAD:PATH and git log -p still print them), so the command was not started.",
+            crate::util::count(self.tracked.len(), "credential"),
+        );
+        for h in &self.tracked {
+            let _ = writeln!(out, "  tracked  {}  {} ({})", h.what, h.detector, h.risk);
+        }
+        let _ = writeln!(
+            out,
+            "  rotate each one; once it is dead, accept it with --allow FINGERPRINT (credgate scan shows the fingerprints)"
+        );
+        out
+    }
+
+    /// bubblewrap's arguments: the file system as it is, a fresh /proc (so that
+    /// `/proc/self/environ` is the sandbox's), and `empty` bound read-only over every masked
+    /// file; then the command.
+    pub fn bwrap_args(&self, empty: &Path, argv: &[OsString]) -> Vec<OsString> {
+        let mut a: Vec<OsString> = [
+            "--bind",
+            "/",
+            "/",
+            "--dev-bind",
+            "/dev",
+            "/dev",
+            "--proc",
+            "/proc",
+        ]
+        .iter()
+        .map(OsString::from)
+        .collect();
+        for h in &self.files {
+            a.push("--ro-bind".into());
+            a.push(empty.into());
+            a.push(OsString::from(&h.what));
+        }
+        a.push("--die-with-parent".into());
+        a.push("--".into());
+        a.extend(argv.iter().cloned());
+        a
+    }
+}
+
+/// A macOS `sandbox-exec` profile with the same effect: everything allowed but reading the
+/// masked files. (Generated and tested as text; `guard --sandbox` does not run it yet, and
+/// macOS is not run in CI.)
+#[cfg_attr(not(test), allow(dead_code))]
+pub fn sandbox_exec_profile(plan: &Plan) -> String {
+    let mut out = String::from("(version 1)\n(allow default)\n");
+    if !plan.files.is_empty() {
+        out.push_str("(deny file-read*\n");
+        for h in &plan.files {
+            let _ = writeln!(
+                out,
+                "  (literal \"{}\")",
+                h.what.replace('\\', "\\\\").replace('"', "\\\"")
+            );
+        }
+        out.push_str(")\n");
+    }
+    out
+}
+
+/// The sandbox tool on this machine, if any.
+pub fn bwrap() -> Option<PathBuf> {
+    std::env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|d| Path::new(d).join("bwrap"))
+        .find(|p| p.is_file())
+}
+
+/// Whether bubblewrap can create its namespaces here (containers and some kernels refuse).
+/// `Err` carries bwrap's own one-line reason.
+pub fn bwrap_works(bwrap: &Path) -> Result<(), String> {
+    let out = Command::new(bwrap)
+        .args(["--bind", "/", "/", "--proc", "/proc", "--", "true"])
+        .output()
+        .map_err(|e| e.to_string())?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(crate::util::one_line(
+            String::from_utf8_lossy(&out.stderr).trim(),
+        ))
+    }
+}
+
+/// Runs `argv` under bubblewrap with the plan, and returns its exit code as a shell reports it.
+pub fn run(bwrap: &Path, plan: &Plan, argv: &[OsString]) -> anyhow::Result<i32> {
+    // A private directory (created, never reused: a name someone else made fails) with one
+    // empty file, bound over every masked file.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let dir = std::env::temp_dir().join(format!("credgate-sandbox-{}-{nanos}", std::process::id()));
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .mode(0o700)
+            .create(&dir)
+            .map_err(|e| anyhow::anyhow!("guard: cannot create {}: {e}", dir.display()))?;
+    }
+    let empty = dir.join("empty");
+    std::fs::write(&empty, b"")?;
+    let code = run_in(bwrap, plan, argv, &empty);
+    let _ = std::fs::remove_file(&empty);
+    let _ = std::fs::remove_dir(&dir);
+    code
+}
+
+fn run_in(bwrap: &Path, plan: &Plan, argv: &[OsString], empty: &Path) -> anyhow::Result<i32> {
+    let mut cmd = Command::new(bwrap);
+    cmd.args(plan.bwrap_args(empty, argv));
+    for h in &plan.env {
+        cmd.env_remove(&h.what);
+    }
+    let status = cmd
+        .status()
+        .map_err(|e| anyhow::anyhow!("guard: cannot run bwrap: {e}"))?;
+    Ok(super::guard::exit_code(status))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan() -> Plan {
+        Plan {
+            files: vec![Hidden {
+                what: "/home/u/.railway/config.json".into(),
+                detector: "railway.cli-refresh-token".into(),
+                risk: Risk::Critical,
+            }],
+            env: vec![Hidden {
+                what: "RAILWAY_API_TOKEN".into(),
+                detector: "railway.api-token".into(),
+                risk: Risk::Critical,
+            }],
+            ..Plan::default()
+        }
+    }
+
+    #[test]
+    fn bwrap_masks_each_file_with_the_empty_file() {
+        let args = plan().bwrap_args(Path::new("/tmp/e"), &["sh".into(), "-c".into(), "x".into()]);
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        let at = args.iter().position(|a| a == "--ro-bind").unwrap();
+        assert_eq!(
+            args[at + 1..at + 3],
+            ["/tmp/e", "/home/u/.railway/config.json"]
+        );
+        assert_eq!(args[args.len() - 4..], ["--", "sh", "-c", "x"]);
+        assert!(args.windows(2).any(|w| w == ["--proc", "/proc"]));
+    }
+
+    #[test]
+    fn the_macos_profile_denies_reading_the_masked_files() {
+        let p = sandbox_exec_profile(&plan());
+        assert_eq!(
+            p,
+            "(version 1)\n(allow default)\n(deny file-read*\n  (literal \"/home/u/.railway/config.json\")\n)\n"
+        );
+        assert_eq!(
+            sandbox_exec_profile(&Plan::default()),
+            "(version 1)\n(allow default)\n"
+        );
+    }
+
+    #[test]
+    fn the_summary_names_what_is_hidden_never_the_secret() {
+        let d = plan().describe();
+        assert!(
+            d.contains("1 file read as empty, 1 variable removed"),
+            "{d}"
+        );
+        assert!(d.contains(
+            "masked   /home/u/.railway/config.json  railway.cli-refresh-token (critical)"
+        ));
+        assert!(d.contains("unset    $RAILWAY_API_TOKEN"));
+    }
+}

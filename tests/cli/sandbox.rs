@@ -1,0 +1,342 @@
+//! `guard --sandbox`: the seed incident, end to end. A staging workspace with a gitignored
+//! `.env`, a home with CLI stores (Railway, AWS, gh, ...) and a Railway token in the
+//! environment; a script playing the agent tries every route to a token we know of. Under the
+//! sandbox no planted secret reaches its output; outside it, the same script gets them (so the
+//! test can fail). Skipped, saying why, where bubblewrap cannot create a namespace.
+
+use crate::common::{credgate, materialize};
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+const NOW: &str = "2026-11-22T00:00:00Z";
+const RAILWAY_ENV_TOKEN: &str = "3f9c1a7e-5b2d-4e8f-a1c3-9d7e5b2f4a61";
+
+/// The routes an agent takes to a credential, one shell command each (run from the workspace
+/// with `$HOME` the fake home). Each is labelled so a failure names the route.
+const ROUTES: &[(&str, &str)] = &[
+    ("cat", "cat .env"),
+    ("head", "head -n 50 .env"),
+    ("sed", "sed -n p .env"),
+    ("grep -r", "grep -r '' ."),
+    (
+        "rg -uu",
+        "command -v rg >/dev/null && rg -uu --no-messages '' . ~/.railway",
+    ),
+    (
+        "git grep",
+        "git grep -h -I '' $(git rev-parse HEAD) -- . || true; git grep --no-index -h '' .env",
+    ),
+    ("python", "python3 -c \"print(open('.env').read())\""),
+    ("find -exec cat", "find . -name .env -exec cat {} \\;"),
+    ("base64", "base64 .env"),
+    ("tar", "tar cf - .env | strings"),
+    (
+        "cp then read",
+        "cp .env /tmp/credgate-copy-$$ && cat /tmp/credgate-copy-$$; rm -f /tmp/credgate-copy-$$",
+    ),
+    ("symlink made now", "ln -sf .env link-now && cat link-now"),
+    (
+        "hard link made now",
+        "ln -f .env hard-now 2>/dev/null && cat hard-now",
+    ),
+    ("env", "env"),
+    ("printenv", "printenv"),
+    (
+        "/proc/self/environ",
+        "cat /proc/self/environ | tr '\\0' '\\n'",
+    ),
+    ("railway store", "cat ~/.railway/config.json"),
+    ("aws store", "cat ~/.aws/credentials"),
+    ("gh store", "cat ~/.config/gh/hosts.yml"),
+    ("dd", "dd if=.env status=none"),
+];
+
+/// Why the sandbox cannot be tried here, if it cannot.
+fn cannot_sandbox() -> Option<String> {
+    match Command::new("bwrap")
+        .args(["--bind", "/", "/", "--proc", "/proc", "--", "true"])
+        .output()
+    {
+        Err(e) => Some(format!("bwrap not runnable: {e}")),
+        Ok(o) if !o.status.success() => Some(format!(
+            "bwrap cannot create a namespace: {}",
+            String::from_utf8_lossy(&o.stderr).trim()
+        )),
+        Ok(_) => None,
+    }
+}
+
+/// The staging workspace of the incident: a git repository whose `.env` is ignored.
+fn workspace(dir: &Path) {
+    let token =
+        credgate::testing::expand_generators("{{crc32 ghp_ FAKEsandboxIncidentToken000001}}");
+    fs::write(
+        dir.join(".env"),
+        format!(
+            "# staging\nDATABASE_URL=postgres://app:FAKEw7Qp2Lx9Tn4Z@db.staging.acme-corp.io:5432/app\nGITHUB_TOKEN={token}\n"
+        ),
+    )
+    .unwrap();
+    fs::write(dir.join(".gitignore"), ".env\nlink-now\nhard-now\n").unwrap();
+    fs::write(dir.join("app.py"), "print('staging')\n").unwrap();
+    crate::common::git(dir, &["init", "-q"]);
+    crate::common::git(dir, &["add", "-A"]);
+    crate::common::git(dir, &["commit", "-qm", "init"]);
+}
+
+/// Every secret at or above medium that credgate finds within the agent's reach.
+fn planted(ws: &Path, home: &Path) -> Vec<String> {
+    let out = credgate()
+        .current_dir(ws)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap())
+        .env("CREDGATE_NOW", NOW)
+        .env("RAILWAY_API_TOKEN", RAILWAY_ENV_TOKEN)
+        .args([
+            "scan",
+            "--reach",
+            "all",
+            "--show-secrets",
+            "--format",
+            "json",
+            "--home",
+        ])
+        .arg(home)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["assessment"]["risk"] != "info" && f["assessment"]["risk"] != "low")
+        .map(|f| f["secret"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn script() -> String {
+    ROUTES
+        .iter()
+        .map(|(label, cmd)| format!("echo '=== {label}'; ( {cmd} ) 2>&1; true\n"))
+        .collect()
+}
+
+/// What each route printed, by label.
+fn by_route(output: &str) -> Vec<(String, String)> {
+    output
+        .split("=== ")
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let (label, body) = s.split_once('\n').unwrap_or((s, ""));
+            (label.to_string(), body.to_string())
+        })
+        .collect()
+}
+
+fn run_agent(
+    ws: &Path,
+    home: &Path,
+    guarded: bool,
+    extra: &[&str],
+) -> (Option<i32>, String, String) {
+    let mut cmd = if guarded {
+        let mut c = credgate();
+        c.args(["guard", "--sandbox", "--home"])
+            .arg(home)
+            .args(extra);
+        c.args(["--", "sh", "-c", &script()]);
+        c
+    } else {
+        let mut c = assert_cmd::Command::new("sh");
+        c.args(["-c", &script()]);
+        c
+    };
+    let out = cmd
+        .current_dir(ws)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap())
+        .env("HOME", home)
+        .env("CREDGATE_NOW", NOW)
+        .env("RAILWAY_API_TOKEN", RAILWAY_ENV_TOKEN)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_incident_under_the_sandbox_leaks_nothing() {
+    if let Some(why) = cannot_sandbox() {
+        eprintln!("skipped: {why}");
+        return;
+    }
+    let home = materialize("home");
+    let ws = tempfile::tempdir().unwrap();
+    workspace(ws.path());
+    let secrets = planted(ws.path(), home.path());
+    assert!(secrets.len() > 30, "{} secrets", secrets.len());
+    for must in [RAILWAY_ENV_TOKEN, "FAKEw7Qp2Lx9Tn4Z"] {
+        assert!(
+            secrets.iter().any(|s| s.contains(must)),
+            "{must} not planted"
+        );
+    }
+
+    // Outside the sandbox the agent gets them: the test can fail.
+    let (_, outside, _) = run_agent(ws.path(), home.path(), false, &[]);
+    let leaked: Vec<&String> = secrets
+        .iter()
+        .filter(|s| outside.contains(s.as_str()))
+        .collect();
+    assert!(
+        leaked.len() >= 5,
+        "the routes should reach the secrets outside the sandbox"
+    );
+    for (label, body) in by_route(&outside) {
+        if [
+            "cat",
+            "env",
+            "/proc/self/environ",
+            "railway store",
+            "aws store",
+        ]
+        .contains(&label.as_str())
+        {
+            assert!(
+                secrets.iter().any(|s| body.contains(s.as_str())),
+                "{label} got nothing outside"
+            );
+        }
+    }
+
+    // Inside, with the agent's own configuration masked too, no route gets one.
+    let (code, inside, err) = run_agent(ws.path(), home.path(), true, &["--mask-agent-config"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("credgate guard: starting the command in a sandbox"),
+        "{err}"
+    );
+    assert!(
+        err.contains("  unset    $RAILWAY_API_TOKEN  railway.api-token (critical)"),
+        "{err}"
+    );
+    assert!(
+        err.contains(".railway/config.json  railway.cli-refresh-token (critical)"),
+        "{err}"
+    );
+    for (label, body) in by_route(&inside) {
+        for s in &secrets {
+            assert!(
+                !body.contains(s.as_str()),
+                "route {label:?} got a secret in the sandbox"
+            );
+        }
+    }
+    assert_eq!(by_route(&inside).len(), ROUTES.len(), "{inside}");
+    // The table the closing note and the README quote (`cargo test sandbox -- --nocapture`).
+    let outside_routes = by_route(&outside);
+    eprintln!("route | secrets outside | secrets inside");
+    for (label, body) in by_route(&inside) {
+        let got = |b: &str| secrets.iter().filter(|s| b.contains(s.as_str())).count();
+        let out_body = outside_routes
+            .iter()
+            .find(|(l, _)| *l == label)
+            .map_or("", |(_, b)| b.as_str());
+        eprintln!("{label} | {} | {}", got(out_body), got(&body));
+    }
+    for s in &secrets {
+        assert!(!err.contains(s.as_str()), "guard printed a secret");
+    }
+
+    // By default the agent's own settings stay readable, and say so.
+    let (_, _, err) = run_agent(ws.path(), home.path(), true, &[]);
+    assert!(
+        err.contains(
+            ".claude.json  github.pat.classic (critical): left readable, needed by the agent"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_credential_in_a_tracked_file_is_refused_not_masked() {
+    let home = tempfile::tempdir().unwrap();
+    let ws = tempfile::tempdir().unwrap();
+    let token =
+        credgate::testing::expand_generators("{{crc32 ghp_ FAKEsandboxTrackedToken0000001}}");
+    fs::write(
+        ws.path().join("deploy.sh"),
+        format!("export GITHUB_TOKEN={token}\n"),
+    )
+    .unwrap();
+    crate::common::git(ws.path(), &["init", "-q"]);
+    crate::common::git(ws.path(), &["add", "-A"]);
+    crate::common::git(ws.path(), &["commit", "-qm", "init"]);
+    let marker = ws.path().join("started");
+    let out = credgate()
+        .current_dir(ws.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap())
+        .args(["guard", "--sandbox", "--home"])
+        .arg(home.path())
+        .args(["--", "touch"])
+        .arg(&marker)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!marker.exists(), "the command must not run");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("in files git tracks; a sandbox cannot hide them"),
+        "{err}"
+    );
+    assert!(err.contains("deploy.sh  github.pat.classic"), "{err}");
+    assert!(!err.contains(&token));
+}
+
+#[test]
+fn without_a_sandbox_tool_it_never_starts_unprotected() {
+    let home = materialize("home");
+    let ws = tempfile::tempdir().unwrap();
+    let marker = ws.path().join("started");
+    let empty_path = tempfile::tempdir().unwrap();
+    // PATH without bwrap (and without anything else but what the command needs).
+    fs::create_dir(empty_path.path().join("bin")).unwrap();
+    std::os::unix::fs::symlink("/usr/bin/touch", empty_path.path().join("bin/touch")).unwrap();
+    let run = |mode: &str| {
+        credgate()
+            .current_dir(ws.path())
+            .env_clear()
+            .env("PATH", empty_path.path().join("bin"))
+            .arg("guard")
+            .arg(mode)
+            .arg("--home")
+            .arg(home.path())
+            .args(["--", "touch"])
+            .arg(&marker)
+            .output()
+            .unwrap()
+    };
+    let out = run("--sandbox");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(!marker.exists());
+    // auto falls back to plain guard, which refuses: the home holds critical credentials.
+    let out = run("--sandbox=auto");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("not starting it")
+    );
+    assert!(!marker.exists());
+}
