@@ -25,6 +25,14 @@ pub fn advice(f: &Finding) -> &'static str {
     }
 }
 
+/// The provider's way to end this credential, with its revoke page: one line.
+pub fn fix(f: &Finding) -> String {
+    match &f.remediation.url {
+        Some(u) => format!("{} <{u}>", f.remediation.steps),
+        None => f.remediation.steps.clone(),
+    }
+}
+
 /// The summary printed before the command would start: blocking findings one line each, worst
 /// first, then a count of the rest. Never a secret: only the redacted form.
 pub fn summary(findings: &[Finding], fail_on: Risk) -> String {
@@ -74,6 +82,7 @@ pub fn summary(findings: &[Finding], fail_on: Risk) -> String {
             advice(f),
             f.fingerprint
         );
+        let _ = writeln!(out, "           fix: {}", fix(f));
     }
     let rest = findings.len() - blocking.len();
     if rest > 0 {

@@ -24,6 +24,8 @@ pub struct Hidden {
     /// The worst finding in it: its detector and risk.
     pub detector: String,
     pub risk: Risk,
+    /// How to end that credential: the provider's steps and revoke page.
+    pub fix: String,
 }
 
 /// What `guard --sandbox` will do, decided from the findings before anything starts.
@@ -63,12 +65,14 @@ fn push_worst(list: &mut Vec<Hidden>, what: String, f: &Finding) {
         Some(h) if h.risk < risk => {
             h.risk = risk;
             h.detector = f.detector_id.clone();
+            h.fix = super::guard::fix(f);
         }
         Some(_) => {}
         None => list.push(Hidden {
             what,
             detector: f.detector_id.clone(),
             risk,
+            fix: super::guard::fix(f),
         }),
     }
 }
@@ -129,9 +133,11 @@ impl Plan {
         );
         for h in &self.files {
             let _ = writeln!(out, "  masked   {}  {} ({})", h.what, h.detector, h.risk);
+            let _ = writeln!(out, "           fix: {}", h.fix);
         }
         for h in &self.env {
             let _ = writeln!(out, "  unset    ${}  {} ({})", h.what, h.detector, h.risk);
+            let _ = writeln!(out, "           fix: {}", h.fix);
         }
         for h in &self.left_readable {
             let _ = writeln!(
@@ -153,6 +159,7 @@ impl Plan {
         );
         for h in &self.tracked {
             let _ = writeln!(out, "  tracked  {}  {} ({})", h.what, h.detector, h.risk);
+            let _ = writeln!(out, "           fix: {}", h.fix);
         }
         let _ = writeln!(
             out,
@@ -280,11 +287,13 @@ mod tests {
                 what: "/home/u/.railway/config.json".into(),
                 detector: "railway.cli-refresh-token".into(),
                 risk: Risk::Critical,
+                fix: "revoke it".into(),
             }],
             env: vec![Hidden {
                 what: "RAILWAY_API_TOKEN".into(),
                 detector: "railway.api-token".into(),
                 risk: Risk::Critical,
+                fix: "revoke it".into(),
             }],
             ..Plan::default()
         }

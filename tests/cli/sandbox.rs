@@ -225,7 +225,11 @@ fn the_incident_under_the_sandbox_leaks_nothing() {
         "{err}"
     );
     assert!(
-        err.contains(".railway/config.json  railway.cli-refresh-token (critical)"),
+        err.contains(".railway/config.json  railway.cli-refresh-token (critical)\n           fix: railway logout only deletes"),
+        "{err}"
+    );
+    assert!(
+        err.contains("railway.api-token (critical)\n           fix: Delete the token at https://railway.com/account/tokens"),
         "{err}"
     );
     for (label, body) in by_route(&inside) {
