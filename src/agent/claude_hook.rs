@@ -83,7 +83,7 @@ pub fn paths_of(event: &Value) -> Vec<PathBuf> {
         }
         "Grep" | "Glob" | "LS" => vec![field("path").map_or_else(|| cwd.clone(), resolve)],
         "Bash" => field("command")
-            .map(|c| shell_words(c).map(resolve).filter(|p| p.exists()).collect())
+            .map(|c| super::shell::reach(c, &cwd, std::env::home_dir().as_deref()).paths)
             .unwrap_or_default(),
         _ => Vec::new(),
     }
@@ -148,6 +148,9 @@ pub fn decide(
             "credgate blocked this {tool} call: it would change {}, which decides what credgate lets an agent read. Ask the user to make that change.\n",
             file.display()
         )));
+    }
+    if let Some(reason) = env_decision(event, level, engine, settings)? {
+        return Ok(Some(reason));
     }
     let targets = paths_of(event);
     if targets.is_empty() {
@@ -260,6 +263,58 @@ pub fn decide(
     msg.push_str(
         "Do not read or print these files. If the task needs access to that service, ask the user for a scoped, short-lived credential, or for the value to be provided through an environment the tool reads itself.\n",
     );
+    Ok(Some(msg))
+}
+
+/// For a shell command that prints environment variables (`env`, `printenv`, `echo $NAME`,
+/// `/proc/self/environ`): the reason to block it when one of them holds a credential at or
+/// above `level`. The hook runs with the agent's environment, so it scans its own.
+fn env_decision(
+    event: &Value,
+    level: Risk,
+    engine: &Engine,
+    settings: &Settings,
+) -> Result<Option<String>> {
+    if event["tool_name"].as_str() != Some("Bash") {
+        return Ok(None);
+    }
+    let Some(cmd) = event["tool_input"]["command"].as_str() else {
+        return Ok(None);
+    };
+    let cwd = event["cwd"].as_str().map(PathBuf::from).unwrap_or_default();
+    let reach = super::shell::reach(cmd, &cwd, std::env::home_dir().as_deref());
+    if !reach.all_env && reach.env_names.is_empty() {
+        return Ok(None);
+    }
+    let mut env = crate::source::env::Environment::current();
+    if !reach.all_env {
+        env.vars.retain(|(k, _)| {
+            reach
+                .env_names
+                .iter()
+                .any(|n| k.to_str() == Some(n.as_str()))
+        });
+    }
+    let result = pipeline::run(engine, settings, &[&env], &Progress::default())?;
+    let hits: Vec<&crate::finding::Finding> = result
+        .findings
+        .iter()
+        .filter(|f| f.assessment.risk >= level)
+        .collect();
+    if hits.is_empty() {
+        return Ok(None);
+    }
+    let mut msg = format!(
+        "credgate blocked this Bash call: it would print {} at or above {level} risk from the environment.\n",
+        crate::util::count(hits.len(), "credential"),
+    );
+    for f in hits.iter().take(10) {
+        msg.push_str(&format!(
+            "- {}: {} ({} risk: {})\n",
+            f.origin, f.detector_name, f.assessment.risk, f.assessment.why
+        ));
+    }
+    msg.push_str("Do not print these variables. Programs that need them read them from the environment themselves.\n");
     Ok(Some(msg))
 }
 

@@ -7,3 +7,4 @@ pub mod claude_hook;
 pub mod guard;
 pub mod policy;
 pub mod sandbox;
+pub mod shell;

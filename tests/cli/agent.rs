@@ -778,3 +778,72 @@ fn agent_policy_merges_idempotently() {
     let second: Vec<Vec<u8>> = files.iter().map(|f| fs::read(p.join(f)).unwrap()).collect();
     assert_eq!(first, second);
 }
+
+#[test]
+fn claude_hook_blocks_the_shell_commands_that_reach_credentials() {
+    // A workspace with a staging .env, a home with CLI stores, a token in the environment.
+    let home = materialize("home");
+    let ws = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let token =
+        credgate::testing::expand_generators("{{crc32 ghp_ FAKEhookShellCommandToken00001}}");
+    fs::write(ws.path().join(".env"), format!("GITHUB_TOKEN={token}\n")).unwrap();
+    fs::write(ws.path().join("main.py"), "print('hi')\n").unwrap();
+    let cwd = ws.path().to_str().unwrap();
+    let call = |command: &str| {
+        let event = json!({"tool_name": "Bash", "cwd": cwd, "tool_input": {"command": command}});
+        let out = credgate()
+            .current_dir(ws.path())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap())
+            .env("HOME", home.path())
+            .env("CREDGATE_CACHE_DIR", cache.path())
+            .env("RAILWAY_API_TOKEN", "3f9c1a7e-5b2d-4e8f-a1c3-9d7e5b2f4a61")
+            .args(["hook", "claude"])
+            .write_stdin(event.to_string())
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    for command in [
+        "rg token",
+        "rg -uu token",
+        "git grep token",
+        "grep -ri token",
+        "cat .e*",
+        "cat ${HOME}/.railway/config.json",
+        "cat $HOME/.railway/config.json",
+        "cat ~/.railway/config.json",
+        "cat $(ls -a | grep env)",
+        "printenv",
+        "env | grep TOKEN",
+        "echo $RAILWAY_API_TOKEN",
+        "cat /proc/self/environ",
+        "gh auth token",
+        "aws configure get aws_secret_access_key",
+    ] {
+        let (code, err) = call(command);
+        assert_eq!(code, 2, "{command} was let through: {err}");
+        assert!(
+            err.starts_with("credgate blocked this Bash call"),
+            "{command}: {err}"
+        );
+        assert!(
+            !err.contains(&token) && !err.contains("3f9c1a7e-5b2d"),
+            "{command}: {err}"
+        );
+    }
+    for command in [
+        "python main.py",
+        "cargo test",
+        "git status",
+        "echo $HOME",
+        "printenv PATH",
+    ] {
+        let (code, err) = call(command);
+        assert_eq!(code, 0, "{command} was blocked: {err}");
+    }
+}
