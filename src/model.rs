@@ -108,6 +108,9 @@ pub enum Location {
     CliStore,
     /// An agent or MCP configuration file (`.mcp.json`, `~/.claude.json`, ...).
     AgentConfig,
+    /// An agent's session transcript (`~/.claude/projects/*/*.jsonl`, Codex's rollouts): the
+    /// agent saw the credential, and sent it to its model.
+    AgentTranscript,
     /// An environment variable of the process.
     EnvironmentVariable,
 }
@@ -170,7 +173,7 @@ names!(Scope { Account => "account", Org => "org", Project => "project", Resourc
 names!(Environment { Production => "production", Staging => "staging", Development => "development",
     Test => "test", Unknown => "unknown" });
 names!(Location { Tracked => "tracked", Gitignored => "gitignored", Untracked => "untracked",
-    OutsideRepository => "outside-repository", CliStore => "cli-store", AgentConfig => "agent-config",
+    OutsideRepository => "outside-repository", CliStore => "cli-store", AgentConfig => "agent-config", AgentTranscript => "agent-transcript",
     EnvironmentVariable => "environment-variable" });
 names!(AssignmentKind { Password => "password", Secret => "secret", Token => "token", Key => "key",
     Auth => "auth", Nonce => "nonce" });

@@ -253,6 +253,7 @@ impl<'a> Pipeline<'a> {
                 let store = self.stores().find(path);
                 let location = match store {
                     Some(s) if s.kind == Kind::AgentConfig => Location::AgentConfig,
+                    Some(s) if s.kind == Kind::AgentTranscript => Location::AgentTranscript,
                     _ => Location::CliStore,
                 };
                 (location, false, store)

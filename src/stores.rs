@@ -34,6 +34,9 @@ pub enum Format {
     History,
     /// An SQLite database, named by table and row.
     Sqlite,
+    /// An agent's session log, one JSON event per line: named by session (the file's name)
+    /// and line.
+    Transcript,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
@@ -41,6 +44,8 @@ pub enum Format {
 pub enum Kind {
     CliStore,
     AgentConfig,
+    /// An agent's record of its sessions: what it read, ran and was told.
+    AgentTranscript,
 }
 
 /// One store of `stores.toml`.
@@ -244,6 +249,16 @@ pub fn context(
         }
         Format::Sqlite => sqlite_row(file, &hay[secret]),
         Format::Raw => None,
+        Format::Transcript => {
+            let n = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            let session = file.file_stem()?.to_string_lossy();
+            // Codex names its rollouts `rollout-<time>-<uuid>`: the session is the uuid.
+            let id = session
+                .strip_prefix("rollout-")
+                .and_then(|r| r.get(r.len().saturating_sub(36)..))
+                .unwrap_or(&session);
+            Some(format!("session {id}, line {n}"))
+        }
     }
 }
 

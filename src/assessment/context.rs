@@ -101,6 +101,7 @@ fn line_indent(line: &[u8]) -> usize {
 pub fn locate(store: Option<&crate::stores::Store>, git: GitStatus) -> Location {
     match store.map(|s| s.kind) {
         Some(crate::stores::Kind::AgentConfig) => Location::AgentConfig,
+        Some(crate::stores::Kind::AgentTranscript) => Location::AgentTranscript,
         Some(crate::stores::Kind::CliStore) => Location::CliStore,
         None => match git {
             GitStatus::Tracked => Location::Tracked,

@@ -219,6 +219,9 @@ fn location_note(l: Location) -> &'static str {
             "in a CLI credential store: the CLI (and anything running as the user) uses it"
         }
         Location::AgentConfig => "in an agent or MCP configuration: agents read it by design",
+        Location::AgentTranscript => {
+            "in an agent's session transcript: the agent saw it and sent it to its model; rotate it"
+        }
         Location::EnvironmentVariable => {
             "in an environment variable: every child process inherits it"
         }

@@ -120,6 +120,14 @@ const HOME: &[(&str, &str, &str, &str, &str, &str)] = &[
         "critical",
     ),
     (
+        ".claude/projects/-work-app/8f1c2d3e-0000-4000-8000-000000000001.jsonl",
+        "stripe.secret-key.live",
+        "claude-code-transcripts",
+        "session 8f1c2d3e-0000-4000-8000-000000000001, line 2",
+        "agent-transcript",
+        "critical",
+    ),
+    (
         ".codeium/windsurf/mcp_config.json",
         "anthropic.admin-key",
         "windsurf",
@@ -142,6 +150,14 @@ const HOME: &[(&str, &str, &str, &str, &str, &str)] = &[
         "section [mcp_servers.anthropic]",
         "agent-config",
         "high",
+    ),
+    (
+        ".codex/sessions/2026/11/30/rollout-2026-11-30T10-00-00-019d2fac-0b38-70f0-baff-a394265d8291.jsonl",
+        "stripe.secret-key.live",
+        "codex-sessions",
+        "session 019d2fac-0b38-70f0-baff-a394265d8291, line 2",
+        "agent-transcript",
+        "critical",
     ),
     (
         ".config/Claude/claude_desktop_config.json",
@@ -846,4 +862,67 @@ fn claude_hook_blocks_the_shell_commands_that_reach_credentials() {
         let (code, err) = call(command);
         assert_eq!(code, 0, "{command} was blocked: {err}");
     }
+}
+
+#[test]
+fn agent_transcripts_say_which_session_saw_a_credential() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let key = "sk_live_FAKEEIntpmrx2bjoT3CSYnsP";
+    let claude = h.join(".claude/projects/-work-app");
+    fs::create_dir_all(&claude).unwrap();
+    fs::write(
+        claude.join("8f1c2d3e-0000-4000-8000-000000000001.jsonl"),
+        format!("{{\"type\":\"user\",\"message\":\"hi\"}}\n{{\"type\":\"tool_result\",\"content\":\"STRIPE_SECRET_KEY={key}\"}}\n"),
+    )
+    .unwrap();
+    let codex = h.join(".codex/sessions/2026/11/30");
+    fs::create_dir_all(&codex).unwrap();
+    fs::write(
+        codex.join("rollout-2026-11-30T10-00-00-019d2fac-0b38-70f0-baff-a394265d8291.jsonl"),
+        format!("{{\"type\":\"session_meta\"}}\n{{\"type\":\"response_item\"}}\n{{\"type\":\"response_item\",\"payload\":{{\"output\":\"STRIPE_SECRET_KEY={key}\"}}}}\n"),
+    )
+    .unwrap();
+    let report = scan_home(h, &[]);
+    let mut seen: Vec<(String, String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            assert_eq!(f["assessment"]["location"], "agent-transcript");
+            assert!(
+                f["assessment"]["evidence"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|e| e
+                        .as_str()
+                        .unwrap()
+                        .starts_with("in an agent's session transcript")),
+                "{f:#}"
+            );
+            (
+                f["detector_id"].as_str().unwrap().to_string(),
+                f["store"]["id"].as_str().unwrap().to_string(),
+                f["store"]["context"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            (
+                "stripe.secret-key.live".to_string(),
+                "claude-code-transcripts".to_string(),
+                "session 8f1c2d3e-0000-4000-8000-000000000001, line 2".to_string()
+            ),
+            (
+                "stripe.secret-key.live".to_string(),
+                "codex-sessions".to_string(),
+                "session 019d2fac-0b38-70f0-baff-a394265d8291, line 3".to_string()
+            ),
+        ]
+    );
+    assert!(!report.to_string().contains(key));
 }
