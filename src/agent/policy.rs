@@ -2,7 +2,9 @@
 //! rules an agent understands, merged into the existing file, idempotently:
 //!
 //! - Claude Code: `permissions.deny` entries `Read(./path)` (workspace) and `Read(~/path)` (home)
-//!   in `.claude/settings.local.json`; Claude applies Read rules to Grep and Glob too.
+//!   in `.claude/settings.local.json`; Claude applies Read rules to Grep and Glob too. The same
+//!   files go to `sandbox.filesystem.denyRead` (`//abs/path`, `~/path`), which covers the
+//!   commands Claude runs in its sandbox.
 //! - Cursor: `.cursorignore`; Gemini: `.geminiignore` (Gemini CLI) and `.aiexclude` (Gemini Code
 //!   Assist); Copilot: `.aiignore`. These use gitignore syntax and only cover the workspace.
 //!
@@ -185,6 +187,22 @@ fn claude_rule(t: &Target) -> String {
     }
 }
 
+/// The `sandbox.filesystem.denyRead` entry for a target: `~/path` for the home, `//abs/path`
+/// for a workspace file, or `None` when the absolute path does not name that file (a path
+/// that does not resolve inside the workspace is not written).
+fn sandbox_entry(workspace: &Path, t: &Target) -> Option<String> {
+    match t {
+        Target::Home(p) => Some(format!("~/{p}")),
+        Target::Workspace(p) => {
+            let abs = std::fs::canonicalize(workspace.join(p)).ok()?;
+            let root = std::fs::canonicalize(workspace).ok()?;
+            let text = abs.to_str()?;
+            (abs.starts_with(&root) && abs.is_file() && text.starts_with('/'))
+                .then(|| format!("/{text}"))
+        }
+    }
+}
+
 const CLAUDE_SETTINGS: &str = ".claude/settings.local.json";
 
 fn claude(workspace: &Path, targets: &[Target], dry_run: bool) -> Result<Option<Change>> {
@@ -215,6 +233,36 @@ fn claude(workspace: &Path, targets: &[Target], dry_run: bool) -> Result<Option<
         if !deny.iter().any(|v| v.as_str() == Some(rule.as_str())) {
             deny.push(Value::String(rule.clone()));
             added.push(rule);
+        }
+    }
+    // The Read rules cover Claude's file tools only; its sandbox's `denyRead` covers the
+    // commands it runs (when the user enables the sandbox). Workspace files are named by
+    // absolute path (`//abs/path`), checked to be the file the finding is in.
+    let deny_read = root
+        .entry("sandbox")
+        .or_insert_with(|| Value::Object(Map::new()))
+        .as_object_mut()
+        .ok_or_else(|| anyhow!("{}: sandbox is not an object", file.display()))?
+        .entry("filesystem")
+        .or_insert_with(|| Value::Object(Map::new()))
+        .as_object_mut()
+        .ok_or_else(|| anyhow!("{}: sandbox.filesystem is not an object", file.display()))?
+        .entry("denyRead")
+        .or_insert_with(|| Value::Array(Vec::new()))
+        .as_array_mut()
+        .ok_or_else(|| {
+            anyhow!(
+                "{}: sandbox.filesystem.denyRead is not an array",
+                file.display()
+            )
+        })?;
+    for t in targets {
+        let Some(entry) = sandbox_entry(workspace, t) else {
+            continue;
+        };
+        if !deny_read.iter().any(|v| v.as_str() == Some(entry.as_str())) {
+            deny_read.push(Value::String(entry.clone()));
+            added.push(format!("sandbox.filesystem.denyRead {entry}"));
         }
     }
     if added.is_empty() {

@@ -265,7 +265,8 @@ fn a_directory_named_env_is_a_directory() {
     // The critical credential in it gets its deny rule.
     let (code, _, stderr) = run(p, &["scan", "--agent-policy", "claude", "env"]);
     assert_eq!(code, 1);
-    assert!(stderr.contains("added 1 deny rule"), "{stderr}");
+    // The Read rule for Claude's file tools, and its sandbox's denyRead for the commands it runs.
+    assert!(stderr.contains("added 2 deny rules"), "{stderr}");
     let settings: Value = serde_json::from_str(
         &fs::read_to_string(p.join("env/.claude/settings.local.json")).unwrap(),
     )
@@ -274,6 +275,14 @@ fn a_directory_named_env_is_a_directory() {
         settings["permissions"]["deny"],
         serde_json::json!(["Read(./app.cfg)"])
     );
+    let real = fs::canonicalize(p.join("env/app.cfg")).unwrap();
+    assert_eq!(
+        settings["sandbox"]["filesystem"]["denyRead"],
+        serde_json::json!([format!("/{}", real.display())])
+    );
+    // Idempotent: a second run adds nothing.
+    let (_, _, stderr) = run(p, &["scan", "--agent-policy", "claude", "env"]);
+    assert!(!stderr.contains("added"), "{stderr}");
     let (code, v, _) = run(p, &["scan", "--format", "json", "env"]);
     assert_eq!(code, 1);
     let f = &v["findings"][0];
