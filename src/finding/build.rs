@@ -95,6 +95,15 @@ pub fn build_findings(
             utf16(&hay[line_start..s]) + 1,
             utf16(&hay[last_line_start..s + body.len()]) + 1,
         );
+        // A decoded secret is judged in the decoded text, where its name and neighbours are.
+        let (site_hay, site_secret, site_line_start) = match &m.decoded {
+            Some(d) => (
+                &d.text[..],
+                d.secret.clone(),
+                memchr::memrchr(b'\n', &d.text[..d.secret.start]).map_or(0, |i| i + 1),
+            ),
+            None => (hay, m.secret.clone(), line_start),
+        };
         out.push(Finding {
             detector_id: det.id.clone(),
             detector_name: det.name.clone(),
@@ -114,31 +123,16 @@ pub fn build_findings(
             confidence: m.confidence,
             assessment: assessment::assess(
                 det,
-                &match &m.decoded {
-                    // Judged in the decoded text, where its name and neighbours are.
-                    Some(d) => Site {
-                        hay: &d.text,
-                        secret: d.secret.clone(),
-                        line_start: memchr::memrchr(b'\n', &d.text[..d.secret.start])
-                            .map_or(0, |i| i + 1),
-                        path: ctx.assess_path,
-                        location: ctx.location,
-                        detectors_in_file: &in_file,
-                        catalog: engine.catalog(),
-                        workspace: ctx.workspace_env,
-                        now: ctx.now,
-                    },
-                    None => Site {
-                        hay,
-                        secret: m.secret.clone(),
-                        line_start,
-                        path: ctx.assess_path,
-                        location: ctx.location,
-                        detectors_in_file: &in_file,
-                        catalog: engine.catalog(),
-                        workspace: ctx.workspace_env,
-                        now: ctx.now,
-                    },
+                &Site {
+                    hay: site_hay,
+                    secret: site_secret,
+                    line_start: site_line_start,
+                    path: ctx.assess_path,
+                    location: ctx.location,
+                    detectors_in_file: &in_file,
+                    catalog: engine.catalog(),
+                    workspace: ctx.workspace_env,
+                    now: ctx.now,
                 },
             ),
             decoded: m.decoded.as_ref().map(|d| d.how),
