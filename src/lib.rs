@@ -19,6 +19,8 @@
 //! detectors/     the catalog as data (detectors/*.toml), validators, placeholders, examples
 //! catalog_check.rs  `detectors check`: each detector against its own examples
 //! engine.rs      keyword prefilter, windowed regexes, overlap resolution
+//! decode.rs      base64 runs decoded and scanned again
+//! generic/       the generic-credential layer: assignments, names, values, the scoring model
 //! finding/       Finding, Origin, Secret; build.rs, display.rs, line_hash.rs
 //! assessment/    lifetime, scope, environment, location and the risk table; token analyzers
 //! model.rs       the shared words: Lifetime, Scope, Environment, Location, Risk, Confidence
@@ -30,7 +32,8 @@
 //! git_hook.rs    the pre-commit hook: install, chain, uninstall
 //! verify/        --verify: one read-only request per secret; pairing.rs finds companions
 //! report/        text, JSON, JSON Lines, SARIF, GitLab, --stats
-//! agent/         guard, agent deny policies, the Claude Code hook
+//! agent/         guard, the sandbox (sandbox.rs), deny policies, the Claude Code hook and what
+//!                a shell command reaches (shell.rs)
 //! safe_write.rs  every file credgate writes, never through a symbolic link
 //! result.rs      ScanResult, Summary, Skipped, Warning
 //! scanner.rs     the embeddable API
