@@ -10,7 +10,8 @@
 use base64::Engine as _;
 use std::ops::Range;
 
-/// Shortest run worth decoding: 15 bytes of text, the shortest credential we look for inside.
+/// Shortest run worth decoding: 13 to 15 bytes of text, about the shortest credential looked
+/// for inside.
 const MIN_RUN: usize = 20;
 /// Longest run decoded: a whole `.env` or kubeconfig held in one value fits.
 const MAX_RUN: usize = 64 * 1024;
@@ -103,7 +104,8 @@ fn is_text(b: &[u8]) -> bool {
         .all(|&c| (0x20..0x7f).contains(&c) || matches!(c, b'\n' | b'\r' | b'\t'))
 }
 
-/// The text a base64 run encodes, or `None` when it is not text.
+/// The text that standard base64 (with its padding) encodes, or `None` when it is not base64 or
+/// not text. The engine's runs and the generic layer's values both go through here.
 pub fn base64_text(run: &[u8]) -> Option<Vec<u8>> {
     let engine = &base64::engine::general_purpose::STANDARD;
     if run.len() > PROBE {
@@ -113,7 +115,7 @@ pub fn base64_text(run: &[u8]) -> Option<Vec<u8>> {
         }
     }
     let text = engine.decode(run).ok()?;
-    (text.len() >= 12 && is_text(&text)).then_some(text)
+    is_text(&text).then_some(text)
 }
 
 #[cfg(test)]

@@ -82,9 +82,7 @@ pub fn paths_of(event: &Value) -> Vec<PathBuf> {
             field("notebook_path").map(resolve).into_iter().collect()
         }
         "Grep" | "Glob" | "LS" => vec![field("path").map_or_else(|| cwd.clone(), resolve)],
-        "Bash" => field("command")
-            .map(|c| super::shell::reach(c, &cwd, std::env::home_dir().as_deref()).paths)
-            .unwrap_or_default(),
+        "Bash" => bash_reach(event).map(|r| r.paths).unwrap_or_default(),
         _ => Vec::new(),
     }
 }
@@ -149,10 +147,16 @@ pub fn decide(
             file.display()
         )));
     }
-    if let Some(reason) = env_decision(event, level, engine, settings)? {
+    let reach = bash_reach(event);
+    if let Some(r) = &reach
+        && let Some(reason) = env_decision(r, level, engine, settings)?
+    {
         return Ok(Some(reason));
     }
-    let targets = paths_of(event);
+    let targets = match reach {
+        Some(r) => r.paths,
+        None => paths_of(event),
+    };
     if targets.is_empty() {
         return Ok(None);
     }
@@ -266,23 +270,33 @@ pub fn decide(
     Ok(Some(msg))
 }
 
+/// What a Bash call's command reaches, or `None` for other tools.
+fn bash_reach(event: &Value) -> Option<super::shell::Reach> {
+    if event["tool_name"].as_str() != Some("Bash") {
+        return None;
+    }
+    let cmd = event["tool_input"]["command"].as_str()?;
+    let cwd = event["cwd"]
+        .as_str()
+        .map(PathBuf::from)
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_default();
+    Some(super::shell::reach(
+        cmd,
+        &cwd,
+        std::env::home_dir().as_deref(),
+    ))
+}
+
 /// For a shell command that prints environment variables (`env`, `printenv`, `echo $NAME`,
 /// `/proc/self/environ`): the reason to block it when one of them holds a credential at or
 /// above `level`. The hook runs with the agent's environment, so it scans its own.
 fn env_decision(
-    event: &Value,
+    reach: &super::shell::Reach,
     level: Risk,
     engine: &Engine,
     settings: &Settings,
 ) -> Result<Option<String>> {
-    if event["tool_name"].as_str() != Some("Bash") {
-        return Ok(None);
-    }
-    let Some(cmd) = event["tool_input"]["command"].as_str() else {
-        return Ok(None);
-    };
-    let cwd = event["cwd"].as_str().map(PathBuf::from).unwrap_or_default();
-    let reach = super::shell::reach(cmd, &cwd, std::env::home_dir().as_deref());
     if !reach.all_env && reach.env_names.is_empty() {
         return Ok(None);
     }

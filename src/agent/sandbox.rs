@@ -217,33 +217,31 @@ pub fn sandbox_exec_profile(plan: &Plan) -> String {
     out
 }
 
-/// The sandbox tool on this machine, if any.
-pub fn bwrap() -> Option<PathBuf> {
-    std::env::var_os("PATH")?
-        .to_str()?
-        .split(':')
-        .map(|d| Path::new(d).join("bwrap"))
-        .find(|p| p.is_file())
-}
+/// The sandbox tool, found on `PATH` as the command itself will be.
+const BWRAP: &str = "bwrap";
 
-/// Whether bubblewrap can create its namespaces here (containers and some kernels refuse).
-/// `Err` carries bwrap's own one-line reason.
-pub fn bwrap_works(bwrap: &Path) -> Result<(), String> {
-    let out = Command::new(bwrap)
+/// Why bubblewrap cannot be used here, or `Ok` when it can create its namespaces (containers
+/// and some kernels refuse): a one-line reason, with the install command when it is missing.
+pub fn usable() -> Result<(), String> {
+    match Command::new(BWRAP)
         .args(["--bind", "/", "/", "--proc", "/proc", "--", "true"])
         .output()
-        .map_err(|e| e.to_string())?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(crate::util::one_line(
-            String::from_utf8_lossy(&out.stderr).trim(),
-        ))
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(
+            "no sandbox tool: install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap; Fedora: dnf install bubblewrap)"
+                .to_string(),
+        ),
+        Err(e) => Err(format!("bubblewrap cannot be run: {e}")),
+        Ok(out) if out.status.success() => Ok(()),
+        Ok(out) => Err(format!(
+            "bubblewrap cannot create a sandbox here: {}",
+            crate::util::one_line(String::from_utf8_lossy(&out.stderr).trim())
+        )),
     }
 }
 
 /// Runs `argv` under bubblewrap with the plan, and returns its exit code as a shell reports it.
-pub fn run(bwrap: &Path, plan: &Plan, argv: &[OsString]) -> anyhow::Result<i32> {
+pub fn run(plan: &Plan, argv: &[OsString]) -> anyhow::Result<i32> {
     // A private directory (created, never reused: a name someone else made fails) with one
     // empty file, bound over every masked file.
     let nanos = std::time::SystemTime::now()
@@ -259,14 +257,14 @@ pub fn run(bwrap: &Path, plan: &Plan, argv: &[OsString]) -> anyhow::Result<i32> 
     }
     let empty = dir.join("empty");
     std::fs::write(&empty, b"")?;
-    let code = run_in(bwrap, plan, argv, &empty);
+    let code = run_in(plan, argv, &empty);
     let _ = std::fs::remove_file(&empty);
     let _ = std::fs::remove_dir(&dir);
     code
 }
 
-fn run_in(bwrap: &Path, plan: &Plan, argv: &[OsString], empty: &Path) -> anyhow::Result<i32> {
-    let mut cmd = Command::new(bwrap);
+fn run_in(plan: &Plan, argv: &[OsString], empty: &Path) -> anyhow::Result<i32> {
+    let mut cmd = Command::new(BWRAP);
     cmd.args(plan.bwrap_args(empty, argv));
     for h in &plan.env {
         cmd.env_remove(&h.what);

@@ -54,19 +54,10 @@ pub fn run(g: GuardArgs) -> anyhow::Result<u8> {
             eprint!("{}", plan.describe_tracked());
             return Ok(EXIT_FINDINGS);
         }
-        let usable = match sandbox::bwrap() {
-            None => Err(
-                "no sandbox tool: install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap; Fedora: dnf install bubblewrap)"
-                    .to_string(),
-            ),
-            Some(b) => sandbox::bwrap_works(&b)
-                .map(|()| b)
-                .map_err(|e| format!("bubblewrap cannot create a sandbox here: {e}")),
-        };
-        match usable {
-            Ok(bwrap) => {
+        match sandbox::usable() {
+            Ok(()) => {
                 eprint!("{}", plan.describe());
-                let code = sandbox::run(&bwrap, &plan, &g.command)?;
+                let code = sandbox::run(&plan, &g.command)?;
                 return Ok((code & 0xff) as u8);
             }
             // Never start unprotected without being told to fall back.

@@ -175,7 +175,7 @@ pub fn generic_reason(secret: &[u8], matched: &[u8]) -> Option<GenericReason> {
     let has_digit = secret.iter().any(u8::is_ascii_digit);
     let has_alpha = secret.iter().any(u8::is_ascii_alphabetic);
     // `%2F%40` is `/@`: percent-escapes around nothing a person would type as a password.
-    let unescaped: Vec<u8> = percent_decoded(secret);
+    let unescaped: Vec<u8> = percent_encoding::percent_decode(secret).collect();
     if !unescaped.iter().any(u8::is_ascii_alphanumeric) {
         return Some(GenericReason::Identifier);
     }
@@ -213,28 +213,6 @@ pub fn generic_reason(secret: &[u8], matched: &[u8]) -> Option<GenericReason> {
 
 /// The placeholder words of examples: a value made only of these is not a credential.
 const METASYNTACTIC: &[&[u8]] = &[b"foo", b"bar", b"baz", b"qux", b"quux", b"foobar"];
-
-/// `secret` with `%XX` escapes decoded (invalid escapes kept as they are).
-fn percent_decoded(secret: &[u8]) -> Vec<u8> {
-    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
-    let mut out = Vec::with_capacity(secret.len());
-    let mut i = 0;
-    while i < secret.len() {
-        if secret[i] == b'%'
-            && let (Some(a), Some(b)) = (
-                secret.get(i + 1).copied().and_then(hex),
-                secret.get(i + 2).copied().and_then(hex),
-            )
-        {
-            out.push(a * 16 + b);
-            i += 3;
-        } else {
-            out.push(secret[i]);
-            i += 1;
-        }
-    }
-    out
-}
 
 /// Why [`generic_reason`] dropped a value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

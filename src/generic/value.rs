@@ -354,18 +354,13 @@ pub fn facts(v: &[u8]) -> ValueFacts {
 
 /// The text a value encodes, when it is standard base64 (as Kubernetes `Secret` data and
 /// Docker `auths` hold values) of printable ASCII: `bXlwYXNz` is `mypass`.
+/// One value is one line of text, so what it encodes must be one line too.
 pub fn base64_text(v: &[u8]) -> Option<Vec<u8>> {
-    use base64::Engine;
-    if v.len() < 8
-        || !v.len().is_multiple_of(4)
-        || !v
-            .iter()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'='))
-    {
+    if v.len() < 8 {
         return None;
     }
-    let d = base64::engine::general_purpose::STANDARD.decode(v).ok()?;
-    (d.len() >= 4 && d.iter().all(|c| (0x20..0x7f).contains(c))).then_some(d)
+    crate::decode::base64_text(v)
+        .filter(|d| d.len() >= 4 && d.iter().all(|c| (0x20..0x7f).contains(c)))
 }
 
 fn is_uuid(v: &[u8]) -> bool {
