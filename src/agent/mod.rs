@@ -1,10 +1,10 @@
 //! Turning findings into what agents understand: deny rules in their configuration files
-//! ([`policy`]), and a Claude Code hook that blocks a tool call before it reads a credential
-//! ([`claude_hook`]), and a sandbox that starts the agent where those credentials read as empty
-//! ([`sandbox`]).
+//! ([`policy`]), hooks that stop an agent's tool call before it reads a credential ([`hook`]:
+//! Claude Code, Cursor, Codex, Gemini), what a shell command reaches ([`shell`]), and a sandbox
+//! that starts the agent where those credentials read as empty ([`sandbox`]).
 
-pub mod claude_hook;
 pub mod guard;
+pub mod hook;
 pub mod policy;
 pub mod sandbox;
 pub mod shell;

@@ -52,34 +52,53 @@ pub enum Command {
 
 #[derive(Subcommand, Debug)]
 pub enum HookCommand {
-    /// Claude Code PreToolUse hook: reads the tool call on stdin; exits 2 with a reason when
-    /// the call would read a credential at or above --fail-on, 0 otherwise.
-    Claude {
-        /// Block calls that would expose a credential of this risk or higher [default: the
-        /// config's fail_on, else high].
+    /// Claude Code hook (PreToolUse, PostToolUse): reads the tool call on stdin and denies it
+    /// when it would expose a credential at or above --fail-on.
+    Claude(AgentHookArgs),
+    /// Cursor hook (beforeReadFile, beforeShellExecution, beforeMCPExecution, preToolUse,
+    /// postToolUse): reads the event on stdin and denies what would expose a credential.
+    Cursor(AgentHookArgs),
+    /// Codex CLI hook (PreToolUse, PostToolUse): reads the tool call on stdin and denies it
+    /// when it would expose a credential.
+    Codex(AgentHookArgs),
+    /// Gemini CLI hook (BeforeTool, AfterTool): reads the tool call on stdin and denies it when
+    /// it would expose a credential.
+    Gemini(AgentHookArgs),
+    /// Install a hook: the git pre-commit hook (in core.hooksPath or .git/hooks), which runs
+    /// `credgate scan --staged` and stops commits that add credentials; or, with --agent, an
+    /// agent's hook in its configuration under this directory.
+    Install {
+        /// Install this agent's hook instead of the git hook (repeatable).
+        #[arg(long, value_enum, value_name = "AGENT")]
+        agent: Vec<crate::agent::hook::Host>,
+        /// Stop commits (or, with --agent, tool calls) with a finding of this risk or higher
+        /// [default: high for commits; for agents, the config's fail_on, else high].
         #[arg(long, value_parser = vocab!(Risk), value_name = "RISK")]
         fail_on: Option<Risk>,
-        /// Instead of running as the hook, add it to .claude/settings.json here.
-        #[arg(long)]
-        install: bool,
-        #[command(flatten)]
-        options: ScanOptionsArgs,
-    },
-    /// Install the git pre-commit hook (in core.hooksPath or .git/hooks): it runs
-    /// `credgate scan --staged` and stops commits that add credentials.
-    Install {
-        /// Stop commits with a finding of this risk or higher [default: high].
-        #[arg(long, value_parser = vocab!(Risk), value_name = "RISK", default_value_t = Risk::High)]
-        fail_on: Risk,
         /// Set an existing hook aside (uninstall restores it).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "agent")]
         force: bool,
         /// Keep an existing hook and run it before credgate.
-        #[arg(long, conflicts_with = "force")]
+        #[arg(long, conflicts_with_all = ["force", "agent"])]
         chain: bool,
     },
     /// Remove the git pre-commit hook and restore the hook that was there before.
     Uninstall,
+}
+
+/// What every agent hook takes.
+#[derive(clap::Args, Debug)]
+pub struct AgentHookArgs {
+    /// Deny calls that would expose a credential of this risk or higher [default: the
+    /// config's fail_on, else high].
+    #[arg(long, value_parser = vocab!(Risk), value_name = "RISK")]
+    pub fail_on: Option<Risk>,
+    /// Instead of running as the hook, add it to the agent's configuration here (as `hook
+    /// install --agent`).
+    #[arg(long)]
+    pub install: bool,
+    #[command(flatten)]
+    pub options: ScanOptionsArgs,
 }
 
 #[derive(clap::Args, Debug)]

@@ -1,44 +1,32 @@
-//! `credgate hook`: the Claude Code `PreToolUse` hook, and the git pre-commit hook's install and
-//! uninstall.
+//! `credgate hook AGENT`: an agent's tool-call hook (the protocol is the host module's in
+//! [`crate::agent::hook`]), and `hook install` / `uninstall` for agents' hooks and the git
+//! pre-commit hook.
 
-use super::args::ScanOptionsArgs;
+use super::EXIT_CLEAN;
+use super::args::AgentHookArgs;
 use super::settings::{self, Reaches, WalkFlags};
-use super::{EXIT_CLEAN, EXIT_ERROR};
+use crate::agent::hook::{self, Gate, Host};
 use crate::model::Risk;
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::Path;
 
-/// Runs as the hook: the tool call on stdin, exit 2 with the reason on stderr to block it. The
-/// workspace is the call's working directory, and its `.credgate.toml` applies as it does to
-/// `scan` and `guard`.
-pub fn claude(
-    fail_on: Option<Risk>,
-    install: bool,
-    options: &ScanOptionsArgs,
-) -> anyhow::Result<u8> {
-    if install {
-        let changed = crate::agent::claude_hook::install(Path::new("."))?;
-        eprintln!(
-            "credgate: {}",
-            if changed {
-                "added the PreToolUse hook to .claude/settings.json"
-            } else {
-                ".claude/settings.json already runs the hook"
-            }
-        );
-        return Ok(EXIT_CLEAN);
+/// Runs as the hook: the event on stdin, the host's answer on stdout and stderr. The workspace
+/// is the call's working directory, and its `.credgate.toml` applies as it does to `scan` and
+/// `guard`. An error exits 2, which every host reads as "block": the gate fails closed.
+pub fn agent(host: Host, args: AgentHookArgs) -> anyhow::Result<u8> {
+    if args.install {
+        return install_agents(&[host], args.fail_on);
     }
     let mut input = String::new();
     std::io::Read::read_to_string(&mut std::io::stdin(), &mut input)?;
-    let event: serde_json::Value = serde_json::from_str(&input)
-        .map_err(|e| anyhow::anyhow!("hook claude: the event on stdin is not JSON: {e}"))?;
-    let workspace = event["cwd"]
-        .as_str()
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."));
+    let event: serde_json::Value = serde_json::from_str(&input).map_err(|e| {
+        anyhow::anyhow!("hook {}: the event on stdin is not JSON: {e}", host.name())
+    })?;
+    let call = host.parse(&event)?;
     let mut prepared = settings::prepare(
-        options,
-        std::slice::from_ref(&workspace),
-        &workspace,
+        &args.options,
+        std::slice::from_ref(&call.workspace),
+        &call.workspace,
         WalkFlags {
             respect_gitignore: false,
             follow: false,
@@ -54,21 +42,34 @@ pub fn claude(
     // The decision sees every finding: the per-file cap limits what a report lists, and a
     // credential below a hundred others must still block.
     prepared.scan.max_findings_per_file = usize::MAX;
-    let decision = crate::agent::claude_hook::decide(
-        &event,
-        prepared.fail_on(fail_on),
-        &prepared.engine,
-        &prepared.scan,
-        &workspace,
-    )?;
-    match decision {
-        None => Ok(EXIT_CLEAN),
-        Some(reason) => {
-            eprint!("{reason}");
-            // Exit code 2 tells Claude Code to block the call and show stderr to the agent.
-            Ok(EXIT_ERROR)
-        }
+    let gate = Gate {
+        engine: &prepared.engine,
+        settings: &prepared.scan,
+        level: prepared.fail_on(args.fail_on),
+        workspace: &call.workspace,
+    };
+    let verdict = hook::decide(&call, &gate)?;
+    let answer = host.answer(&call, &verdict);
+    std::io::stdout().write_all(answer.stdout.as_bytes())?;
+    std::io::stderr().write_all(answer.stderr.as_bytes())?;
+    Ok(answer.exit)
+}
+
+/// `hook install --agent NAME`: writes each agent's hook configuration under this directory.
+pub fn install_agents(hosts: &[Host], fail_on: Option<Risk>) -> anyhow::Result<u8> {
+    for &host in hosts {
+        let (file, changed) = host.install(Path::new("."), &host.command(fail_on))?;
+        eprintln!(
+            "credgate: {} {}",
+            file.display(),
+            if changed {
+                format!("now runs the {} hook", host.name())
+            } else {
+                format!("already runs the {} hook", host.name())
+            }
+        );
     }
+    Ok(EXIT_CLEAN)
 }
 
 pub fn install_git(fail_on: Risk, force: bool, chain: bool) -> anyhow::Result<u8> {

@@ -12,6 +12,7 @@ mod output;
 mod progress;
 mod settings;
 
+use crate::agent::hook::Host;
 use args::{BaselineCommand, Cli, Command, ConfigCommand, DetectorsCommand, HookCommand};
 use clap::Parser;
 use std::process::ExitCode;
@@ -41,16 +42,21 @@ pub fn run() -> ExitCode {
         Command::Config(ConfigCommand::Check { file }) => cmd_config::check(&file),
         Command::Guard(args) => cmd_guard::run(args),
         Command::Hook(h) => match h {
-            HookCommand::Claude {
-                fail_on,
-                install,
-                options,
-            } => cmd_hook::claude(fail_on, install, &options),
+            HookCommand::Claude(a) => cmd_hook::agent(Host::Claude, a),
+            HookCommand::Cursor(a) => cmd_hook::agent(Host::Cursor, a),
+            HookCommand::Codex(a) => cmd_hook::agent(Host::Codex, a),
+            HookCommand::Gemini(a) => cmd_hook::agent(Host::Gemini, a),
             HookCommand::Install {
+                agent,
                 fail_on,
                 force,
                 chain,
-            } => cmd_hook::install_git(fail_on, force, chain),
+            } if agent.is_empty() => {
+                cmd_hook::install_git(fail_on.unwrap_or(crate::model::Risk::High), force, chain)
+            }
+            HookCommand::Install { agent, fail_on, .. } => {
+                cmd_hook::install_agents(&agent, fail_on)
+            }
             HookCommand::Uninstall => cmd_hook::uninstall_git(),
         },
     };

@@ -610,11 +610,7 @@ fn hook(ws: &Path, cache: &Path, event: Value) -> (i32, String) {
         .write_stdin(event.to_string())
         .output()
         .unwrap();
-    assert!(out.stdout.is_empty());
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    crate::common::hook_verdict(&out)
 }
 
 #[test]
@@ -682,7 +678,7 @@ fn claude_hook_blocks_reads_of_credentials_and_allows_the_rest() {
             }
         }
     }
-    let cached = fs::read_to_string(cache.path().join("claude-hook.json")).unwrap();
+    let cached = fs::read_to_string(cache.path().join("hook.json")).unwrap();
     for s in &secrets {
         assert!(!cached.contains(s.as_str()), "the cache holds a secret");
     }
@@ -819,10 +815,7 @@ fn claude_hook_blocks_the_shell_commands_that_reach_credentials() {
             .write_stdin(event.to_string())
             .output()
             .unwrap();
-        (
-            out.status.code().unwrap(),
-            String::from_utf8(out.stderr).unwrap(),
-        )
+        crate::common::hook_verdict(&out)
     };
     for command in [
         "rg token",

@@ -161,3 +161,39 @@ pub fn warning_lines(report: &serde_json::Value) -> Vec<String> {
         })
         .collect()
 }
+
+/// What an agent hook answered, read the way its host reads it: `(2, reason)` when it denied
+/// the call (a JSON denial on stdout in any host's shape, or exit 2 with the reason on
+/// stderr, which is also how an error fails closed), `(0, "")` when it let it through.
+pub fn hook_verdict(out: &std::process::Output) -> (i32, String) {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let code = out.status.code().unwrap();
+    if code != 0 {
+        assert!(stdout.trim().is_empty(), "exit {code} with stdout {stdout}");
+        return (code, stderr);
+    }
+    assert!(stderr.is_empty(), "exit 0 with stderr {stderr}");
+    if stdout.trim().is_empty() {
+        return (0, String::new());
+    }
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("the answer is JSON");
+    let specific = &v["hookSpecificOutput"];
+    let reason = if specific["permissionDecision"] == "deny" {
+        specific["permissionDecisionReason"].as_str()
+    } else if v["permission"] == "deny" {
+        v["agent_message"].as_str()
+    } else if v["decision"] == "deny" || v["decision"] == "block" {
+        v["reason"].as_str()
+    } else if v["additional_context"].is_string() {
+        // Cursor after a built-in tool ran: it cannot take the output back, only add the
+        // reason for the agent.
+        v["additional_context"].as_str()
+    } else {
+        None
+    };
+    match reason {
+        Some(r) => (2, r.to_string()),
+        None => (0, String::new()),
+    }
+}

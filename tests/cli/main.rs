@@ -11,6 +11,7 @@ mod detectors;
 mod fuzz_regressions;
 mod git;
 mod git_partial;
+mod hooks;
 mod hostile;
 mod hygiene;
 mod layout;

@@ -174,10 +174,7 @@ fn hook_call(ws: &Path, cache: &Path, tool: &str, input: Value, extra: &[&str]) 
         .write_stdin(event.to_string())
         .output()
         .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    crate::common::hook_verdict(&out)
 }
 
 fn hook(ws: &Path, cache: &Path, file: &str) -> (i32, String) {
