@@ -198,3 +198,37 @@ impl Risk {
         }
     }
 }
+
+// Which agent can read a finding: filled by `agent::access`, carried by `Finding`.
+
+/// Whether one kind of tool of an agent can read something.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Can {
+    /// No rule stops it.
+    Read,
+    /// The agent asks the user first (a path outside its working directories).
+    Ask,
+    /// A rule or the sandbox stops it.
+    Denied,
+    /// The policy is not where credgate can read it.
+    Unknown,
+    /// The agent has no such tool, or the tool cannot reach this (an environment variable is no
+    /// file).
+    None,
+}
+
+/// What one agent can do with a finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Access {
+    /// `claude`, `cursor`, `codex`, `gemini`, `gemini-code-assist`, `copilot`.
+    pub agent: &'static str,
+    /// In a few words: `denied to Read, readable from Bash`.
+    pub verdict: String,
+    /// Its file tools (Read, Grep, Glob and the like).
+    pub file_tools: Can,
+    /// The commands it runs.
+    pub shell: Can,
+    /// The rules and facts that decided, each with the file it is in.
+    pub because: Vec<String>,
+}

@@ -53,6 +53,9 @@ pub struct Applied {
     pub changes: Vec<Change>,
     /// The files left alone because a symbolic link is on the way to them.
     pub refused: Vec<Symlink>,
+    /// Rules not written because, matched as the agent matches them, they would not cover the
+    /// file they were made for (`Read(./x)` where `x` has glob characters no escape fixes).
+    pub uncovered: Vec<String>,
 }
 
 impl Applied {
@@ -72,14 +75,29 @@ impl Applied {
 
 const IGNORE_HEADER: &str = "# Added by credgate --agent-policy: files that hold credentials.";
 
-/// Applies the policy for `agents` in `workspace`. With `dry_run`, computes the changes and
-/// writes nothing. Running it twice changes nothing the second time.
-pub fn apply(
-    workspace: &Path,
-    agents: &[Agent],
-    targets: &[Target],
-    dry_run: bool,
-) -> Result<Applied> {
+/// Where the targets are: the workspace, and the home directory `~/` rules name.
+#[derive(Clone, Copy)]
+pub struct Roots<'a> {
+    pub workspace: &'a Path,
+    pub home: Option<&'a Path>,
+}
+
+impl Roots<'_> {
+    /// The file a target names.
+    fn file(&self, t: &Target) -> Option<PathBuf> {
+        match t {
+            Target::Workspace(p) => Some(self.workspace.join(p)),
+            Target::Home(p) => self.home.map(|h| h.join(p)),
+        }
+    }
+}
+
+/// Applies the policy for `agents` in `roots.workspace`. Every rule is checked, matched as the
+/// agent matches it ([`crate::agent::access`]), to cover the file it is made for before it is
+/// written. With `dry_run`, computes the changes and writes nothing. Running it twice changes
+/// nothing the second time.
+pub fn apply(roots: Roots, agents: &[Agent], targets: &[Target], dry_run: bool) -> Result<Applied> {
+    let workspace = roots.workspace;
     let all = agents.contains(&Agent::All);
     let has = |a: Agent| all || agents.contains(&a);
     let mut targets = targets.to_vec();
@@ -87,7 +105,8 @@ pub fn apply(
     targets.dedup();
     let mut applied = Applied::default();
     if has(Agent::Claude) {
-        applied.record(claude(workspace, &targets, dry_run))?;
+        let r = claude(roots, &targets, dry_run, &mut applied.uncovered);
+        applied.record(r)?;
     }
     let workspace_files: Vec<&str> = targets
         .iter()
@@ -107,7 +126,14 @@ pub fn apply(
         ignore_files.push(".aiignore");
     }
     for name in ignore_files {
-        applied.record(ignore_file(workspace, name, &workspace_files, dry_run))?;
+        let r = ignore_file(
+            workspace,
+            name,
+            &workspace_files,
+            dry_run,
+            &mut applied.uncovered,
+        );
+        applied.record(r)?;
     }
     Ok(applied)
 }
@@ -142,15 +168,23 @@ fn ignore_file(
     name: &str,
     rels: &[&str],
     dry_run: bool,
+    uncovered: &mut Vec<String>,
 ) -> Result<Option<Change>> {
     let file = workspace.join(name);
     let current = read_text(workspace, name)?;
     let present: std::collections::HashSet<&str> = current.lines().map(str::trim).collect();
-    let added: Vec<String> = rels
-        .iter()
-        .map(|r| ignore_pattern(r))
-        .filter(|p| !present.contains(p.as_str()))
-        .collect();
+    let mut added: Vec<String> = Vec::new();
+    for r in rels {
+        let p = ignore_pattern(r);
+        if present.contains(p.as_str()) || added.contains(&p) {
+            continue;
+        }
+        if !crate::agent::access::ignore_line_covers(&p, workspace, &workspace.join(r)) {
+            uncovered.push(format!("{name}: {p} would not cover {r}; not written"));
+            continue;
+        }
+        added.push(p);
+    }
     if added.is_empty() {
         return Ok(None);
     }
@@ -180,32 +214,54 @@ fn ignore_file(
     Ok(Some(Change { file, added }))
 }
 
-fn claude_rule(t: &Target) -> String {
-    match t {
-        Target::Workspace(p) => format!("Read(./{p})"),
-        Target::Home(p) => format!("Read(~/{p})"),
+/// The `Read(...)` rule for a target, glob characters in its path escaped when they would make
+/// the plain rule miss the file; `None` when no form of the rule covers it.
+fn claude_rule(roots: Roots, t: &Target) -> Option<String> {
+    let (prefix, rel) = match t {
+        Target::Workspace(p) => ("./", p),
+        Target::Home(p) => ("~/", p),
+    };
+    let file = roots.file(t)?;
+    let covers =
+        |r: &str| crate::agent::access::claude_rule_covers(r, roots.workspace, roots.home, &file);
+    let plain = format!("Read({prefix}{rel})");
+    if covers(&plain) {
+        return Some(plain);
     }
+    let escaped = format!("Read({prefix}{})", &ignore_pattern(rel)[1..]);
+    covers(&escaped).then_some(escaped)
 }
 
 /// The `sandbox.filesystem.denyRead` entry for a target: `~/path` for the home, `//abs/path`
 /// for a workspace file, or `None` when the absolute path does not name that file (a path
 /// that does not resolve inside the workspace is not written).
-fn sandbox_entry(workspace: &Path, t: &Target) -> Option<String> {
-    match t {
-        Target::Home(p) => Some(format!("~/{p}")),
+fn sandbox_entry(roots: Roots, t: &Target) -> Option<String> {
+    let entry = match t {
+        Target::Home(p) => format!("~/{p}"),
         Target::Workspace(p) => {
-            let abs = std::fs::canonicalize(workspace.join(p)).ok()?;
-            let root = std::fs::canonicalize(workspace).ok()?;
+            let abs = std::fs::canonicalize(roots.workspace.join(p)).ok()?;
+            let root = std::fs::canonicalize(roots.workspace).ok()?;
             let text = abs.to_str()?;
-            (abs.starts_with(&root) && abs.is_file() && text.starts_with('/'))
-                .then(|| format!("/{text}"))
+            if !(abs.starts_with(&root) && abs.is_file() && text.starts_with('/')) {
+                return None;
+            }
+            format!("/{text}")
         }
-    }
+    };
+    let file = roots.file(t)?;
+    crate::agent::access::claude_sandbox_covers(&entry, roots.workspace, roots.home, &file)
+        .then_some(entry)
 }
 
 const CLAUDE_SETTINGS: &str = ".claude/settings.local.json";
 
-fn claude(workspace: &Path, targets: &[Target], dry_run: bool) -> Result<Option<Change>> {
+fn claude(
+    roots: Roots,
+    targets: &[Target],
+    dry_run: bool,
+    uncovered: &mut Vec<String>,
+) -> Result<Option<Change>> {
+    let workspace = roots.workspace;
     let file = workspace.join(CLAUDE_SETTINGS);
     let text = read_text(workspace, CLAUDE_SETTINGS)?;
     let mut doc: Value = if text.trim().is_empty() {
@@ -229,7 +285,12 @@ fn claude(workspace: &Path, targets: &[Target], dry_run: bool) -> Result<Option<
         .ok_or_else(|| anyhow!("{}: permissions.deny is not an array", file.display()))?;
     let mut added = Vec::new();
     for t in targets {
-        let rule = claude_rule(t);
+        let Some(rule) = claude_rule(roots, t) else {
+            uncovered.push(format!(
+                "{CLAUDE_SETTINGS}: no Read rule covers {t:?}; not written"
+            ));
+            continue;
+        };
         if !deny.iter().any(|v| v.as_str() == Some(rule.as_str())) {
             deny.push(Value::String(rule.clone()));
             added.push(rule);
@@ -257,7 +318,7 @@ fn claude(workspace: &Path, targets: &[Target], dry_run: bool) -> Result<Option<
             )
         })?;
     for t in targets {
-        let Some(entry) = sandbox_entry(workspace, t) else {
+        let Some(entry) = sandbox_entry(roots, t) else {
             continue;
         };
         if !deny_read.iter().any(|v| v.as_str() == Some(entry.as_str())) {

@@ -52,10 +52,13 @@ pub fn run(args: ScanArgs) -> Result<u8> {
             prepared.engine.catalog(),
         )?;
     }
+    // Which agent can read each finding, under the policies it has for this workspace.
+    let home = prepared.home.clone().or_else(std::env::home_dir);
+    crate::agent::access::annotate(&mut result.findings, home.as_deref());
     let fail_on = prepared.fail_on(args.fail_on);
     let fail = result.any_at_least(fail_on);
     if !args.agent_policy.is_empty() {
-        agent_policy(&args, &result, fail_on)?;
+        agent_policy(&args, &result, fail_on, home.as_deref())?;
     }
     result.retain_at_least(prepared.min_risk(args.min_risk));
     write_report(&args, &prepared, &result)?;
@@ -134,7 +137,12 @@ fn write_report(args: &ScanArgs, prepared: &Prepared, result: &ScanResult) -> Re
 
 /// Writes (or with --dry-run, prints) the deny rules for the files with findings at or above
 /// `level`.
-fn agent_policy(args: &ScanArgs, result: &ScanResult, level: Risk) -> Result<()> {
+fn agent_policy(
+    args: &ScanArgs,
+    result: &ScanResult,
+    level: Risk,
+    home: Option<&Path>,
+) -> Result<()> {
     use crate::agent::policy::{self, Target};
     let workspace = args
         .target
@@ -162,9 +170,16 @@ fn agent_policy(args: &ScanArgs, result: &ScanResult, level: Risk) -> Result<()>
             _ => None,
         })
         .collect();
-    let applied = policy::apply(&workspace, &args.agent_policy, &targets, args.dry_run)?;
+    let roots = policy::Roots {
+        workspace: &workspace,
+        home,
+    };
+    let applied = policy::apply(roots, &args.agent_policy, &targets, args.dry_run)?;
     for link in &applied.refused {
         eprintln!("credgate: warning: {link}");
+    }
+    for u in &applied.uncovered {
+        eprintln!("credgate: warning: {u}");
     }
     let changes = applied.changes;
     for c in &changes {

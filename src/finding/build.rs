@@ -156,6 +156,7 @@ pub fn build_findings(
             line_hash: String::new(),
             suppression: None,
             verification: None,
+            agents: Vec::new(),
         });
         if let (Some(d), Some(f)) = (&m.decoded, out.last_mut()) {
             f.assessment.evidence.insert(

@@ -90,6 +90,9 @@ pub struct Finding {
     /// What the provider said of the credential, with `--verify`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification: Option<Verification>,
+    /// Which agents can read it now, under the policies they have (`scan`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub agents: Vec<crate::model::Access>,
 }
 
 /// The documented fingerprint: `sha256("credgate:v1:" + detector_id + "\0" + secret)`, its first

@@ -397,6 +397,7 @@ fn sarif_result(
                 ("redacted", json!(f.redacted)),
                 ("commit", json!(f.commit)),
                 ("store", json!(f.store)),
+                ("agents", json!(f.agents)),
             ],
         )),
         ..base

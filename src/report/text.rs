@@ -136,6 +136,13 @@ fn finding(f: &Finding, opts: &ReportOptions, w: &mut dyn WriteColor) -> io::Res
         write!(w, " <{u}>")?;
     }
     writeln!(w)?;
+    if !f.agents.is_empty() {
+        writeln!(
+            w,
+            "  agents   {}",
+            crate::agent::access::one_line(&f.agents)
+        )?;
+    }
     writeln!(w, "  id       {}", f.fingerprint)?;
     writeln!(w)
 }
