@@ -32,8 +32,9 @@
 //! git_hook.rs    the pre-commit hook: install, chain, uninstall
 //! verify/        --verify: one read-only request per secret; pairing.rs finds companions
 //! report/        text, JSON, JSON Lines, SARIF, GitLab, --stats
-//! agent/         guard, the sandbox (sandbox.rs), deny policies, the Claude Code hook and what
-//!                a shell command reaches (shell.rs)
+//! agent/         guard, the sandbox (sandbox.rs), deny policies (policy.rs), which agent can
+//!                read a finding (access/), the hooks of Claude Code, Cursor, Codex and Gemini
+//!                (hook/), and what a shell command reaches (shell.rs)
 //! safe_write.rs  every file credgate writes, never through a symbolic link
 //! result.rs      ScanResult, Summary, Skipped, Warning
 //! scanner.rs     the embeddable API

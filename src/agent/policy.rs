@@ -17,7 +17,7 @@
 
 use crate::safe_write::{self, Symlink};
 use anyhow::{Result, anyhow};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -263,83 +263,38 @@ fn claude(
 ) -> Result<Option<Change>> {
     let workspace = roots.workspace;
     let file = workspace.join(CLAUDE_SETTINGS);
-    let text = read_text(workspace, CLAUDE_SETTINGS)?;
-    let mut doc: Value = if text.trim().is_empty() {
-        Value::Object(Map::new())
-    } else {
-        serde_json::from_str(&text)
-            .map_err(|e| anyhow!("{}: not valid JSON ({e}); not changing it", file.display()))?
-    };
-    let root = doc
-        .as_object_mut()
-        .ok_or_else(|| anyhow!("{}: not a JSON object; not changing it", file.display()))?;
-    let perms = root
-        .entry("permissions")
-        .or_insert_with(|| Value::Object(Map::new()))
-        .as_object_mut()
-        .ok_or_else(|| anyhow!("{}: permissions is not an object", file.display()))?;
-    let deny = perms
-        .entry("deny")
-        .or_insert_with(|| Value::Array(Vec::new()))
-        .as_array_mut()
-        .ok_or_else(|| anyhow!("{}: permissions.deny is not an array", file.display()))?;
     let mut added = Vec::new();
-    for t in targets {
-        let Some(rule) = claude_rule(roots, t) else {
-            uncovered.push(format!(
-                "{CLAUDE_SETTINGS}: no Read rule covers {t:?}; not written"
-            ));
-            continue;
-        };
-        if !deny.iter().any(|v| v.as_str() == Some(rule.as_str())) {
-            deny.push(Value::String(rule.clone()));
-            added.push(rule);
+    crate::agent::config_file::edit(workspace, Path::new(CLAUDE_SETTINGS), |doc| {
+        let deny = crate::agent::config_file::array_at(doc, &["permissions", "deny"])?;
+        for t in targets {
+            let Some(rule) = claude_rule(roots, t) else {
+                uncovered.push(format!(
+                    "{CLAUDE_SETTINGS}: no Read rule covers {t:?}; not written"
+                ));
+                continue;
+            };
+            if !deny.iter().any(|v| v.as_str() == Some(rule.as_str())) {
+                deny.push(Value::String(rule.clone()));
+                added.push(rule);
+            }
         }
-    }
-    // The Read rules cover Claude's file tools only; its sandbox's `denyRead` covers the
-    // commands it runs (when the user enables the sandbox). Workspace files are named by
-    // absolute path (`//abs/path`), checked to be the file the finding is in.
-    let deny_read = root
-        .entry("sandbox")
-        .or_insert_with(|| Value::Object(Map::new()))
-        .as_object_mut()
-        .ok_or_else(|| anyhow!("{}: sandbox is not an object", file.display()))?
-        .entry("filesystem")
-        .or_insert_with(|| Value::Object(Map::new()))
-        .as_object_mut()
-        .ok_or_else(|| anyhow!("{}: sandbox.filesystem is not an object", file.display()))?
-        .entry("denyRead")
-        .or_insert_with(|| Value::Array(Vec::new()))
-        .as_array_mut()
-        .ok_or_else(|| {
-            anyhow!(
-                "{}: sandbox.filesystem.denyRead is not an array",
-                file.display()
-            )
-        })?;
-    for t in targets {
-        let Some(entry) = sandbox_entry(roots, t) else {
-            continue;
-        };
-        if !deny_read.iter().any(|v| v.as_str() == Some(entry.as_str())) {
-            deny_read.push(Value::String(entry.clone()));
-            added.push(format!("sandbox.filesystem.denyRead {entry}"));
+        // The Read rules cover Claude's file tools only; its sandbox's `denyRead` covers the
+        // commands it runs (when the user enables the sandbox). Workspace files are named by
+        // absolute path (`//abs/path`), checked to be the file the finding is in.
+        let deny_read =
+            crate::agent::config_file::array_at(doc, &["sandbox", "filesystem", "denyRead"])?;
+        for t in targets {
+            let Some(entry) = sandbox_entry(roots, t) else {
+                continue;
+            };
+            if !deny_read.iter().any(|v| v.as_str() == Some(entry.as_str())) {
+                deny_read.push(Value::String(entry.clone()));
+                added.push(format!("sandbox.filesystem.denyRead {entry}"));
+            }
         }
-    }
-    if added.is_empty() {
-        return Ok(None);
-    }
-    if !dry_run {
-        let mut text = serde_json::to_string_pretty(&doc)?;
-        text.push('\n');
-        safe_write::write_in(
-            workspace,
-            Path::new(CLAUDE_SETTINGS),
-            text.as_bytes(),
-            safe_write::SHARED,
-        )?;
-    }
-    Ok(Some(Change { file, added }))
+        Ok(!added.is_empty() && !dry_run)
+    })?;
+    Ok((!added.is_empty()).then_some(Change { file, added }))
 }
 
 #[cfg(test)]

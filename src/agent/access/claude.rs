@@ -298,15 +298,6 @@ mod tests {
         }
     }
 
-    fn file(p: PathBuf) -> Subject {
-        Subject::File {
-            abs: p,
-            real: None,
-            tracked: false,
-            gitignored: false,
-        }
-    }
-
     #[test]
     fn read_rules_and_the_sandbox_across_layers() {
         let d = tempfile::tempdir().unwrap();
@@ -324,17 +315,20 @@ mod tests {
         )
         .unwrap();
         let p = Policy::load(&pl);
-        let env = p.access(&file(pl.workspace.join(".env")), &pl);
+        let env = p.access(&Subject::file(pl.workspace.join(".env")), &pl);
         assert_eq!(
             (env.file_tools, env.shell),
             (Can::Denied, Can::Denied),
             "{env:?}"
         );
-        let aws = p.access(&file(d.path().join("home/.aws/credentials")), &pl);
+        let aws = p.access(&Subject::file(d.path().join("home/.aws/credentials")), &pl);
         assert_eq!((aws.file_tools, aws.shell), (Can::Denied, Can::Denied));
-        let railway = p.access(&file(d.path().join("home/.railway/config.json")), &pl);
+        let railway = p.access(
+            &Subject::file(d.path().join("home/.railway/config.json")),
+            &pl,
+        );
         assert_eq!((railway.file_tools, railway.shell), (Can::Ask, Can::Denied));
-        let src = p.access(&file(pl.workspace.join("src/app.py")), &pl);
+        let src = p.access(&Subject::file(pl.workspace.join("src/app.py")), &pl);
         assert_eq!((src.file_tools, src.shell), (Can::Read, Can::Read));
         assert!(
             env.because[0].starts_with("Read(./.env) in .claude/settings.local.json"),
@@ -354,15 +348,15 @@ mod tests {
         )
         .unwrap();
         let p = Policy::load(&pl);
-        let nested = p.access(&file(pl.workspace.join("app/.env")), &pl);
+        let nested = p.access(&Subject::file(pl.workspace.join("app/.env")), &pl);
         assert_eq!((nested.file_tools, nested.shell), (Can::Denied, Can::Read));
-        let s = p.access(&file(pl.workspace.join("secrets/db.txt")), &pl);
+        let s = p.access(&Subject::file(pl.workspace.join("secrets/db.txt")), &pl);
         assert_eq!(
             s.file_tools,
             Can::Denied,
             "/x is the project in project settings"
         );
-        let out = p.access(&file(d.path().join("home/.netrc")), &pl);
+        let out = p.access(&Subject::file(d.path().join("home/.netrc")), &pl);
         assert_eq!((out.file_tools, out.shell), (Can::Denied, Can::Read));
     }
 }

@@ -174,25 +174,22 @@ mod tests {
             "default_permissions = \"safe\"\n[permissions.safe.filesystem]\n\":root\" = \"read\"\n\"~/.aws\" = \"deny\"\n\":workspace_roots\" = { \"**/*.env\" = \"deny\" }\n",
         )
         .unwrap();
-        let file = |p: PathBuf| Subject::File {
-            abs: p,
-            real: None,
-            tracked: false,
-            gitignored: false,
-        };
         let p = Policy::load(&place);
         assert_eq!(
-            p.access(&file(d.path().join("home/.aws/credentials")), &place)
+            p.access(
+                &Subject::file(d.path().join("home/.aws/credentials")),
+                &place
+            )
+            .shell,
+            Can::Denied
+        );
+        assert_eq!(
+            p.access(&Subject::file(place.workspace.join("app/prod.env")), &place)
                 .shell,
             Can::Denied
         );
         assert_eq!(
-            p.access(&file(place.workspace.join("app/prod.env")), &place)
-                .shell,
-            Can::Denied
-        );
-        assert_eq!(
-            p.access(&file(place.workspace.join("src/main.rs")), &place)
+            p.access(&Subject::file(place.workspace.join("src/main.rs")), &place)
                 .shell,
             Can::Read
         );
@@ -203,7 +200,10 @@ mod tests {
         )
         .unwrap();
         let p = Policy::load(&place);
-        let a = p.access(&file(d.path().join("home/.aws/credentials")), &place);
+        let a = p.access(
+            &Subject::file(d.path().join("home/.aws/credentials")),
+            &place,
+        );
         assert_eq!(a.shell, Can::Read);
         assert!(a.because[0].contains("not reads"), "{:?}", a.because);
     }

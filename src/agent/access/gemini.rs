@@ -173,15 +173,6 @@ impl CodeAssist {
 mod tests {
     use super::*;
 
-    fn file(p: PathBuf) -> Subject {
-        Subject::File {
-            abs: p,
-            real: None,
-            tracked: false,
-            gitignored: false,
-        }
-    }
-
     #[test]
     fn aiexclude_empty_blocks_all_and_negation_is_ignored() {
         let d = tempfile::tempdir().unwrap();
@@ -194,7 +185,7 @@ mod tests {
         std::fs::write(d.path().join(".aiexclude"), "*.env\n!keep.env\n").unwrap();
         let a = |p: &str| {
             CodeAssist
-                .access(&file(d.path().join(p)), &place)
+                .access(&Subject::file(d.path().join(p)), &place)
                 .file_tools
         };
         assert_eq!(a("keys/server.pem"), Can::Denied);
@@ -214,16 +205,19 @@ mod tests {
         std::fs::write(place.workspace.join(".geminiignore"), "/.env\n").unwrap();
         let p = Policy::load(&place);
         assert_eq!(
-            p.access(&file(place.workspace.join(".env")), &place)
+            p.access(&Subject::file(place.workspace.join(".env")), &place)
                 .file_tools,
             Can::Denied
         );
         assert_eq!(
-            p.access(&file(place.workspace.join("app.py")), &place)
+            p.access(&Subject::file(place.workspace.join("app.py")), &place)
                 .file_tools,
             Can::Read
         );
-        let home = p.access(&file(d.path().join("home/.aws/credentials")), &place);
+        let home = p.access(
+            &Subject::file(d.path().join("home/.aws/credentials")),
+            &place,
+        );
         assert_eq!((home.file_tools, home.shell), (Can::Denied, Can::Read));
         let ignored = Subject::File {
             abs: place.workspace.join("x.key"),

@@ -72,6 +72,19 @@ impl Subject {
     }
 }
 
+#[cfg(test)]
+impl Subject {
+    /// An untracked, not ignored file at `abs`.
+    pub(super) fn file(abs: PathBuf) -> Subject {
+        Subject::File {
+            abs,
+            real: None,
+            tracked: false,
+            gitignored: false,
+        }
+    }
+}
+
 /// Where an agent runs and whose files it reads.
 #[derive(Debug)]
 pub struct Place {

@@ -7,10 +7,13 @@ use super::{Gate, origin_of};
 use crate::engine::Engine;
 use crate::finding::Origin;
 use crate::model::Risk;
+use crate::pipeline;
 use crate::pipeline::Settings;
+use crate::result::Progress;
+use crate::source::files::Files;
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// At most this many files are looked at for one call (a Grep over a huge tree).
@@ -137,28 +140,32 @@ pub fn findings_in(targets: &[PathBuf], gate: &Gate) -> Result<Outcome> {
         }
     }
     if !stale.is_empty() {
-        let (files, result) = super::scan_files(stale, gate)?;
+        let files = Files { files: stale };
+        let result = pipeline::run(gate.engine, gate.settings, &[&files], &Progress::default())?;
         if result.summary.timed_out {
             return Ok(Outcome::TimedOut);
         }
         // Only what was read to the end is remembered: a file that was skipped or could not
         // be read is looked at again next time.
-        let unfinished = super::unfinished(&result);
-        let mut seen = super::by_origin(&result.findings);
+        let unfinished: HashSet<&str> = result
+            .skipped
+            .iter()
+            .map(|s| s.path.as_str())
+            .chain(result.warnings.iter().map(|w| w.path.as_str()))
+            .collect();
+        let mut seen: HashMap<&Origin, Vec<Seen>> = HashMap::new();
+        for f in &result.findings {
+            seen.entry(&f.origin).or_default().push(Seen {
+                detector: f.detector_name.clone(),
+                risk: f.assessment.risk,
+                why: f.assessment.why.clone(),
+                line: f.line,
+                at: f.origin.at(f.line, None),
+            });
+        }
         for (key, origin) in &files.files {
-            let findings: Vec<Seen> = seen
-                .remove(origin)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|f| Seen {
-                    detector: f.detector_name.clone(),
-                    risk: f.assessment.risk,
-                    why: f.assessment.why.clone(),
-                    line: f.line,
-                    at: f.origin.at(f.line, None),
-                })
-                .collect();
-            if findings.is_empty() && unfinished.contains(&origin.to_string()) {
+            let findings = seen.remove(origin).unwrap_or_default();
+            if findings.is_empty() && unfinished.contains(origin.to_string().as_str()) {
                 cache.files.remove(key);
                 continue;
             }

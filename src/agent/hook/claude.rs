@@ -11,7 +11,8 @@
 //! `updatedMCPToolOutput` too for MCP tools), so it never reaches the model, and `decision:
 //! "block"` with the reason tells the model why.
 
-use super::{Action, Answer, Call, Phase, Verdict, config_file, resolve};
+use super::{Action, Answer, Call, Phase, Verdict, resolve};
+use crate::agent::config_file;
 use anyhow::Result;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -80,13 +81,7 @@ pub fn answer(call: &Call, verdict: &Verdict) -> Answer {
         return Answer::default();
     };
     let out = match call.phase {
-        Phase::Before => json!({
-            "hookSpecificOutput": {
-                "hookEventName": "PreToolUse",
-                "permissionDecision": "deny",
-                "permissionDecisionReason": reason,
-            }
-        }),
+        Phase::Before => return super::pre_tool_use_denial(reason),
         Phase::After => {
             let replacement = withheld(call.output.as_ref().unwrap_or(&Value::Null), reason);
             let mut specific = json!({
@@ -146,9 +141,6 @@ fn withheld(output: &Value, reason: &str) -> Value {
     }
 }
 
-/// What an entry that runs the hook contains, however it was installed.
-const COMMAND: &str = "credgate hook claude";
-
 /// The tools whose calls the hook sees before they run: every file tool, the shell, subagents
 /// and MCP tools (anchored, since Claude Code reads a matcher with `^`, `(` or `.` as a regex).
 const PRE_MATCHER: &str =
@@ -171,22 +163,16 @@ const SETTINGS: &str = ".claude/settings.json";
 /// Adds the hook to `.claude/settings.json` under `hooks.PreToolUse` and `hooks.PostToolUse`,
 /// once each, keeping everything else in the file.
 pub fn install(workspace: &Path, command: &str) -> Result<(PathBuf, bool)> {
-    let changed = config_file::edit(workspace, Path::new(SETTINGS), |doc| {
-        let pre = config_file::add_once(
-            doc,
-            &["hooks", "PreToolUse"],
-            COMMAND,
-            settings_entry(PRE_MATCHER, command),
-        )?;
-        let post = config_file::add_once(
-            doc,
-            &["hooks", "PostToolUse"],
-            COMMAND,
-            settings_entry(POST_MATCHER, command),
-        )?;
-        Ok(pre || post)
-    })?;
-    Ok((workspace.join(SETTINGS), changed))
+    config_file::install_hooks(
+        workspace,
+        SETTINGS,
+        "claude",
+        &[],
+        &[
+            ("PreToolUse", settings_entry(PRE_MATCHER, command)),
+            ("PostToolUse", settings_entry(POST_MATCHER, command)),
+        ],
+    )
 }
 
 #[cfg(test)]

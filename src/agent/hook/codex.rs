@@ -13,7 +13,8 @@
 //! replaces the tool's result with the reason. Allowing is exit 0 with nothing on stdout. A hook
 //! Codex has not been told to trust (in `/hooks`) does not run at all, which `hook install` says.
 
-use super::{Action, Answer, Call, Phase, Verdict, config_file};
+use super::{Action, Answer, Call, Phase, Verdict};
+use crate::agent::config_file;
 use anyhow::Result;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -69,13 +70,7 @@ pub fn answer(call: &Call, verdict: &Verdict) -> Answer {
         return Answer::default();
     };
     let out = match call.phase {
-        Phase::Before => json!({
-            "hookSpecificOutput": {
-                "hookEventName": "PreToolUse",
-                "permissionDecision": "deny",
-                "permissionDecisionReason": reason,
-            }
-        }),
+        Phase::Before => return super::pre_tool_use_denial(reason),
         Phase::After => json!({"decision": "block", "reason": reason}),
     };
     Answer {
@@ -97,22 +92,16 @@ pub fn install(workspace: &Path, command: &str) -> Result<(PathBuf, bool)> {
             "hooks": [{"type": "command", "command": command, "timeout": 30}]
         })
     };
-    let changed = config_file::edit(workspace, Path::new(HOOKS), |doc| {
-        let pre = config_file::add_once(
-            doc,
-            &["hooks", "PreToolUse"],
-            "credgate hook codex",
-            entry("^(Bash|apply_patch)$|^mcp__"),
-        )?;
-        let post = config_file::add_once(
-            doc,
-            &["hooks", "PostToolUse"],
-            "credgate hook codex",
-            entry("^Bash$|^mcp__"),
-        )?;
-        Ok(pre || post)
-    })?;
-    Ok((workspace.join(HOOKS), changed))
+    config_file::install_hooks(
+        workspace,
+        HOOKS,
+        "codex",
+        &[],
+        &[
+            ("PreToolUse", entry("^(Bash|apply_patch)$|^mcp__")),
+            ("PostToolUse", entry("^Bash$|^mcp__")),
+        ],
+    )
 }
 
 #[cfg(test)]

@@ -14,7 +14,8 @@
 //! (`updated_mcp_tool_output`); for the others the reason is added for the agent
 //! (`additional_context`).
 
-use super::{Action, Answer, Call, Phase, Verdict, config_file, resolve};
+use super::{Action, Answer, Call, Phase, Verdict, resolve};
+use crate::agent::config_file;
 use anyhow::Result;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -157,22 +158,15 @@ const EVENTS: &[&str] = &[
 /// Adds the hook to `.cursor/hooks.json` for every event in [`EVENTS`], once each, with
 /// `failClosed: true`.
 pub fn install(workspace: &Path, command: &str) -> Result<(PathBuf, bool)> {
-    let changed = config_file::edit(workspace, Path::new(HOOKS), |doc| {
-        let mut changed = !doc.contains_key("version");
-        if changed {
-            doc.insert("version".into(), json!(1));
-        }
-        for event in EVENTS {
-            changed |= config_file::add_once(
-                doc,
-                &["hooks", event],
-                "credgate hook cursor",
-                json!({"command": command, "failClosed": true}),
-            )?;
-        }
-        Ok(changed)
-    })?;
-    Ok((workspace.join(HOOKS), changed))
+    let entry = json!({"command": command, "failClosed": true});
+    let entries: Vec<(&str, Value)> = EVENTS.iter().map(|e| (*e, entry.clone())).collect();
+    config_file::install_hooks(
+        workspace,
+        HOOKS,
+        "cursor",
+        &[("version", json!(1))],
+        &entries,
+    )
 }
 
 #[cfg(test)]

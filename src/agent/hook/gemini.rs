@@ -11,7 +11,8 @@
 //! execution blocked: REASON". After a tool ran, the same answer replaces its result with the
 //! reason. Gemini CLI loads a project's hooks only in a folder the user trusts.
 
-use super::{Action, Answer, Call, Phase, Verdict, config_file, resolve};
+use super::{Action, Answer, Call, Phase, Verdict, resolve};
+use crate::agent::config_file;
 use anyhow::Result;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -111,22 +112,13 @@ pub fn install(workspace: &Path, command: &str) -> Result<(PathBuf, bool)> {
             "hooks": [{"name": "credgate", "type": "command", "command": command, "timeout": 10000}]
         })
     };
-    let changed = config_file::edit(workspace, Path::new(SETTINGS), |doc| {
-        let before = config_file::add_once(
-            doc,
-            &["hooks", "BeforeTool"],
-            "credgate hook gemini",
-            entry(BEFORE),
-        )?;
-        let after = config_file::add_once(
-            doc,
-            &["hooks", "AfterTool"],
-            "credgate hook gemini",
-            entry(AFTER),
-        )?;
-        Ok(before || after)
-    })?;
-    Ok((workspace.join(SETTINGS), changed))
+    config_file::install_hooks(
+        workspace,
+        SETTINGS,
+        "gemini",
+        &[],
+        &[("BeforeTool", entry(BEFORE)), ("AfterTool", entry(AFTER))],
+    )
 }
 
 #[cfg(test)]

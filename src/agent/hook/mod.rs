@@ -17,7 +17,6 @@
 pub mod cache;
 pub mod claude;
 pub mod codex;
-pub mod config_file;
 pub mod cursor;
 pub mod gemini;
 
@@ -26,10 +25,8 @@ use crate::finding::{Finding, Origin};
 use crate::model::Risk;
 use crate::pipeline::{self, Settings};
 use crate::result::Progress;
-use crate::source::files::Files;
 use anyhow::Result;
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// The agents credgate has a hook for.
@@ -159,6 +156,23 @@ pub struct Answer {
     pub stdout: String,
     pub stderr: String,
     pub exit: u8,
+}
+
+/// The `hookSpecificOutput` denial of a `PreToolUse` call that Claude Code and Codex CLI both
+/// read, with nothing else in it (Codex lets a call through when an answer has other fields).
+pub fn pre_tool_use_denial(reason: &str) -> Answer {
+    let out = serde_json::json!({
+        "hookSpecificOutput": {
+            "hookEventName": "PreToolUse",
+            "permissionDecision": "deny",
+            "permissionDecisionReason": reason,
+        }
+    });
+    Answer {
+        stdout: format!("{out}\n"),
+        stderr: String::new(),
+        exit: 0,
+    }
 }
 
 /// Everything a decision needs besides the call, built once per process.
@@ -328,17 +342,12 @@ fn env_decision(reach: &super::shell::Reach, call: &Call, gate: &Gate) -> Result
         return Ok(None);
     }
     let mut msg = format!(
-        "credgate blocked this {} call: it would print {} at or above {} risk from the environment.\n",
+        "credgate blocked this {} call: it would print {} at or above {} risk from the environment.\n{}",
         call.tool,
         crate::util::count(hits.len(), "credential"),
         gate.level,
+        list(&hits),
     );
-    for f in hits.iter().take(10) {
-        msg.push_str(&format!(
-            "- {}: {} ({} risk: {})\n",
-            f.origin, f.detector_name, f.assessment.risk, f.assessment.why
-        ));
-    }
     msg.push_str("Do not print these variables. Programs that need them read them from the environment themselves.\n");
     Ok(Some(msg))
 }
@@ -459,35 +468,6 @@ fn origin_of(
         root: PathBuf::from("."),
         path: abs.to_path_buf(),
     }
-}
-
-/// Scans `files` (path and how to report it) with the gate's settings.
-fn scan_files(
-    files: Vec<(PathBuf, Origin)>,
-    gate: &Gate,
-) -> Result<(Files, crate::result::ScanResult)> {
-    let files = Files { files };
-    let result = pipeline::run(gate.engine, gate.settings, &[&files], &Progress::default())?;
-    Ok((files, result))
-}
-
-/// The set of origins that were skipped or could not be read to the end.
-fn unfinished(result: &crate::result::ScanResult) -> HashSet<String> {
-    result
-        .skipped
-        .iter()
-        .map(|s| s.path.clone())
-        .chain(result.warnings.iter().map(|w| w.path.clone()))
-        .collect()
-}
-
-/// Group findings by the origin they were found in.
-fn by_origin(findings: &[Finding]) -> HashMap<&Origin, Vec<&Finding>> {
-    let mut m: HashMap<&Origin, Vec<&Finding>> = HashMap::new();
-    for f in findings {
-        m.entry(&f.origin).or_default().push(f);
-    }
-    m
 }
 
 #[cfg(test)]

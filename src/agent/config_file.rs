@@ -89,6 +89,33 @@ pub fn add_once(
     Ok(true)
 }
 
+/// Installs a host's hook in `root/rel`: each `(event, entry)` under `hooks.EVENT` unless an
+/// entry there already runs `credgate hook HOST`, and each `(key, value)` of `defaults` at the
+/// top where the key is missing (Cursor's `version`). Returns the file and whether it changed.
+pub fn install_hooks(
+    root: &Path,
+    rel: &str,
+    host: &str,
+    defaults: &[(&str, Value)],
+    entries: &[(&str, Value)],
+) -> Result<(std::path::PathBuf, bool)> {
+    let needle = format!("credgate hook {host}");
+    let changed = edit(root, Path::new(rel), |doc| {
+        let mut changed = false;
+        for (key, value) in defaults {
+            if !doc.contains_key(*key) {
+                doc.insert((*key).to_string(), value.clone());
+                changed = true;
+            }
+        }
+        for (event, entry) in entries {
+            changed |= add_once(doc, &["hooks", event], &needle, entry.clone())?;
+        }
+        Ok(changed)
+    })?;
+    Ok((root.join(rel), changed))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
