@@ -13,6 +13,7 @@ mod analyzer;
 pub mod examples;
 pub mod fragments;
 pub mod placeholder;
+mod spec;
 pub mod validators;
 mod verify_spec;
 
@@ -21,16 +22,15 @@ use crate::model::{Environment, Lifetime, Scope};
 pub use analyzer::Analyzer;
 use anyhow::{Context, Result, bail};
 use regex::bytes::{Regex, RegexBuilder};
-use serde::Deserialize;
+use spec::{DetectorSpec, ProviderDefaults, ProviderFile};
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::OnceLock;
 pub use validators::Validator;
 pub use verify_spec::VerifySpec;
 
-mod embedded {
-    include!(concat!(env!("OUT_DIR"), "/embedded_detectors.rs"));
-}
+/// The built-in catalog, parsed by `build.rs` ([`spec::Embedded`] as postcard bytes).
+static EMBEDDED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/catalog.postcard"));
 
 /// Bytes scanned after a keyword hit when the detector does not say.
 pub const DEFAULT_WINDOW_AFTER: usize = 512;
@@ -38,88 +38,6 @@ pub const DEFAULT_WINDOW_AFTER: usize = 512;
 pub const DEFAULT_WINDOW_BEFORE: usize = 128;
 /// A regex that compiles to more than this is refused: it would cost every scan memory and time.
 const REGEX_SIZE_LIMIT: usize = 4 << 20;
-
-/// One `detectors/<provider>.toml` file as written.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ProviderFile {
-    provider: String,
-    provider_name: String,
-    /// Values every detector of the file takes unless it sets its own.
-    #[serde(default)]
-    defaults: ProviderDefaults,
-    #[serde(rename = "detector")]
-    detectors: Vec<DetectorSpec>,
-}
-
-/// `[defaults]` of a provider file: what is the same for every credential of one provider
-/// (where it is revoked, its documentation, how far its context words stand from the value),
-/// written once instead of in each detector. A detector's own field wins; `references` are
-/// the detector's followed by the provider's.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ProviderDefaults {
-    remediation: Option<String>,
-    revoke_url: Option<String>,
-    #[serde(default)]
-    references: Vec<String>,
-    min_entropy: Option<f64>,
-    window: Option<usize>,
-    window_before: Option<usize>,
-}
-
-/// One `[[detector]]` table as written. See `detectors/README.md`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DetectorSpec {
-    id: String,
-    name: String,
-    #[serde(default)]
-    keywords: Vec<String>,
-    #[serde(default)]
-    pattern: Option<String>,
-    /// A detector of the generic-credential layer (`src/generic`): the kind of name it reports.
-    assignment: Option<String>,
-    #[serde(default)]
-    validators: Vec<String>,
-    min_entropy: Option<f64>,
-    confidence: Confidence,
-    #[serde(default)]
-    generic: bool,
-    #[serde(default)]
-    paths: Vec<String>,
-    window: Option<usize>,
-    window_before: Option<usize>,
-    #[serde(default)]
-    overrides: Vec<String>,
-    prefix: Option<String>,
-    lifetime: Lifetime,
-    scope: Scope,
-    #[serde(default)]
-    privileged: bool,
-    environment: Option<Environment>,
-    #[serde(default)]
-    analyzers: Vec<String>,
-    #[serde(default)]
-    requires: Vec<String>,
-    #[serde(default = "yes")]
-    usable: bool,
-    evidence: String,
-    remediation: Option<String>,
-    revoke_url: Option<String>,
-    #[serde(default)]
-    references: Vec<String>,
-    #[serde(default)]
-    positive: Vec<String>,
-    #[serde(default)]
-    negative: Vec<String>,
-    /// The read-only request that checks a credential (`--verify`).
-    verify: Option<VerifySpec>,
-}
-
-fn yes() -> bool {
-    true
-}
 
 /// A loaded detector. The regex is compiled on first use and then shared by all threads.
 #[derive(Debug)]
@@ -231,9 +149,11 @@ pub struct Catalog {
 impl Catalog {
     /// The embedded catalog only.
     pub fn builtin() -> Result<Catalog> {
+        let files: spec::Embedded =
+            postcard::from_bytes(EMBEDDED).context("embedded detector catalog")?;
         let mut c = Catalog::default();
-        for (name, text) in embedded::EMBEDDED {
-            c.add_file(name, text, false)?;
+        for (name, file) in files {
+            c.add_parsed(&name, file, false)?;
         }
         c.check_references()?;
         Ok(c)
@@ -280,7 +200,11 @@ impl Catalog {
                 crate::util::one_line(&e.to_string())
             )
         })?;
-        let mut seen: HashSet<String> = self.detectors.iter().map(|d| d.id.clone()).collect();
+        self.add_parsed(source, file, eager)
+    }
+
+    /// Appends the detectors of a parsed provider file (see [`Catalog::add_file`]).
+    fn add_parsed(&mut self, source: &str, file: ProviderFile, eager: bool) -> Result<()> {
         for spec in file.detectors {
             let mut d = make_detector(
                 spec,
@@ -290,7 +214,8 @@ impl Catalog {
                 source,
             )?;
             d.user = eager;
-            if !seen.insert(d.id.clone()) {
+            // A linear search: a set rebuilt per file made loading the catalog quadratic.
+            if self.get(&d.id).is_some() {
                 bail!("{source}: detector '{}': duplicate detector id", d.id);
             }
             if eager && d.assignment.is_none() {
@@ -581,9 +506,14 @@ mod tests {
     #[test]
     fn builtin_catalog_loads() {
         let c = Catalog::builtin().unwrap();
-        let tables: usize = embedded::EMBEDDED
-            .iter()
-            .map(|(_, text)| text.lines().filter(|l| l.trim() == "[[detector]]").count())
+        let tables: usize = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/detectors"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .map(|p| {
+                let text = std::fs::read_to_string(p).unwrap();
+                text.lines().filter(|l| l.trim() == "[[detector]]").count()
+            })
             .sum();
         assert!(tables > 300, "{tables}");
         assert_eq!(c.detectors.len(), tables);
@@ -782,16 +712,11 @@ min_entropy = 1.5
         let dir = std::env::temp_dir().join(format!("credgate-replace-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("heroku.toml");
-        let text = embedded::EMBEDDED
-            .iter()
-            .find(|(n, _)| *n == "heroku.toml")
-            .unwrap()
-            .1
-            .replacen(
-                "name = \"Heroku API key\"",
-                "name = \"Heroku API key (edited)\"",
-                1,
-            );
+        let text = include_str!("../../detectors/heroku.toml").replacen(
+            "name = \"Heroku API key\"",
+            "name = \"Heroku API key (edited)\"",
+            1,
+        );
         std::fs::write(&file, text).unwrap();
         let paths = [file.clone()];
         assert!(
