@@ -1,15 +1,16 @@
-//! Matching: one Aho-Corasick prefilter over every detector's keywords, then each triggered
-//! detector's regex over a bounded window around each keyword hit.
+//! Matching: one keyword prefilter over every detector's keywords ([`prefilter`]), then each
+//! triggered detector's regex over a bounded window around each keyword hit.
 //!
 //! Why windows: a regex run over a whole 100 MB file for every detector whose keyword occurs
 //! once would make cost proportional to (file size x detectors). Windows make it proportional to
 //! the file size (one automaton pass) plus the keyword hits. Overlapping windows of one detector
 //! are merged first, so a file full of hits still costs one regex pass per detector.
 
+mod prefilter;
+
 use crate::detectors::{Catalog, Confidence, Detector, placeholder, shannon_entropy};
 use crate::generic::Layer;
 use crate::generic::model::{FileKind, Scored};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use globset::GlobSet;
 use regex::bytes::CaptureLocations;
 use std::ops::Range;
@@ -58,7 +59,7 @@ impl RawMatch {
 /// The compiled detector set, shared by every thread of a scan.
 pub struct Engine {
     catalog: Catalog,
-    prefilter: Option<AhoCorasick>,
+    prefilter: prefilter::Prefilter,
     /// For each prefilter pattern, the detectors that listed it as a keyword.
     keyword_detectors: Vec<Vec<usize>>,
     /// The longest keyword: the overlap needed when a file is split into segments.
@@ -84,6 +85,8 @@ pub struct Scratch {
     layer_hits: Vec<usize>,
     /// The layer's candidates of the current segment.
     candidates: Vec<crate::generic::Candidate>,
+    /// The lowercased haystack of the prefilter's keyword-by-keyword search.
+    lower: Vec<u8>,
     /// Counters for `--stats`, when asked for: the hot path pays one branch otherwise.
     pub stats: Option<Box<EngineStats>>,
 }
@@ -153,17 +156,7 @@ impl Engine {
                 glob_detectors.push(i);
             }
         }
-        let prefilter = if keywords.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&keywords)?,
-            )
-        };
+        let prefilter = prefilter::Prefilter::new(keywords);
         let ids: std::collections::HashMap<&str, usize> = catalog
             .detectors
             .iter()
@@ -187,7 +180,7 @@ impl Engine {
         Ok(Engine {
             layer,
             in_layer,
-            max_keyword_len: keywords.iter().map(|k| k.len()).max().unwrap_or(0),
+            max_keyword_len: prefilter.max_len(),
             prefilter,
             keyword_detectors,
             path_globs: builder.build()?,
@@ -216,6 +209,7 @@ impl Engine {
             locs: (0..n).map(|_| None).collect(),
             glob_hits: Vec::new(),
             layer_hits: Vec::new(),
+            lower: Vec::new(),
             candidates: Vec::new(),
             stats: None,
         }
@@ -327,16 +321,17 @@ impl Engine {
         }
 
         let t0 = scratch.stats.is_some().then(std::time::Instant::now);
-        if let Some(ac) = &self.prefilter {
-            // Let a keyword that starts in the segment finish past its end.
-            let search_end = (seg.end + self.max_keyword_len).min(hay.len());
-            for m in ac.find_overlapping_iter(&hay[seg.start..search_end]) {
-                let start = seg.start + m.start();
+        // Let a keyword that starts in the segment finish past its end.
+        let search_end = (seg.end + self.max_keyword_len).min(hay.len());
+        let mut lower = std::mem::take(&mut scratch.lower);
+        self.prefilter
+            .for_each_hit(&hay[seg.start..search_end], &mut lower, |s, e, k| {
+                let start = seg.start + s;
                 if start >= seg.end {
-                    continue;
+                    return;
                 }
-                let end = seg.start + m.end();
-                for &d in &self.keyword_detectors[m.pattern().as_usize()] {
+                let end = seg.start + e;
+                for &d in &self.keyword_detectors[k] {
                     if self.in_layer[d] {
                         if scratch.layer_hits.last() != Some(&start) {
                             scratch.layer_hits.push(start);
@@ -356,8 +351,8 @@ impl Engine {
                         st.detectors[d].hits += 1;
                     }
                 }
-            }
-        }
+            });
+        scratch.lower = lower;
         if let (Some(t0), Some(st)) = (t0, &mut scratch.stats) {
             st.prefilter_ns += t0.elapsed().as_nanos() as u64;
             st.prefilter_bytes += seg.len() as u64;
@@ -413,18 +408,16 @@ impl Engine {
     /// values: `(detector index, value range, features)`. For fitting the model
     /// (`examples/generic_features.rs`, `benches/fit-generic.py`).
     pub fn layer_features(&self, hay: &[u8], path: &Path) -> Vec<(usize, Range<usize>, Vec<f64>)> {
-        let (Some(layer), Some(ac)) = (&self.layer, &self.prefilter) else {
+        let Some(layer) = &self.layer else {
             return Vec::new();
         };
-        let mut hits: Vec<usize> = ac
-            .find_overlapping_iter(hay)
-            .filter(|m| {
-                self.keyword_detectors[m.pattern().as_usize()]
-                    .iter()
-                    .any(|&d| self.in_layer[d])
-            })
-            .map(|m| m.start())
-            .collect();
+        let mut hits = Vec::new();
+        self.prefilter
+            .for_each_hit(hay, &mut Vec::new(), |s, _, k| {
+                if self.keyword_detectors[k].iter().any(|&d| self.in_layer[d]) {
+                    hits.push(s);
+                }
+            });
         hits.sort_unstable();
         hits.dedup();
         let file = FileKind::of(path);
