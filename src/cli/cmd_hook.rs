@@ -43,7 +43,7 @@ pub fn agent(host: Host, args: AgentHookArgs) -> anyhow::Result<u8> {
     // credential below a hundred others must still block.
     prepared.scan.max_findings_per_file = usize::MAX;
     let gate = Gate {
-        engine: &prepared.engine,
+        engine: prepared.engine,
         settings: &prepared.scan,
         level: prepared.fail_on(args.fail_on),
         workspace: &call.workspace,
