@@ -63,6 +63,10 @@ pub struct Settings {
     pub mmap: MmapChoice,
     /// Threads, for the stats report.
     pub threads: usize,
+    /// Compute GitHub's `primaryLocationLineHash` for each finding. Only SARIF reports it, and
+    /// it hashes every line of a file up to its last finding (a second of a 1 GiB file's
+    /// scan), so only a SARIF report asks for it.
+    pub line_hashes: bool,
 }
 
 impl Default for Settings {
@@ -80,6 +84,7 @@ impl Default for Settings {
             stats: false,
             mmap: MmapChoice::never(),
             threads: 1,
+            line_hashes: false,
         }
     }
 }
@@ -535,6 +540,7 @@ fn scan_loaded(
         encoding: loaded.encoding,
         workspace_env: p.settings.workspace_env,
         now: p.settings.now,
+        line_hashes: p.settings.line_hashes,
     };
     let t_build = p.settings.stats.then(Instant::now);
     let mut built = build_findings(p.engine, hay, &matches[..listed], &mask, &ctx, &|r| {

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 pub fn run(args: ScanArgs) -> Result<u8> {
     let reach = Reaches::from_flags(&args.target.reach);
     check_combination(&args, reach)?;
-    let prepared = settings::prepare(
+    let mut prepared = settings::prepare(
         &args.target.options,
         &args.target.paths,
         &settings::config_dir(&args.target.paths, args.staged || args.git.is_some()),
@@ -31,6 +31,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         reach,
         args.baseline.as_deref(),
     )?;
+    prepared.scan.line_hashes = args.format == crate::report::Format::Sarif;
     let sources: Vec<Box<dyn Source>> = if args.staged {
         vec![Box::new(GitIndex {
             dir: PathBuf::from("."),

@@ -27,6 +27,8 @@ pub struct Context<'a> {
     pub encoding: Option<&'static str>,
     pub workspace_env: Option<Environment>,
     pub now: jiff::Timestamp,
+    /// Compute each finding's GitHub line hash (see [`crate::pipeline::Settings::line_hashes`]).
+    pub line_hashes: bool,
 }
 
 /// Turns confirmed matches (sorted by start) into findings: line and column, the redacted line,
@@ -168,6 +170,9 @@ pub fn build_findings(
             // Second line of the evidence: why the layer believes the value is a credential.
             f.assessment.evidence.insert(1, score_note(s));
         }
+    }
+    if !ctx.line_hashes {
+        return out;
     }
     let hashes = super::github_line_hashes_releasing(hay, &lines_wanted, release);
     for f in &mut out {
