@@ -1,6 +1,8 @@
 //! Parses every `detectors/*.toml` file at build time and embeds the result in the binary, so
 //! the catalog ships with it, a detector change needs no code change, a malformed file fails the
-//! build (naming the file), and start-up reads postcard bytes instead of parsing TOML.
+//! build (naming the file), and start-up reads postcard bytes instead of parsing TOML: an index
+//! of every detector's `Head` (what the engine needs at start) and a blob of the full specs,
+//! decoded one detector at a time when first needed.
 //!
 //! The schema is the crate's own (`src/detectors/spec.rs`, included below with the two leaf
 //! modules it uses), so there is one field list. What needs the rest of the crate (regexes,
@@ -36,19 +38,46 @@ fn main() {
         .filter(|n| n.ends_with(".toml"))
         .collect();
     files.sort();
-    let mut catalog: spec::Embedded = Vec::new();
+    let mut index: spec::Embedded = Vec::new();
+    let mut blob: Vec<u8> = Vec::new();
+    let mut put = |bytes: Vec<u8>| {
+        let start = blob.len() as u32;
+        blob.extend_from_slice(&bytes);
+        (start, blob.len() as u32)
+    };
     for f in files {
         println!("cargo:rerun-if-changed=detectors/{f}");
         let text = fs::read_to_string(dir.join(&f)).expect("readable detector file");
-        match toml::from_str::<spec::ProviderFile>(&text) {
-            Ok(parsed) => catalog.push((f, parsed)),
+        let parsed = match toml::from_str::<spec::ProviderFile>(&text) {
+            Ok(parsed) => parsed,
             Err(e) => {
                 let msg = e.to_string().replace('\n', " ");
                 panic!("detectors/{f}: invalid detector file: {msg}");
             }
-        }
+        };
+        let defaults = put(encode(&parsed.defaults));
+        let detectors = parsed
+            .detectors
+            .iter()
+            .map(|d| spec::EmbeddedDetector {
+                head: spec::head(d, &parsed.defaults),
+                spec: put(encode(d)),
+            })
+            .collect();
+        index.push(spec::EmbeddedFile {
+            name: f,
+            provider: parsed.provider,
+            provider_name: parsed.provider_name,
+            defaults,
+            detectors,
+        });
     }
-    let bytes = postcard::to_allocvec(&catalog).expect("catalog serializes");
-    let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("catalog.postcard");
-    fs::write(dest, bytes).unwrap();
+    let out = Path::new(&env::var("OUT_DIR").unwrap()).to_path_buf();
+    let index = postcard::to_allocvec(&index).expect("catalog index serializes");
+    fs::write(out.join("catalog-index.postcard"), index).unwrap();
+    fs::write(out.join("catalog-specs.postcard"), blob).unwrap();
+}
+
+fn encode<T: serde::Serialize>(v: &T) -> Vec<u8> {
+    postcard::to_allocvec(v).expect("detector spec serializes")
 }

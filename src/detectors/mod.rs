@@ -12,6 +12,7 @@
 mod analyzer;
 pub mod examples;
 pub mod fragments;
+mod list;
 pub mod placeholder;
 mod spec;
 pub mod validators;
@@ -21,6 +22,7 @@ pub use crate::model::Confidence;
 use crate::model::{Environment, Lifetime, Scope};
 pub use analyzer::Analyzer;
 use anyhow::{Context, Result, bail};
+pub use list::Detectors;
 use regex::bytes::{Regex, RegexBuilder};
 use spec::{DetectorSpec, ProviderDefaults, ProviderFile};
 use std::collections::HashSet;
@@ -29,13 +31,6 @@ use std::sync::OnceLock;
 pub use validators::Validator;
 pub use verify_spec::VerifySpec;
 
-/// The built-in catalog, parsed by `build.rs` ([`spec::Embedded`] as postcard bytes).
-static EMBEDDED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/catalog.postcard"));
-
-/// Bytes scanned after a keyword hit when the detector does not say.
-pub const DEFAULT_WINDOW_AFTER: usize = 512;
-/// Bytes scanned before a keyword hit when the detector does not say.
-pub const DEFAULT_WINDOW_BEFORE: usize = 128;
 /// A regex that compiles to more than this is refused: it would cost every scan memory and time.
 const REGEX_SIZE_LIMIT: usize = 4 << 20;
 
@@ -143,18 +138,15 @@ fn build_regex(pattern: &str) -> std::result::Result<Regex, regex::Error> {
 #[derive(Debug, Default)]
 pub struct Catalog {
     /// Every detector, built-in first, in file order.
-    pub detectors: Vec<Detector>,
+    pub detectors: Detectors,
 }
 
 impl Catalog {
     /// The embedded catalog only.
     pub fn builtin() -> Result<Catalog> {
-        let files: spec::Embedded =
-            postcard::from_bytes(EMBEDDED).context("embedded detector catalog")?;
-        let mut c = Catalog::default();
-        for (name, file) in files {
-            c.add_parsed(&name, file, false)?;
-        }
+        let c = Catalog {
+            detectors: Detectors::builtin()?,
+        };
         c.check_references()?;
         Ok(c)
     }
@@ -182,7 +174,8 @@ impl Catalog {
                 if replace && let Ok(f) = toml::from_str::<ProviderFile>(&text) {
                     // A file that does not parse is reported by `add_file` below.
                     let mine: HashSet<String> = f.detectors.into_iter().map(|d| d.id).collect();
-                    c.detectors.retain(|d| d.user || !mine.contains(&d.id));
+                    c.detectors
+                        .retain(|head, builtin| !builtin || !mine.contains(&head.id));
                 }
                 c.add_file(&file.display().to_string(), &text, true)?;
             }
@@ -206,6 +199,7 @@ impl Catalog {
     /// Appends the detectors of a parsed provider file (see [`Catalog::add_file`]).
     fn add_parsed(&mut self, source: &str, file: ProviderFile, eager: bool) -> Result<()> {
         for spec in file.detectors {
+            let head = spec::head(&spec, &file.defaults);
             let mut d = make_detector(
                 spec,
                 &file.defaults,
@@ -215,44 +209,46 @@ impl Catalog {
             )?;
             d.user = eager;
             // A linear search: a set rebuilt per file made loading the catalog quadratic.
-            if self.get(&d.id).is_some() {
+            if self.position(&d.id).is_some() {
                 bail!("{source}: detector '{}': duplicate detector id", d.id);
             }
             if eager && d.assignment.is_none() {
                 let re = compile_checked(&d)?;
                 let _ = d.compiled.set(Compiled::new(re));
             }
-            self.detectors.push(d);
+            self.detectors.push(head, d);
         }
         Ok(())
     }
 
     fn check_references(&self) -> Result<()> {
-        let ids: HashSet<&str> = self.detectors.iter().map(|d| d.id.as_str()).collect();
-        for d in &self.detectors {
-            if let Some(r) = d.requires.iter().find(|r| !ids.contains(r.as_str())) {
+        let ids: HashSet<&str> = self.detectors.heads().map(|h| h.id.as_str()).collect();
+        for (i, h) in self.detectors.heads().enumerate() {
+            let unknown = h
+                .requires
+                .iter()
+                .map(|r| ("requires", r))
+                .chain(h.overrides.iter().map(|o| ("overrides", o)))
+                .find(|(_, r)| !ids.contains(r.as_str()));
+            if let Some((what, r)) = unknown {
+                let source = &self.detectors[i].source;
                 bail!(
-                    "{}: detector '{}': requires unknown detector '{r}'",
-                    d.source,
-                    d.id
+                    "{source}: detector '{}': {what} unknown detector '{r}'",
+                    h.id
                 );
-            }
-            for o in &d.overrides {
-                if !ids.contains(o.as_str()) {
-                    bail!(
-                        "{}: detector '{}': overrides unknown detector '{o}'",
-                        d.source,
-                        d.id
-                    );
-                }
             }
         }
         Ok(())
     }
 
+    /// The index of the detector with this id, without decoding any.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.detectors.heads().position(|h| h.id == id)
+    }
+
     /// The detector with this id.
     pub fn get(&self, id: &str) -> Option<&Detector> {
-        self.detectors.iter().find(|d| d.id == id)
+        self.position(id).map(|i| &self.detectors[i])
     }
 
     /// The distinct provider ids.
@@ -414,15 +410,13 @@ fn make_detector(
         }
         (None, None) => return Err(ctx("needs a pattern (or an assignment kind)")),
     };
-    let mut keywords: Vec<String> = s.keywords.iter().map(|k| k.to_ascii_lowercase()).collect();
-    keywords.sort();
-    keywords.dedup();
+    let head = spec::head(&s, defaults);
     Ok(Detector {
         id: s.id,
         name: s.name,
         provider: provider.to_string(),
         provider_name: provider_name.to_string(),
-        keywords,
+        keywords: head.keywords,
         pattern,
         assignment,
         validators,
@@ -430,11 +424,8 @@ fn make_detector(
         confidence: s.confidence,
         generic: s.generic,
         paths: s.paths,
-        window_after: s.window.or(defaults.window).unwrap_or(DEFAULT_WINDOW_AFTER),
-        window_before: s
-            .window_before
-            .or(defaults.window_before)
-            .unwrap_or(DEFAULT_WINDOW_BEFORE),
+        window_after: head.window_after,
+        window_before: head.window_before,
         overrides: s.overrides,
         prefix: s.prefix,
         lifetime: s.lifetime,
@@ -517,6 +508,33 @@ mod tests {
             .sum();
         assert!(tables > 300, "{tables}");
         assert_eq!(c.detectors.len(), tables);
+        // Every built-in detector decodes (the run time trusts this) and its head, written at
+        // build time, says what the decoded detector says.
+        for (i, d) in c.detectors.iter().enumerate() {
+            let h = c.detectors.head(i);
+            assert_eq!(
+                (
+                    &h.id,
+                    &h.keywords,
+                    &h.paths,
+                    h.window_after,
+                    h.window_before
+                ),
+                (
+                    &d.id,
+                    &d.keywords,
+                    &d.paths,
+                    d.window_after,
+                    d.window_before
+                )
+            );
+            assert_eq!((&h.overrides, &h.requires), (&d.overrides, &d.requires));
+            assert_eq!(
+                (h.assignment, h.generic, &h.prefix),
+                (d.assignment, d.generic, &d.prefix)
+            );
+            assert_eq!(h.validated, !d.validators.is_empty(), "{}", d.id);
+        }
     }
 
     #[test]
@@ -677,7 +695,7 @@ min_entropy = 1.5
         assert_eq!(a.revoke_url.as_deref(), Some("https://x.example/tokens"));
         assert_eq!(a.references, ["https://x.example/docs"]);
         assert_eq!((a.window_after, a.min_entropy), (40, Some(3.0)));
-        assert_eq!(a.window_before, DEFAULT_WINDOW_BEFORE);
+        assert_eq!(a.window_before, spec::DEFAULT_WINDOW_BEFORE);
         assert_eq!(b.remediation, "Delete the webhook and make a new one.");
         assert_eq!(b.revoke_url.as_deref(), Some("https://x.example/hooks"));
         // The detector's own references first, the provider's after, none twice.

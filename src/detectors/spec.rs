@@ -3,11 +3,13 @@
 //!
 //! `build.rs` includes this file (with `model.rs` and `verify_spec.rs`, which it uses): it parses
 //! every built-in file at build time, so a malformed one fails the build naming the file, and
-//! embeds the result as postcard bytes that [`super::Catalog::builtin`] reads without parsing
-//! TOML at start-up. Keep it free of anything else in the crate.
+//! embeds the result ([`Embedded`]) as postcard bytes. Start-up then reads only each detector's
+//! [`Head`], what the engine needs before any file is read; the rest of a detector is decoded
+//! when a scan first needs it (a keyword of it was hit, or a report names it). Keep this file
+//! free of anything else in the crate.
 
 use super::VerifySpec;
-use crate::model::{Confidence, Environment, Lifetime, Scope};
+use crate::model::{AssignmentKind, Confidence, Environment, Lifetime, Scope};
 use serde::{Deserialize, Serialize};
 
 /// One `detectors/<provider>.toml` file as written.
@@ -92,6 +94,75 @@ fn yes() -> bool {
     true
 }
 
-/// The built-in catalog as `build.rs` embeds it: each file's name and its parsed contents, in
-/// file-name order.
-pub type Embedded = Vec<(String, ProviderFile)>;
+/// Bytes scanned after a keyword hit when the detector does not say.
+pub const DEFAULT_WINDOW_AFTER: usize = 512;
+/// Bytes scanned before a keyword hit when the detector does not say.
+pub const DEFAULT_WINDOW_BEFORE: usize = 128;
+
+/// What the engine and the generic layer need of every detector before any file is read: its
+/// keywords (lowercase, sorted, distinct), path globs, windows (with the file's defaults), how
+/// it yields to others and the prefix the layer recognises. Derived from the spec by [`head`],
+/// at build time for the built-in catalog and at load time for a user's file.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+pub struct Head {
+    pub id: String,
+    pub keywords: Vec<String>,
+    pub paths: Vec<String>,
+    pub window_after: usize,
+    pub window_before: usize,
+    pub overrides: Vec<String>,
+    pub requires: Vec<String>,
+    /// `None` also when the kind does not parse: loading the detector reports that.
+    pub assignment: Option<AssignmentKind>,
+    pub generic: bool,
+    pub prefix: Option<String>,
+    /// Whether it has validators (the layer trusts only validated prefixes).
+    pub validated: bool,
+}
+
+/// The [`Head`] of a detector spec of a file with these defaults.
+pub fn head(s: &DetectorSpec, defaults: &ProviderDefaults) -> Head {
+    let mut keywords: Vec<String> = s.keywords.iter().map(|k| k.to_ascii_lowercase()).collect();
+    keywords.sort();
+    keywords.dedup();
+    Head {
+        id: s.id.clone(),
+        keywords,
+        paths: s.paths.clone(),
+        window_after: s.window.or(defaults.window).unwrap_or(DEFAULT_WINDOW_AFTER),
+        window_before: s
+            .window_before
+            .or(defaults.window_before)
+            .unwrap_or(DEFAULT_WINDOW_BEFORE),
+        overrides: s.overrides.clone(),
+        requires: s.requires.clone(),
+        assignment: s.assignment.as_deref().and_then(|k| k.parse().ok()),
+        generic: s.generic,
+        prefix: s.prefix.clone(),
+        validated: !s.validators.is_empty(),
+    }
+}
+
+/// The built-in catalog as `build.rs` embeds it: an index of [`EmbeddedFile`]s, in file-name
+/// order, whose byte ranges point into a second blob of postcard-encoded [`ProviderDefaults`]
+/// and [`DetectorSpec`]s.
+pub type Embedded = Vec<EmbeddedFile>;
+
+/// One built-in provider file in the embedded index.
+#[derive(Debug, Deserialize, Serialize)]
+pub struct EmbeddedFile {
+    pub name: String,
+    pub provider: String,
+    pub provider_name: String,
+    /// Where its [`ProviderDefaults`] are in the blob.
+    pub defaults: (u32, u32),
+    pub detectors: Vec<EmbeddedDetector>,
+}
+
+/// One built-in detector in the embedded index.
+#[derive(Debug, Deserialize, Serialize)]
+pub struct EmbeddedDetector {
+    pub head: Head,
+    /// Where its [`DetectorSpec`] is in the blob.
+    pub spec: (u32, u32),
+}

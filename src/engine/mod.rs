@@ -142,7 +142,8 @@ impl Engine {
         let mut index = std::collections::HashMap::new();
         let mut builder = globset::GlobSetBuilder::new();
         let mut glob_detectors = Vec::new();
-        for (i, d) in catalog.detectors.iter().enumerate() {
+        // Heads only: no detector is decoded until a scan needs it.
+        for (i, d) in catalog.detectors.heads().enumerate() {
             for k in &d.keywords {
                 let slot = *index.entry(k.clone()).or_insert_with(|| {
                     keywords.push(k.clone());
@@ -159,13 +160,13 @@ impl Engine {
         let prefilter = prefilter::Prefilter::new(keywords);
         let ids: std::collections::HashMap<&str, usize> = catalog
             .detectors
-            .iter()
+            .heads()
             .enumerate()
             .map(|(i, d)| (d.id.as_str(), i))
             .collect();
         let overrides = catalog
             .detectors
-            .iter()
+            .heads()
             .map(|d| {
                 d.overrides
                     .iter()
@@ -341,7 +342,7 @@ impl Engine {
                         }
                         continue;
                     }
-                    let det = &self.catalog.detectors[d];
+                    let det = self.catalog.detectors.head(d);
                     let w = (
                         start.saturating_sub(det.window_before),
                         (end + det.window_after).min(hay.len()),
@@ -492,8 +493,8 @@ impl Engine {
                 }
                 for (a, b) in [(i, j), (j, i)] {
                     let (da, db) = (v[a].detector, v[b].detector);
-                    let generic_yields =
-                        self.catalog.detectors[da].generic && !self.catalog.detectors[db].generic;
+                    let generic = |i| self.catalog.detectors.head(i).generic;
+                    let generic_yields = generic(da) && !generic(db);
                     // The layer guesses from a name; a regex that recognised the value wins.
                     let layer_yields = self.in_layer[da] && !self.in_layer[db];
                     if generic_yields || layer_yields || self.overrides[db].contains(&da) {

@@ -161,7 +161,7 @@ impl Layer {
     pub fn new(catalog: &Catalog) -> Option<Layer> {
         let detectors: Vec<LayerDetector> = catalog
             .detectors
-            .iter()
+            .heads()
             .enumerate()
             .filter_map(|(index, d)| {
                 Some(LayerDetector {
@@ -173,8 +173,8 @@ impl Layer {
             .collect();
         let mut prefixes: Vec<String> = catalog
             .detectors
-            .iter()
-            .filter(|d| !d.generic && !d.validators.is_empty())
+            .heads()
+            .filter(|d| !d.generic && d.validated)
             .filter_map(|d| d.prefix.clone())
             .filter(|p| p.len() >= 3)
             .collect();
