@@ -104,6 +104,15 @@ impl Detectors {
         (0..self.len()).map(|i| &self[i])
     }
 
+    /// The detectors loaded from a user's file (already decoded), without decoding the
+    /// built-in ones.
+    pub fn user_loaded(&self) -> impl Iterator<Item = &Detector> {
+        self.entries
+            .iter()
+            .filter(|e| e.embedded.is_none())
+            .filter_map(|e| e.detector.get())
+    }
+
     fn decode(&self, file: usize, spec: (u32, u32)) -> Detector {
         let f = &self.files[file];
         let part = |(start, end): (u32, u32)| &SPECS[start as usize..end as usize];

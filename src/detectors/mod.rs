@@ -144,11 +144,11 @@ pub struct Catalog {
 impl Catalog {
     /// The embedded catalog only.
     pub fn builtin() -> Result<Catalog> {
-        let c = Catalog {
+        // Its references are checked by the test suite (`builtin_references_resolve`), not
+        // at every start.
+        Ok(Catalog {
             detectors: Detectors::builtin()?,
-        };
-        c.check_references()?;
-        Ok(c)
+        })
     }
 
     /// The embedded catalog plus user detector files (a file, or every `*.toml` in a directory).
@@ -180,7 +180,9 @@ impl Catalog {
                 c.add_file(&file.display().to_string(), &text, true)?;
             }
         }
-        c.check_references()?;
+        if !paths.is_empty() {
+            c.check_references()?;
+        }
         Ok(c)
     }
 
@@ -535,6 +537,11 @@ mod tests {
             );
             assert_eq!(h.validated, !d.validators.is_empty(), "{}", d.id);
         }
+    }
+
+    #[test]
+    fn builtin_references_resolve() {
+        Catalog::builtin().unwrap().check_references().unwrap();
     }
 
     #[test]

@@ -145,7 +145,7 @@ impl Engine {
         // Heads only: no detector is decoded until a scan needs it.
         for (i, d) in catalog.detectors.heads().enumerate() {
             for k in &d.keywords {
-                let slot = *index.entry(k.clone()).or_insert_with(|| {
+                let slot = *index.entry(k.as_str()).or_insert_with(|| {
                     keywords.push(k.clone());
                     keyword_detectors.push(Vec::new());
                     keywords.len() - 1

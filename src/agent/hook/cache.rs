@@ -113,7 +113,8 @@ pub fn findings_in(targets: &[PathBuf], gate: &Gate) -> Result<Outcome> {
             files: HashMap::new(),
         });
     let home = std::env::home_dir();
-    let stores = crate::stores::Stores::builtin()?;
+    // Built only when a file must be scanned: a warm answer does not need it.
+    let stores = std::cell::OnceCell::new();
     // Every file the call reaches, once, in order; and those whose cache entry is not fresh.
     let mut wanted: Vec<PathBuf> = Vec::new();
     let mut meta_of: HashMap<PathBuf, (u64, i128)> = HashMap::new();
@@ -133,7 +134,11 @@ pub fn findings_in(targets: &[PathBuf], gate: &Gate) -> Result<Outcome> {
                 .get(&key)
                 .is_some_and(|e| (e.size, e.mtime_ns) == stat);
             if !fresh {
-                let origin = origin_of(&key, gate.workspace, home.as_deref(), &stores);
+                if stores.get().is_none() {
+                    let _ = stores.set(crate::stores::Stores::builtin()?);
+                }
+                let stores = stores.get().expect("just set");
+                let origin = origin_of(&key, gate.workspace, home.as_deref(), stores);
                 stale.push((key.clone(), origin));
             }
             wanted.push(key);
@@ -205,7 +210,7 @@ fn settings_stamp(engine: &Engine, settings: &Settings) -> String {
     {
         h.update(format!("{}:{}", m.len(), mtime_ns(&m)));
     }
-    for d in engine.catalog().detectors.iter().filter(|d| d.user) {
+    for d in engine.catalog().detectors.user_loaded() {
         h.update(format!(
             "{}\0{}\0{:?}{:?}{:?}{:?}{:?}{:?}{:?}{}",
             d.id,
