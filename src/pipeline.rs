@@ -465,6 +465,7 @@ fn scan_loaded(
     let t_match = p.settings.stats.then(Instant::now);
     let mut matches = match &loaded.content {
         Content::Mapped(_) if hay.len() > SEGMENT_SIZE => scan_parallel(
+            p.settings.threads,
             p.engine,
             hay,
             rel,
@@ -584,15 +585,37 @@ fn on_lines(hay: &[u8], matches: Vec<RawMatch>, lines: &HashSet<u64>) -> Vec<Raw
     out
 }
 
+/// Builds rayon's global pool with the scan's threads, the first time one is needed (a large
+/// file split into segments, history): spawning it at start cost every hook call and one-file
+/// scan its threads for nothing.
+pub(crate) fn rayon_pool(threads: usize) {
+    static BUILT: std::sync::Once = std::sync::Once::new();
+    BUILT.call_once(|| {
+        // Fails only if the pool was already built (a library embedder's own): then it is used.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.max(1))
+            .build_global();
+    });
+}
+
+impl Pipeline<'_> {
+    /// The scan's threads.
+    pub fn threads(&self) -> usize {
+        self.settings.threads
+    }
+}
+
 /// Splits a large buffer into segments and matches them on rayon's pool, so both cores work on
 /// one huge file as well as on many small ones.
 fn scan_parallel(
+    threads: usize,
     engine: &Engine,
     hay: &[u8],
     rel: &Path,
     stats: Option<&Mutex<EngineStats>>,
     release: &(dyn Fn(std::ops::Range<usize>) + Sync),
 ) -> Vec<RawMatch> {
+    rayon_pool(threads);
     let n = hay.len().div_ceil(SEGMENT_SIZE);
     let parts: Vec<RawMatch> = (0..n)
         .into_par_iter()

@@ -112,10 +112,8 @@ pub fn prepare(
         Some(n) if n > 0 => n,
         _ => std::thread::available_parallelism().map_or(2, |n| n.get()),
     };
-    // The pool that splits large files and scans history; ignore's walker has its own threads.
-    let _ = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build_global();
+    // Rayon's pool (large files, history) is built when first needed
+    // (`pipeline::rayon_pool`); ignore's walker has its own threads.
     let mut allow = Allowlist::default();
     if let Some(b) = baseline
         .map(Path::to_path_buf)

@@ -41,6 +41,7 @@ impl Source for GitHistory {
         let h = crate::git::history(&self.dir, self.range.as_deref())?;
         let workdir = h.repo.workdir().map(Path::to_path_buf).unwrap_or_default();
         let sync = h.repo.clone().into_sync();
+        crate::pipeline::rayon_pool(p.threads());
         h.blobs.par_iter().enumerate().for_each_init(
             || {
                 let mut repo = sync.to_thread_local();

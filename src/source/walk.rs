@@ -42,7 +42,12 @@ pub fn build(opts: &WalkOptions, excludes: GlobSet) -> anyhow::Result<WalkParall
         .git_global(respect)
         .git_exclude(respect)
         .follow_links(opts.follow_links)
-        .threads(opts.threads);
+        // Files named one by one (a hook, `scan FILE`) need no second walker thread.
+        .threads(if opts.roots.iter().all(|r| r.is_file()) {
+            1
+        } else {
+            opts.threads
+        });
     let roots = opts.roots.clone();
     b.filter_entry(move |entry| {
         let path = entry.path();
