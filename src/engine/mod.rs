@@ -6,12 +6,12 @@
 //! the file size (one automaton pass) plus the keyword hits. Overlapping windows of one detector
 //! are merged first, so a file full of hits still costs one regex pass per detector.
 
+mod path_globs;
 mod prefilter;
 
 use crate::detectors::{Catalog, Confidence, Detector, placeholder, shannon_entropy};
 use crate::generic::Layer;
 use crate::generic::model::{FileKind, Scored};
-use globset::GlobSet;
 use regex::bytes::CaptureLocations;
 use std::ops::Range;
 use std::path::Path;
@@ -64,9 +64,7 @@ pub struct Engine {
     keyword_detectors: Vec<Vec<usize>>,
     /// The longest keyword: the overlap needed when a file is split into segments.
     max_keyword_len: usize,
-    path_globs: GlobSet,
-    /// For each glob in `path_globs`, its detector.
-    glob_detectors: Vec<usize>,
+    path_globs: path_globs::PathGlobs,
     /// Resolved `overrides`: detector index -> indices it replaces.
     overrides: Vec<Vec<usize>>,
     /// The generic-credential layer, which reads the lines its detectors' keywords hit.
@@ -140,8 +138,7 @@ impl Engine {
         let mut keywords: Vec<String> = Vec::new();
         let mut keyword_detectors: Vec<Vec<usize>> = Vec::new();
         let mut index = std::collections::HashMap::new();
-        let mut builder = globset::GlobSetBuilder::new();
-        let mut glob_detectors = Vec::new();
+        let mut globs = Vec::new();
         // Heads only: no detector is decoded until a scan needs it.
         for (i, d) in catalog.detectors.heads().enumerate() {
             for k in &d.keywords {
@@ -153,8 +150,7 @@ impl Engine {
                 keyword_detectors[slot].push(i);
             }
             for g in &d.paths {
-                builder.add(crate::path_glob::path_glob(g)?);
-                glob_detectors.push(i);
+                globs.push((crate::path_glob::path_glob(g)?, i));
             }
         }
         let prefilter = prefilter::Prefilter::new(keywords);
@@ -184,8 +180,7 @@ impl Engine {
             max_keyword_len: prefilter.max_len(),
             prefilter,
             keyword_detectors,
-            path_globs: builder.build()?,
-            glob_detectors,
+            path_globs: path_globs::PathGlobs::new(globs),
             overrides,
             catalog,
         })
@@ -310,10 +305,10 @@ impl Engine {
         scratch.touched.clear();
         scratch.layer_hits.clear();
 
-        if globs && !self.glob_detectors.is_empty() {
+        if globs && !self.path_globs.is_empty() {
             self.path_globs.matches_into(path, &mut scratch.glob_hits);
             for gi in 0..scratch.glob_hits.len() {
-                let d = self.glob_detectors[scratch.glob_hits[gi]];
+                let d = self.path_globs.detectors[scratch.glob_hits[gi]];
                 push_window(scratch, d, (0, hay.len()));
                 if let Some(st) = &mut scratch.stats {
                     st.detectors[d].hits += 1;
