@@ -16,9 +16,10 @@
 //!   bytes.rs       content in memory
 //! read/          how a file's bytes are read: buffers, opt-in memory maps (mapguard.rs), UTF-16
 //! pipeline.rs    the one path from content to findings: limits, engine, build, suppression
-//! detectors/     the catalog as data (detectors/*.toml), validators, placeholders, examples
+//! detectors/     the catalog as data (detectors/*.toml; spec.rs, parsed by build.rs; list.rs,
+//!                decoded on first use), validators, placeholders, examples
 //! catalog_check.rs  `detectors check`: each detector against its own examples
-//! engine.rs      keyword prefilter, windowed regexes, overlap resolution
+//! engine/        windowed regexes, overlap resolution; prefilter.rs, path_globs.rs
 //! decode.rs      base64 runs decoded and scanned again
 //! generic/       the generic-credential layer: assignments, names, values, the scoring model
 //! finding/       Finding, Origin, Secret; build.rs, display.rs, line_hash.rs
