@@ -39,6 +39,7 @@ fn main() {
         .collect();
     files.sort();
     let mut index: spec::Embedded = Vec::new();
+    let mut ids: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let mut blob: Vec<u8> = Vec::new();
     let mut put = |bytes: Vec<u8>| {
         let start = blob.len() as u32;
@@ -55,6 +56,14 @@ fn main() {
                 panic!("detectors/{f}: invalid detector file: {msg}");
             }
         };
+        for d in &parsed.detectors {
+            if let Some(other) = ids.insert(d.id.clone(), f.clone()) {
+                panic!(
+                    "detectors/{f}: detector '{}': duplicate detector id (also in {other})",
+                    d.id
+                );
+            }
+        }
         let defaults = put(encode(&parsed.defaults));
         let detectors = parsed
             .detectors

@@ -113,13 +113,21 @@ impl Detectors {
             .filter_map(|e| e.detector.get())
     }
 
-    fn decode(&self, file: usize, spec: (u32, u32)) -> Detector {
+    fn decode(&self, head: &Head, file: usize, spec: (u32, u32)) -> Detector {
         let f = &self.files[file];
         let part = |(start, end): (u32, u32)| &SPECS[start as usize..end as usize];
         let defaults: ProviderDefaults =
             postcard::from_bytes(part(f.defaults)).expect("embedded defaults decode");
         let spec: DetectorSpec = postcard::from_bytes(part(spec)).expect("embedded spec decodes");
-        make_detector(spec, &defaults, &f.provider, &f.provider_name, &f.name).unwrap_or_else(|e| {
+        make_detector(
+            spec,
+            head,
+            &defaults,
+            &f.provider,
+            &f.provider_name,
+            &f.name,
+        )
+        .unwrap_or_else(|e| {
             panic!("built-in detector {e:#}; the test suite loads every one, so run it")
         })
     }
@@ -135,7 +143,7 @@ impl std::ops::Index<usize> for Detectors {
             let (file, spec) = e
                 .embedded
                 .expect("a detector loaded from a file is decoded when pushed");
-            self.decode(file, spec)
+            self.decode(&e.head, file, spec)
         })
     }
 }

@@ -24,7 +24,7 @@ pub use analyzer::Analyzer;
 use anyhow::{Context, Result, bail};
 pub use list::Detectors;
 use regex::bytes::{Regex, RegexBuilder};
-use spec::{DetectorSpec, ProviderDefaults, ProviderFile};
+use spec::{DetectorSpec, Head, ProviderDefaults, ProviderFile};
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -204,13 +204,15 @@ impl Catalog {
             let head = spec::head(&spec, &file.defaults);
             let mut d = make_detector(
                 spec,
+                &head,
                 &file.defaults,
                 &file.provider,
                 &file.provider_name,
                 source,
             )?;
             d.user = eager;
-            // A linear search: a set rebuilt per file made loading the catalog quadratic.
+            // Only user files come through here (the built-in ids are checked distinct by
+            // build.rs), so a search of the heads is enough.
             if self.position(&d.id).is_some() {
                 bail!("{source}: detector '{}': duplicate detector id", d.id);
             }
@@ -324,8 +326,11 @@ fn check_secret_group(re: &Regex, source: &str, id: &str) -> Result<()> {
     Ok(())
 }
 
+/// `head` is the spec's [`spec::head`]: computed at build time for a built-in detector, so the
+/// decoded detector says what its head said.
 fn make_detector(
     mut s: DetectorSpec,
+    head: &Head,
     defaults: &ProviderDefaults,
     provider: &str,
     provider_name: &str,
@@ -412,13 +417,12 @@ fn make_detector(
         }
         (None, None) => return Err(ctx("needs a pattern (or an assignment kind)")),
     };
-    let head = spec::head(&s, defaults);
     Ok(Detector {
         id: s.id,
         name: s.name,
         provider: provider.to_string(),
         provider_name: provider_name.to_string(),
-        keywords: head.keywords,
+        keywords: head.keywords.clone(),
         pattern,
         assignment,
         validators,

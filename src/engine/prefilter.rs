@@ -44,6 +44,8 @@ const LANES: usize = 4;
 pub struct Prefilter {
     /// Lowercase, distinct; a hit's pattern index is an index here.
     keywords: Vec<String>,
+    /// The longest keyword, in bytes.
+    max_len: usize,
     automaton: OnceLock<Searcher>,
     /// Budget left to the keyword-by-keyword search.
     small_budget: AtomicUsize,
@@ -58,6 +60,7 @@ impl Prefilter {
                 .all(|k| !k.is_empty() && *k == k.to_ascii_lowercase())
         );
         Prefilter {
+            max_len: keywords.iter().map(|k| k.len()).max().unwrap_or(0),
             keywords,
             automaton: OnceLock::new(),
             small_budget: AtomicUsize::new(SMALL_BUDGET),
@@ -66,7 +69,7 @@ impl Prefilter {
 
     /// The longest keyword, in bytes.
     pub fn max_len(&self) -> usize {
-        self.keywords.iter().map(|k| k.len()).max().unwrap_or(0)
+        self.max_len
     }
 
     /// Calls `hit(start, end, keyword index)` for every keyword occurrence in `hay`, overlapping
@@ -106,7 +109,7 @@ impl Prefilter {
         mut hit: impl FnMut(usize, usize, usize),
     ) {
         match a {
-            Searcher::Dfa(d) if hay.len() > LANED_ABOVE => laned(d, hay, self.max_len(), hit),
+            Searcher::Dfa(d) if hay.len() > LANED_ABOVE => laned(d, hay, self.max_len, hit),
             Searcher::Dfa(d) => lane(d, hay, 0..hay.len(), 0..hay.len(), &mut hit),
             Searcher::Other(ac) => {
                 for m in ac.find_overlapping_iter(hay) {
