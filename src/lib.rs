@@ -29,7 +29,8 @@
 //! config.rs      .credgate.toml
 //! stores.rs      the store catalog and how each store format names a profile
 //! gitignore.rs   tracked / ignored / untracked, decided as git does
-//! git.rs         gitoxide: staged blobs and their added lines, history walks, provenance
+//! git/           gitoxide: staged.rs (staged blobs, added lines), history.rs (the walk),
+//!                history_warnings.rs (what a partial or shallow clone lacks)
 //! git_hook.rs    the pre-commit hook: install, chain, uninstall
 //! verify/        --verify: one read-only request per secret; pairing.rs finds companions
 //! report/        text, JSON, JSON Lines, SARIF, GitLab, --stats

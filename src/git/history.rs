@@ -1,0 +1,349 @@
+//! The walk of history for `scan --git`: the distinct blobs a revision range introduces, each
+//! with its oldest introducing commit.
+
+use anyhow::{Context, Result, anyhow};
+use gix::bstr::{BStr, BString, ByteSlice};
+use gix::hash::ObjectId;
+use std::collections::HashSet;
+use std::path::Path;
+
+/// One blob of history to scan, with where it first appeared.
+pub struct HistoryBlob {
+    pub id: ObjectId,
+    /// The path it had in its oldest introducing commit.
+    pub path: BString,
+    /// The oldest commit whose diff against its first parent added this content.
+    pub commit: ObjectId,
+    pub commit_time: i64,
+    /// Position of that commit in the walk (newest first); breaks ties between commits made in
+    /// the same second in favour of the ancestor.
+    pub walk_pos: usize,
+    /// Every path it was introduced at, for counting the commits that carry it.
+    pub paths: Vec<BString>,
+}
+
+/// An object the walk needed that is not in this repository (a partial clone fetched without
+/// it), so what it holds was not scanned.
+pub struct Missing {
+    /// `Blob`, `Tree` or `Commit`.
+    pub kind: gix::object::Kind,
+    pub id: ObjectId,
+    /// Where it is: the blob's path, or the directory of the tree (empty: a commit's root tree);
+    /// empty for a commit.
+    pub path: BString,
+    /// For a blob, its oldest introducing commit; for a tree, the commit whose tree holds it; for
+    /// a commit, its child that was walked.
+    pub commit: ObjectId,
+}
+
+/// A walk of history: the distinct blobs introduced by the commits of the range, oldest
+/// introduction kept, and the commits walked.
+pub struct History {
+    pub repo: gix::Repository,
+    /// The blobs to scan: those this repository has.
+    pub blobs: Vec<HistoryBlob>,
+    pub commits: Vec<ObjectId>,
+    /// Blob ids in `HEAD`'s tree: what is still in the checkout.
+    pub head_blobs: HashSet<ObjectId>,
+    /// What the walk could not read, each object once: commits, then trees, then blobs, each by
+    /// path.
+    pub missing: Vec<Missing>,
+    /// The shallow boundary commits the walk reached (`git clone --depth`): their parents are not
+    /// here, so each was diffed against the empty tree, as a root commit is.
+    pub shallow: Vec<ObjectId>,
+}
+
+fn resolve(repo: &gix::Repository, spec: &str) -> Result<ObjectId> {
+    let shallow = || {
+        if repo.is_shallow().unwrap_or(false) {
+            " (this is a shallow clone: `git fetch --unshallow` fetches the rest of history)"
+        } else {
+            ""
+        }
+    };
+    let id = repo
+        .rev_parse_single(spec)
+        .map_err(|e| anyhow!("{spec}: not a revision: {e}{}", shallow()))?;
+    Ok(id
+        .object()?
+        .peel_to_commit()
+        .map_err(|e| anyhow!("{spec}: not a commit: {e}"))?
+        .id)
+}
+
+/// Walks `range` (`A..B`, a single revision, or every ref when `None`) of the repository that
+/// contains `dir`, diffing each commit against its first parent.
+///
+/// Objects that are not here are not an error: a partial clone lacks blobs (`--filter=blob:none`)
+/// or trees (`--filter=tree:0`), a shallow clone the parents of its boundary commits. The walk
+/// goes as far as it can and lists the rest in [`History::missing`] and [`History::shallow`]; a
+/// commit whose parent is not here counts as a root commit.
+pub fn history(dir: &Path, range: Option<&str>) -> Result<History> {
+    let mut repo = gix::discover(dir)
+        .with_context(|| format!("{}: not in a git repository", dir.display()))?;
+    // A missing object is expected here; do not rescan the pack directory after each one.
+    repo.objects.refresh_never();
+    let (tips, hidden): (Vec<ObjectId>, Vec<ObjectId>) = match range {
+        Some(r) if r.contains("..") => {
+            let (from, to) = r.split_once("..").expect("checked");
+            let to = if to.is_empty() { "HEAD" } else { to };
+            (
+                vec![resolve(&repo, to)?],
+                vec![resolve(&repo, from.trim_end_matches('.'))?],
+            )
+        }
+        Some(r) => (vec![resolve(&repo, r)?], Vec::new()),
+        None => {
+            let mut tips = Vec::new();
+            for r in repo.references()?.all()? {
+                let Ok(mut r) = r else { continue };
+                if let Ok(id) = r.peel_to_id()
+                    && let Ok(obj) = id.object()
+                    && let Ok(c) = obj.peel_to_commit()
+                {
+                    tips.push(c.id);
+                }
+            }
+            if let Ok(head) = repo.head_id() {
+                tips.push(head.detach());
+            }
+            tips.sort();
+            tips.dedup();
+            (tips, Vec::new())
+        }
+    };
+    let boundary: HashSet<ObjectId> = repo
+        .shallow_commits()?
+        .map(|s| s.iter().copied().collect())
+        .unwrap_or_default();
+    let mut blobs: std::collections::HashMap<ObjectId, HistoryBlob> =
+        std::collections::HashMap::new();
+    let mut commits = Vec::new();
+    let mut missing = Vec::new();
+    let mut shallow = Vec::new();
+    if !tips.is_empty() {
+        // Parents that are not here are not walked into; the commit that names them is.
+        let absent = std::rc::Rc::new(std::cell::RefCell::new(HashSet::new()));
+        let walk = {
+            let absent = absent.clone();
+            let repo = &repo;
+            repo.rev_walk(tips)
+                .with_hidden(hidden)
+                .selected(move |id| {
+                    let here = repo.has_object(id);
+                    if !here {
+                        absent.borrow_mut().insert(id.to_owned());
+                    }
+                    here
+                })?
+        };
+        for info in walk {
+            let info = info?;
+            let commit = repo.find_commit(info.id)?;
+            let time = commit.time().map(|t| t.seconds).unwrap_or(0);
+            let tree = commit.tree_id()?.detach();
+            // The first parent's tree, or none: a root commit, a shallow boundary, a parent that
+            // is not here.
+            let parent = match info.parent_ids.first() {
+                None => None,
+                Some(_) if boundary.contains(&info.id) => {
+                    shallow.push(info.id);
+                    None
+                }
+                Some(p) if absent.borrow().contains(p) => {
+                    missing.push(Missing {
+                        kind: gix::object::Kind::Commit,
+                        id: *p,
+                        path: BString::default(),
+                        commit: info.id,
+                    });
+                    None
+                }
+                Some(p) => Some((repo.find_commit(*p)?.tree_id()?.detach(), *p)),
+            };
+            let pos = commits.len();
+            introduced(
+                &repo,
+                tree,
+                parent,
+                info.id,
+                &mut missing,
+                |location, id| {
+                    let e = blobs.entry(id).or_insert_with(|| HistoryBlob {
+                        id,
+                        path: location.clone(),
+                        commit: info.id,
+                        commit_time: time,
+                        walk_pos: pos,
+                        paths: Vec::new(),
+                    });
+                    if (time, std::cmp::Reverse(pos))
+                        < (e.commit_time, std::cmp::Reverse(e.walk_pos))
+                    {
+                        e.commit = info.id;
+                        e.commit_time = time;
+                        e.walk_pos = pos;
+                        e.path = location.clone();
+                    }
+                    if !e.paths.contains(&location) {
+                        e.paths.push(location);
+                    }
+                },
+            )?;
+            commits.push(info.id);
+        }
+    }
+    let mut head_blobs = HashSet::new();
+    if let Ok(head) = repo.head_tree_id_or_empty() {
+        // Trees of HEAD that are not here were named by the walk, if it reached HEAD.
+        introduced(
+            &repo,
+            head.detach(),
+            None,
+            head.detach(),
+            &mut Vec::new(),
+            |_, id| {
+                head_blobs.insert(id);
+            },
+        )?;
+    }
+    let (mut blobs, absent_blobs): (Vec<HistoryBlob>, Vec<HistoryBlob>) =
+        blobs.into_values().partition(|b| repo.has_object(b.id));
+    blobs.sort_by(|a, b| a.path.cmp(&b.path).then(a.id.cmp(&b.id)));
+    missing.extend(absent_blobs.into_iter().map(|b| Missing {
+        kind: gix::object::Kind::Blob,
+        id: b.id,
+        path: b.path,
+        commit: b.commit,
+    }));
+    let rank = |k: gix::object::Kind| match k {
+        gix::object::Kind::Commit => 0,
+        gix::object::Kind::Tree => 1,
+        _ => 2,
+    };
+    missing.sort_by(|a, b| (rank(a.kind), &a.path, a.id).cmp(&(rank(b.kind), &b.path, b.id)));
+    let mut seen = HashSet::new();
+    missing.retain(|m| seen.insert(m.id));
+    Ok(History {
+        repo,
+        blobs,
+        commits,
+        head_blobs,
+        missing,
+        shallow,
+    })
+}
+
+/// Reports, through `found`, each blob that commit `commit` introduces: those of its tree `new`
+/// that `old` (its first parent's tree, and that parent) does not hold at the same path with the
+/// same mode. These are the additions and modifications of a tree diff without rename tracking,
+/// in the same order as gitoxide's (breadth first, each tree in its order).
+///
+/// A tree that is not here is pushed to `missing`: one of `new` because what it holds cannot be
+/// scanned; one of `old` counts as empty, so what `new` holds under it counts as introduced here.
+fn introduced(
+    repo: &gix::Repository,
+    new: ObjectId,
+    old: Option<(ObjectId, ObjectId)>,
+    commit: ObjectId,
+    missing: &mut Vec<Missing>,
+    mut found: impl FnMut(BString, ObjectId),
+) -> Result<()> {
+    let parent = old.map(|(_, p)| p);
+    let mut queue =
+        std::collections::VecDeque::from([(new, old.map(|(t, _)| t), BString::default())]);
+    while let Some((new, old, dir)) = queue.pop_front() {
+        let Some(new_tree) = tree_if_here(repo, new)? else {
+            missing.push(Missing {
+                kind: gix::object::Kind::Tree,
+                id: new,
+                path: dir,
+                commit,
+            });
+            continue;
+        };
+        let old_tree = match old {
+            None => None,
+            Some(id) => {
+                let t = tree_if_here(repo, id)?;
+                if t.is_none() {
+                    missing.push(Missing {
+                        kind: gix::object::Kind::Tree,
+                        id,
+                        path: dir.clone(),
+                        commit: parent.unwrap_or(commit),
+                    });
+                }
+                t
+            }
+        };
+        let old_decoded = old_tree.as_ref().map(|t| t.decode()).transpose()?;
+        let before: std::collections::HashMap<
+            &BStr,
+            (gix::objs::tree::EntryMode, &gix::hash::oid),
+        > = old_decoded
+            .iter()
+            .flat_map(|t| t.entries.iter())
+            .map(|e| (e.filename, (e.mode, e.oid)))
+            .collect();
+        for e in new_tree.decode()?.entries {
+            let was = before.get(e.filename).copied();
+            let mut path = dir.clone();
+            if !path.is_empty() {
+                path.push(b'/');
+            }
+            path.extend_from_slice(e.filename);
+            if e.mode.is_tree() {
+                let was_tree = was
+                    .filter(|(m, _)| m.is_tree())
+                    .map(|(_, id)| id.to_owned());
+                if was_tree.as_deref() != Some(e.oid) {
+                    queue.push_back((e.oid.to_owned(), was_tree, path));
+                }
+            } else if e.mode.is_blob() && was != Some((e.mode, e.oid)) {
+                found(path, e.oid.to_owned());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The tree `id`, or `None` when this repository does not have it.
+fn tree_if_here(repo: &gix::Repository, id: ObjectId) -> Result<Option<gix::Tree<'_>>> {
+    match repo.try_find_object(id)? {
+        None => Ok(None),
+        Some(o) => Ok(Some(o.try_into_tree()?)),
+    }
+}
+
+
+/// Caches for reading many objects of a pack: a delta-base cache, so a chain of deltas is not
+/// inflated again for every object built on it, and an object cache for trees read repeatedly.
+pub fn tune_for_history(repo: &mut gix::Repository) {
+    repo.objects.set_pack_cache(|| {
+        Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
+            64 << 20,
+        ))
+    });
+    repo.object_cache_size_if_unset(16 << 20);
+}
+
+
+/// Whether `commit`'s tree holds `blob` at one of `paths`.
+pub fn carries(
+    repo: &gix::Repository,
+    commit: ObjectId,
+    blob: ObjectId,
+    paths: &[BString],
+) -> bool {
+    let Ok(tree) = repo.find_commit(commit).and_then(|c| c.tree()) else {
+        return false;
+    };
+    paths.iter().any(|p| {
+        gix::path::from_bstr(p.as_bstr())
+            .ok()
+            .and_then(|p| tree.lookup_entry_by_path(p).ok().flatten())
+            .is_some_and(|e| e.object_id() == blob)
+    })
+}
+
