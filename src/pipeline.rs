@@ -154,6 +154,7 @@ pub struct Pipeline<'a> {
     read_ns: AtomicU64,
     match_ns: AtomicU64,
     build_ns: AtomicU64,
+    phases: Mutex<Vec<(String, Duration)>>,
 }
 
 /// Scans every source with one pipeline and returns the merged, suppressed, sorted result.
@@ -199,6 +200,7 @@ impl<'a> Pipeline<'a> {
             read_ns: AtomicU64::new(0),
             match_ns: AtomicU64::new(0),
             build_ns: AtomicU64::new(0),
+            phases: Mutex::new(Vec::new()),
         })
     }
 
@@ -228,6 +230,20 @@ impl<'a> Pipeline<'a> {
             }
             _ => false,
         }
+    }
+
+    /// Runs `step`, and with `--stats` reports its wall time as the phase `name`.
+    pub fn phase<T>(&self, name: &str, step: impl FnOnce() -> T) -> T {
+        if !self.settings.stats {
+            return step();
+        }
+        let t = Instant::now();
+        let out = step();
+        self.phases
+            .lock()
+            .unwrap()
+            .push((name.to_string(), t.elapsed()));
+        out
     }
 
     /// A worker for one thread.
@@ -280,6 +296,15 @@ impl<'a> Pipeline<'a> {
     /// Merges the workers' results, runs the sources' post-steps, applies the baseline and
     /// allow rules, sorts and counts.
     pub fn finish(self, sources: &[&dyn Source]) -> ScanResult {
+        let c = std::mem::take(&mut *self.out.lock().unwrap());
+        let mut findings = c.findings;
+        let mut warnings = c.warnings;
+        warnings.sort_by(|a, b| a.path.cmp(&b.path));
+        self.phase("sources' post-steps", || {
+            for s in sources {
+                s.post(&mut findings, &mut warnings);
+            }
+        });
         let stats = self.settings.stats.then(|| ScanStats {
             engine: self.engine_stats.lock().unwrap().clone(),
             threads: self.settings.threads,
@@ -287,14 +312,8 @@ impl<'a> Pipeline<'a> {
             read: Duration::from_nanos(self.read_ns.load(Ordering::Relaxed)),
             matching: Duration::from_nanos(self.match_ns.load(Ordering::Relaxed)),
             building: Duration::from_nanos(self.build_ns.load(Ordering::Relaxed)),
+            phases: std::mem::take(&mut *self.phases.lock().unwrap()),
         });
-        let c = self.out.into_inner().unwrap();
-        let mut findings = c.findings;
-        let mut warnings = c.warnings;
-        warnings.sort_by(|a, b| a.path.cmp(&b.path));
-        for s in sources {
-            s.post(&mut findings, &mut warnings);
-        }
         for f in &mut findings {
             if f.suppression.is_none() {
                 f.suppression = self.settings.allow.check(f);

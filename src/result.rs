@@ -110,6 +110,9 @@ pub struct ScanStats {
     pub matching: Duration,
     /// Turning matches into findings (lines, assessment, line hashes).
     pub building: Duration,
+    /// Wall time of the steps a source takes besides scanning (a history walk, its
+    /// provenance), in the order they ran.
+    pub phases: Vec<(String, Duration)>,
 }
 
 #[derive(Debug, Default)]

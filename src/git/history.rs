@@ -2,7 +2,7 @@
 //! with its oldest introducing commit.
 
 use anyhow::{Context, Result, anyhow};
-use gix::bstr::{BStr, BString, ByteSlice};
+use gix::bstr::{BStr, BString};
 use gix::hash::ObjectId;
 use std::collections::HashSet;
 use std::path::Path;
@@ -40,9 +40,11 @@ pub struct Missing {
 /// introduction kept, and the commits walked.
 pub struct History {
     pub repo: gix::Repository,
-    /// The blobs to scan: those this repository has.
+    /// The blobs to scan: those this repository has, by path.
     pub blobs: Vec<HistoryBlob>,
-    pub commits: Vec<ObjectId>,
+    /// The commits walked (newest first), each with its tree, for counting the commits that
+    /// carry a secret.
+    pub commits: Vec<(ObjectId, ObjectId)>,
     /// Blob ids in `HEAD`'s tree: what is still in the checkout.
     pub head_blobs: HashSet<ObjectId>,
     /// What the walk could not read, each object once: commits, then trees, then blobs, each by
@@ -71,8 +73,21 @@ fn resolve(repo: &gix::Repository, spec: &str) -> Result<ObjectId> {
         .id)
 }
 
+/// One commit of the walk, before its diff.
+struct Walked {
+    id: ObjectId,
+    time: i64,
+    tree: ObjectId,
+    /// Its first parent's tree and that parent, when there is one to diff against.
+    parent: Option<(ObjectId, ObjectId)>,
+}
+
+/// Commits are diffed this many at a time: enough for both threads to stay busy, few enough
+/// that their introductions (a path and an id each) do not pile up before they are merged.
+const DIFF_BATCH: usize = 256;
+
 /// Walks `range` (`A..B`, a single revision, or every ref when `None`) of the repository that
-/// contains `dir`, diffing each commit against its first parent.
+/// contains `dir`, diffing each commit against its first parent, on rayon's pool.
 ///
 /// Objects that are not here are not an error: a partial clone lacks blobs (`--filter=blob:none`)
 /// or trees (`--filter=tree:0`), a shallow clone the parents of its boundary commits. The walk
@@ -83,116 +98,12 @@ pub fn history(dir: &Path, range: Option<&str>) -> Result<History> {
         .with_context(|| format!("{}: not in a git repository", dir.display()))?;
     // A missing object is expected here; do not rescan the pack directory after each one.
     repo.objects.refresh_never();
-    let (tips, hidden): (Vec<ObjectId>, Vec<ObjectId>) = match range {
-        Some(r) if r.contains("..") => {
-            let (from, to) = r.split_once("..").expect("checked");
-            let to = if to.is_empty() { "HEAD" } else { to };
-            (
-                vec![resolve(&repo, to)?],
-                vec![resolve(&repo, from.trim_end_matches('.'))?],
-            )
-        }
-        Some(r) => (vec![resolve(&repo, r)?], Vec::new()),
-        None => {
-            let mut tips = Vec::new();
-            for r in repo.references()?.all()? {
-                let Ok(mut r) = r else { continue };
-                if let Ok(id) = r.peel_to_id()
-                    && let Ok(obj) = id.object()
-                    && let Ok(c) = obj.peel_to_commit()
-                {
-                    tips.push(c.id);
-                }
-            }
-            if let Ok(head) = repo.head_id() {
-                tips.push(head.detach());
-            }
-            tips.sort();
-            tips.dedup();
-            (tips, Vec::new())
-        }
-    };
-    let boundary: HashSet<ObjectId> = repo
-        .shallow_commits()?
-        .map(|s| s.iter().copied().collect())
-        .unwrap_or_default();
-    let mut blobs: std::collections::HashMap<ObjectId, HistoryBlob> =
-        std::collections::HashMap::new();
-    let mut commits = Vec::new();
+    let (tips, hidden) = tips(&repo, range)?;
     let mut missing = Vec::new();
     let mut shallow = Vec::new();
-    if !tips.is_empty() {
-        // Parents that are not here are not walked into; the commit that names them is.
-        let absent = std::rc::Rc::new(std::cell::RefCell::new(HashSet::new()));
-        let walk = {
-            let absent = absent.clone();
-            let repo = &repo;
-            repo.rev_walk(tips)
-                .with_hidden(hidden)
-                .selected(move |id| {
-                    let here = repo.has_object(id);
-                    if !here {
-                        absent.borrow_mut().insert(id.to_owned());
-                    }
-                    here
-                })?
-        };
-        for info in walk {
-            let info = info?;
-            let commit = repo.find_commit(info.id)?;
-            let time = commit.time().map(|t| t.seconds).unwrap_or(0);
-            let tree = commit.tree_id()?.detach();
-            // The first parent's tree, or none: a root commit, a shallow boundary, a parent that
-            // is not here.
-            let parent = match info.parent_ids.first() {
-                None => None,
-                Some(_) if boundary.contains(&info.id) => {
-                    shallow.push(info.id);
-                    None
-                }
-                Some(p) if absent.borrow().contains(p) => {
-                    missing.push(Missing {
-                        kind: gix::object::Kind::Commit,
-                        id: *p,
-                        path: BString::default(),
-                        commit: info.id,
-                    });
-                    None
-                }
-                Some(p) => Some((repo.find_commit(*p)?.tree_id()?.detach(), *p)),
-            };
-            let pos = commits.len();
-            introduced(
-                &repo,
-                tree,
-                parent,
-                info.id,
-                &mut missing,
-                |location, id| {
-                    let e = blobs.entry(id).or_insert_with(|| HistoryBlob {
-                        id,
-                        path: location.clone(),
-                        commit: info.id,
-                        commit_time: time,
-                        walk_pos: pos,
-                        paths: Vec::new(),
-                    });
-                    if (time, std::cmp::Reverse(pos))
-                        < (e.commit_time, std::cmp::Reverse(e.walk_pos))
-                    {
-                        e.commit = info.id;
-                        e.commit_time = time;
-                        e.walk_pos = pos;
-                        e.path = location.clone();
-                    }
-                    if !e.paths.contains(&location) {
-                        e.paths.push(location);
-                    }
-                },
-            )?;
-            commits.push(info.id);
-        }
-    }
+    let walked = walk_commits(&repo, tips, hidden, &mut missing, &mut shallow)?;
+    let blobs = diff_all(&repo, &walked, &mut missing)?;
+    let commits = walked.iter().map(|c| (c.id, c.tree)).collect();
     let mut head_blobs = HashSet::new();
     if let Ok(head) = repo.head_tree_id_or_empty() {
         // Trees of HEAD that are not here were named by the walk, if it reached HEAD.
@@ -232,6 +143,188 @@ pub fn history(dir: &Path, range: Option<&str>) -> Result<History> {
         missing,
         shallow,
     })
+}
+
+/// The commits to start from and those to stop at.
+fn tips(repo: &gix::Repository, range: Option<&str>) -> Result<(Vec<ObjectId>, Vec<ObjectId>)> {
+    Ok(match range {
+        Some(r) if r.contains("..") => {
+            let (from, to) = r.split_once("..").expect("checked");
+            let to = if to.is_empty() { "HEAD" } else { to };
+            (
+                vec![resolve(repo, to)?],
+                vec![resolve(repo, from.trim_end_matches('.'))?],
+            )
+        }
+        Some(r) => (vec![resolve(repo, r)?], Vec::new()),
+        None => {
+            let mut tips = Vec::new();
+            for r in repo.references()?.all()? {
+                let Ok(mut r) = r else { continue };
+                if let Ok(id) = r.peel_to_id()
+                    && let Ok(obj) = id.object()
+                    && let Ok(c) = obj.peel_to_commit()
+                {
+                    tips.push(c.id);
+                }
+            }
+            if let Ok(head) = repo.head_id() {
+                tips.push(head.detach());
+            }
+            tips.sort();
+            tips.dedup();
+            (tips, Vec::new())
+        }
+    })
+}
+
+/// The commits reachable from `tips` and not from `hidden`, newest first, each with the tree
+/// to diff it against. Reads commits only.
+fn walk_commits(
+    repo: &gix::Repository,
+    tips: Vec<ObjectId>,
+    hidden: Vec<ObjectId>,
+    missing: &mut Vec<Missing>,
+    shallow: &mut Vec<ObjectId>,
+) -> Result<Vec<Walked>> {
+    if tips.is_empty() {
+        return Ok(Vec::new());
+    }
+    let boundary: HashSet<ObjectId> = repo
+        .shallow_commits()?
+        .map(|s| s.iter().copied().collect())
+        .unwrap_or_default();
+    // Parents that are not here are not walked into; the commit that names them is.
+    let absent = std::rc::Rc::new(std::cell::RefCell::new(HashSet::new()));
+    let walk = {
+        let absent = absent.clone();
+        repo.rev_walk(tips)
+            .with_hidden(hidden)
+            .selected(move |id| {
+                let here = repo.has_object(id);
+                if !here {
+                    absent.borrow_mut().insert(id.to_owned());
+                }
+                here
+            })?
+    };
+    let mut walked = Vec::new();
+    // First parents, resolved to trees once the walk has read them all.
+    let mut first_parents = Vec::new();
+    for info in walk {
+        let info = info?;
+        let commit = repo.find_commit(info.id)?;
+        let time = commit.time().map(|t| t.seconds).unwrap_or(0);
+        let tree = commit.tree_id()?.detach();
+        // The first parent, or none: a root commit, a shallow boundary, a parent that is not
+        // here.
+        let parent = match info.parent_ids.first() {
+            None => None,
+            Some(_) if boundary.contains(&info.id) => {
+                shallow.push(info.id);
+                None
+            }
+            Some(p) if absent.borrow().contains(p) => {
+                missing.push(Missing {
+                    kind: gix::object::Kind::Commit,
+                    id: *p,
+                    path: BString::default(),
+                    commit: info.id,
+                });
+                None
+            }
+            Some(p) => Some(*p),
+        };
+        first_parents.push(parent);
+        walked.push(Walked {
+            id: info.id,
+            time,
+            tree,
+            parent: None,
+        });
+    }
+    let trees: std::collections::HashMap<ObjectId, ObjectId> =
+        walked.iter().map(|c| (c.id, c.tree)).collect();
+    for (c, parent) in walked.iter_mut().zip(first_parents) {
+        c.parent = match parent {
+            None => None,
+            // A parent the walk did not take (the hidden end of a range) is read here.
+            Some(p) => Some((
+                match trees.get(&p) {
+                    Some(&t) => t,
+                    None => repo.find_commit(p)?.tree_id()?.detach(),
+                },
+                p,
+            )),
+        };
+    }
+    Ok(walked)
+}
+
+/// What one commit's diff introduced, and what it could not read.
+type Introduced = (Vec<(BString, ObjectId)>, Vec<Missing>);
+
+/// Diffs every walked commit against its first parent, [`DIFF_BATCH`] commits at a time in
+/// parallel, and merges what each introduced into one entry per blob, in walk order.
+fn diff_all(
+    repo: &gix::Repository,
+    walked: &[Walked],
+    missing: &mut Vec<Missing>,
+) -> Result<std::collections::HashMap<ObjectId, HistoryBlob>> {
+    use rayon::prelude::*;
+    let sync = repo.clone().into_sync();
+    let mut blobs: std::collections::HashMap<ObjectId, HistoryBlob> =
+        std::collections::HashMap::new();
+    let pages = super::PackPages::new(repo, u64::MAX);
+    for (batch, chunk) in walked.chunks(DIFF_BATCH).enumerate() {
+        if batch % 4 == 3 {
+            pages.release();
+        }
+        let diffs: Vec<Result<Introduced>> = chunk
+            .par_iter()
+            .map_init(
+                || {
+                    let mut repo = sync.to_thread_local();
+                    tune_for_trees(&mut repo);
+                    repo
+                },
+                |repo, c| {
+                    let mut found = Vec::new();
+                    let mut missed = Vec::new();
+                    introduced(repo, c.tree, c.parent, c.id, &mut missed, |path, id| {
+                        found.push((path, id))
+                    })?;
+                    Ok((found, missed))
+                },
+            )
+            .collect();
+        for (i, (c, diff)) in chunk.iter().zip(diffs).enumerate() {
+            let (found, missed) = diff?;
+            missing.extend(missed);
+            let pos = batch * DIFF_BATCH + i;
+            for (location, id) in found {
+                let e = blobs.entry(id).or_insert_with(|| HistoryBlob {
+                    id,
+                    path: location.clone(),
+                    commit: c.id,
+                    commit_time: c.time,
+                    walk_pos: pos,
+                    paths: Vec::new(),
+                });
+                if (c.time, std::cmp::Reverse(pos)) < (e.commit_time, std::cmp::Reverse(e.walk_pos))
+                {
+                    e.commit = c.id;
+                    e.commit_time = c.time;
+                    e.walk_pos = pos;
+                    e.path = location.clone();
+                }
+                if !e.paths.contains(&location) {
+                    e.paths.push(location);
+                }
+            }
+        }
+    }
+    Ok(blobs)
 }
 
 /// Reports, through `found`, each blob that commit `commit` introduces: those of its tree `new`
@@ -316,34 +409,23 @@ fn tree_if_here(repo: &gix::Repository, id: ObjectId) -> Result<Option<gix::Tree
     }
 }
 
-
-/// Caches for reading many objects of a pack: a delta-base cache, so a chain of deltas is not
-/// inflated again for every object built on it, and an object cache for trees read repeatedly.
-pub fn tune_for_history(repo: &mut gix::Repository) {
+/// Caches for diffing trees: a delta-base cache, so a chain of deltas is not inflated again for
+/// every object built on it, and an object cache, since consecutive commits share most trees.
+fn tune_for_trees(repo: &mut gix::Repository) {
     repo.objects.set_pack_cache(|| {
         Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
-            64 << 20,
+            16 << 20,
         ))
     });
-    repo.object_cache_size_if_unset(16 << 20);
+    repo.object_cache_size_if_unset(8 << 20);
 }
 
-
-/// Whether `commit`'s tree holds `blob` at one of `paths`.
-pub fn carries(
-    repo: &gix::Repository,
-    commit: ObjectId,
-    blob: ObjectId,
-    paths: &[BString],
-) -> bool {
-    let Ok(tree) = repo.find_commit(commit).and_then(|c| c.tree()) else {
-        return false;
-    };
-    paths.iter().any(|p| {
-        gix::path::from_bstr(p.as_bstr())
-            .ok()
-            .and_then(|p| tree.lookup_entry_by_path(p).ok().flatten())
-            .is_some_and(|e| e.object_id() == blob)
-    })
+/// Caches for reading blobs in pack order: only the delta-base cache (a blob is read once, so
+/// an object cache would hold nothing that is asked for again).
+pub fn tune_for_blobs(repo: &mut gix::Repository) {
+    repo.objects.set_pack_cache(move || {
+        Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
+            8 << 20,
+        ))
+    });
 }
-

@@ -106,4 +106,3 @@ pub fn history_warnings(
     }
     out
 }
-

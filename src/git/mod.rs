@@ -9,12 +9,18 @@
 //! hook fast in a repository of 50,000 files. Within a changed file, only lines the staged version
 //! adds or modifies (by a histogram diff against `HEAD`) can yield findings.
 
+mod carriers;
 mod history;
 mod history_warnings;
+mod pack_order;
+mod resident;
 mod staged;
 
-pub use history::{History, carries, history, tune_for_history};
+pub use carriers::{Target, carrying_commits};
+pub use history::{History, history, tune_for_blobs};
 pub use history_warnings::history_warnings;
+pub use pack_order::pack_order;
+pub use resident::PackPages;
 pub use staged::staged;
 
 use gix::hash::ObjectId;
@@ -51,7 +57,6 @@ pub fn head_revision(dir: &Path) -> Option<(String, String)> {
     Some((uri, head))
 }
 
-
 /// Who made a commit, and when.
 pub fn commit_meta(repo: &gix::Repository, id: ObjectId) -> (String, String) {
     let Ok(c) = repo.find_commit(id) else {
@@ -69,4 +74,3 @@ pub fn commit_meta(repo: &gix::Repository, id: ObjectId) -> (String, String) {
         .unwrap_or_default();
     (author, date)
 }
-

@@ -257,4 +257,3 @@ mod tests {
         assert!(added_lines(old, old).is_empty());
     }
 }
-

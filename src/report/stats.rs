@@ -27,6 +27,14 @@ pub fn write(st: &ScanStats, catalog: &Catalog, out: &mut dyn Write) -> io::Resu
         ms(st.building),
         ms(other),
     )?;
+    if !st.phases.is_empty() {
+        let phases: Vec<String> = st
+            .phases
+            .iter()
+            .map(|(name, d)| format!("{name} {:.1} ms", ms(*d)))
+            .collect();
+        writeln!(out, "  steps (wall): {}", phases.join(", "))?;
+    }
     let mut rows: Vec<(usize, &crate::engine::DetectorStats)> = e
         .detectors
         .iter()

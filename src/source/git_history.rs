@@ -1,18 +1,24 @@
 //! Git history (`scan --git [RANGE]`): every distinct blob the commits of the range introduce,
-//! scanned once each, in parallel. Afterwards one finding is kept per secret: the oldest
-//! introduction, with how many commits carry it and whether the checkout still has it.
+//! scanned once each, in parallel and in pack order ([`crate::git::pack_order`]). Afterwards
+//! one finding is kept per secret: the oldest introduction, with how many commits carry it
+//! ([`crate::git::carrying_commits`], worked out only for the blobs that hold a finding) and
+//! whether the checkout still has it.
 //!
 //! What a partial or shallow clone does not have is said in warnings, with the fetch that
 //! completes it ([`crate::git::history_warnings`]); the rest is scanned.
 
 use crate::finding::{CommitRef, Finding, Origin};
-use crate::git::History;
+use crate::git::{History, Target};
 use crate::pipeline::{Blob, Pipeline, Source};
 use crate::result::Warning;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+
+/// The pack pages read are dropped from memory after this many bytes of blobs
+/// ([`crate::git::PackPages`]).
+const RELEASE_EVERY: u64 = 64 << 20;
 
 /// The history of the repository containing `dir`: `range` as `A..B`, one revision, or every
 /// ref when `None`.
@@ -38,47 +44,66 @@ impl GitHistory {
 
 impl Source for GitHistory {
     fn feed(&self, p: &Pipeline<'_>) -> anyhow::Result<()> {
-        let h = crate::git::history(&self.dir, self.range.as_deref())?;
+        // The walk diffs commits on the same pool as the scan.
+        crate::pipeline::rayon_pool(p.threads());
+        let h = p.phase("history: walk and diff commits", || {
+            crate::git::history(&self.dir, self.range.as_deref())
+        })?;
+        let ids: Vec<gix::ObjectId> = h.blobs.iter().map(|b| b.id).collect();
+        let order = p.phase("history: pack order", || {
+            crate::git::pack_order(&h.repo, &ids)
+        });
         let workdir = h.repo.workdir().map(Path::to_path_buf).unwrap_or_default();
         let sync = h.repo.clone().into_sync();
-        crate::pipeline::rayon_pool(p.threads());
-        h.blobs.par_iter().enumerate().for_each_init(
-            || {
-                let mut repo = sync.to_thread_local();
-                crate::git::tune_for_history(&mut repo);
-                (repo, p.worker())
-            },
-            |(repo, w), (i, b)| {
-                if p.expired() {
-                    return;
-                }
-                let path = b.path.to_string();
-                if p.excluded(Path::new(&path)) {
-                    return;
-                }
-                let blob = match repo.find_blob(b.id) {
-                    Ok(blob) => blob,
-                    Err(e) => {
-                        // Not in this clone (a partial clone): said in a warning, in `post`.
-                        self.unreadable.lock().unwrap().push((i, e.to_string()));
+        let pages = crate::git::PackPages::new(&h.repo, RELEASE_EVERY);
+        p.phase("history: scan blobs", || {
+            // Contiguous runs of the pack order per thread, so a delta's base is in that
+            // thread's cache.
+            order.par_iter().with_min_len(64).for_each_init(
+                || {
+                    let mut repo = sync.to_thread_local();
+                    crate::git::tune_for_blobs(&mut repo);
+                    (repo, p.worker(), Vec::new())
+                },
+                |(repo, w, data), &i| {
+                    let b = &h.blobs[i];
+                    if p.expired() {
                         return;
                     }
-                };
-                let file = workdir.join(&path);
-                let origin = Origin::GitCommit {
-                    path,
-                    commit: b.commit.to_string(),
-                    blob: b.id.to_string(),
-                };
-                w.scan_bytes(
-                    &blob.data,
-                    Blob {
-                        file: Some(&file),
-                        ..Blob::new(origin)
-                    },
-                );
-            },
-        );
+                    let path = b.path.to_string();
+                    if p.excluded(Path::new(&path)) {
+                        return;
+                    }
+                    // Into this thread's buffer: one allocation for all blobs, not one each.
+                    use gix::prelude::Find;
+                    let why = match repo.objects.try_find(&b.id, data) {
+                        Ok(Some(o)) if o.kind == gix::object::Kind::Blob => None,
+                        Ok(Some(o)) => Some(format!("expected a blob, found a {}", o.kind)),
+                        Ok(None) => Some("not in this clone (a partial clone?)".to_string()),
+                        Err(e) => Some(e.to_string()),
+                    };
+                    if let Some(why) = why {
+                        // Said in a warning, in `post`.
+                        self.unreadable.lock().unwrap().push((i, why));
+                        return;
+                    }
+                    pages.read(data.len() as u64);
+                    let file = workdir.join(&path);
+                    let origin = Origin::GitCommit {
+                        path,
+                        commit: b.commit.to_string(),
+                        blob: b.id.to_string(),
+                    };
+                    w.scan_bytes(
+                        data,
+                        Blob {
+                            file: Some(&file),
+                            ..Blob::new(origin)
+                        },
+                    );
+                },
+            )
+        });
         *self.walked.lock().unwrap() = Some(h);
         Ok(())
     }
@@ -126,21 +151,35 @@ impl Source for GitHistory {
                 }
             }
         }
-        for (_, (mut f, blobs)) in by_fp {
+        // Commits whose tree holds any of the blobs that contain a secret, for all secrets at
+        // once.
+        let mut target_of: HashMap<usize, usize> = HashMap::new();
+        let mut targets = Vec::new();
+        let groups: Vec<Vec<usize>> = by_fp
+            .values()
+            .map(|(_, blobs)| {
+                blobs
+                    .iter()
+                    .map(|&i| {
+                        *target_of.entry(i).or_insert_with(|| {
+                            targets.push(Target {
+                                blob: h.blobs[i].id,
+                                paths: &h.blobs[i].paths,
+                            });
+                            targets.len() - 1
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut repo = h.repo.clone();
+        crate::git::tune_for_blobs(&mut repo);
+        let trees: Vec<gix::ObjectId> = h.commits.iter().map(|&(_, tree)| tree).collect();
+        let carrying = crate::git::carrying_commits(&repo, &trees, &targets, &groups);
+        for ((_, (mut f, blobs)), commits) in by_fp.into_iter().zip(carrying) {
             let first = &h.blobs[blobs[0]];
             let (author, date) = crate::git::commit_meta(&h.repo, first.commit);
             let in_checkout = blobs.iter().any(|&i| h.head_blobs.contains(&h.blobs[i].id));
-            // Commits whose tree holds any of the blobs that contain this secret.
-            let commits = h
-                .commits
-                .iter()
-                .filter(|&&c| {
-                    blobs.iter().any(|&i| {
-                        let b = &h.blobs[i];
-                        crate::git::carries(&h.repo, c, b.id, &b.paths)
-                    })
-                })
-                .count();
             if !in_checkout {
                 f.assessment.evidence.push(
                     "in git history only: deleted from the checkout, but in every clone of the repository".into(),
