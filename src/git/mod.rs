@@ -1,7 +1,7 @@
 //! Git, read with gitoxide from the index and the object database, never from the working tree
-//! and never by parsing `git` output: what is about to be committed ([`staged`], for
-//! `scan --staged`) and the blobs a revision range introduces ([`history`], for `scan --git`),
-//! with what a partial or shallow clone lacks ([`history_warnings`]).
+//! and never by parsing `git` output: what is about to be committed ([`mod@staged`], for
+//! `scan --staged`) and the blobs a revision range introduces ([`mod@history`], for `scan --git`),
+//! with what a partial or shallow clone lacks ([`mod@history_warnings`]).
 //!
 //! Only index entries whose blob differs from `HEAD` are read. The index's cache-tree extension
 //! says which directories are unchanged since the last write-tree; where its tree id equals
