@@ -118,6 +118,12 @@ pub fn git(dir: &Path, args: &[&str]) -> std::process::Output {
             "init.defaultBranch=main",
             "-c",
             "protocol.file.allow=always",
+            // No background gc or maintenance after a fetch or commit: a repack running while
+            // the next scan reads the packs makes a test fail one time in a hundred.
+            "-c",
+            "gc.auto=0",
+            "-c",
+            "maintenance.auto=false",
         ])
         .args(args)
         .output()
