@@ -6,7 +6,8 @@
 # MEDIAN wall, cpu (user+sys) and peak RSS of the largest process are printed, one Markdown
 # table per corpus, with the findings each tool's JSON report holds and its wall time against
 # credgate's. ripgrep (`rg -uuu -c -F AKIA`) is the floor: walk the tree and read every byte.
-# Then two credgate-only bars: `scan --staged` of 10 staged files in a 50,000-file repository
+# Then the history of one repository (`scan --git`; Kingfisher --git-history full; Betterleaks
+# git), and two credgate-only bars: `scan --staged` of 10 staged files in a 50,000-file repository
 # (benches/git-staged.sh; issue bar: under 30 ms), and start-up, `scan` of one small file
 # against `--version`, 30 paired runs (bar: within 3 ms).
 #
@@ -19,7 +20,9 @@
 # Env: RUNS=3; TIMEOUT=300: a run is killed after that many seconds (Kingfisher 2.14 did not
 # finish the 1 GiB file in 900 s); LONG=60: a command whose warm-up took longer is not run again,
 # the warm-up is its one run; PEERS_SKIP=kingfisher,betterleaks (any of ripgrep, kingfisher,
-# betterleaks, staged, startup). All corpora with all peers take about 15 minutes.
+# betterleaks, history, staged, startup); HISTORY=DIR: the repository whose history is scanned
+# (default $CORPUS_DIR/history; `git clone --no-checkout https://github.com/hashicorp/terraform`
+# is the one the README quotes). All corpora with all peers take about 25 minutes.
 # Usage: benches/peers.sh [CORPUS...]    e.g. PEERS_SKIP=betterleaks benches/peers.sh /tmp/corp/src
 set -euo pipefail
 case ${1:-} in -h|--help) sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0;; esac
@@ -112,16 +115,20 @@ echo "- credgate: $("$bin" --version)"
 echo "- figures: medians of $runs runs after 1 warm-up; wall and cpu (user+sys) in seconds;"\
   "peak MiB = the largest RSS of one process"
 
-# set_cmd TOOL DIR REPORT BIG: the command line, in the array cmd
+# set_cmd TOOL DIR REPORT BIG [git]: the command line, in the array cmd; with `git`, the scan
+# of DIR's git history (every ref) instead of its files
 set_cmd() {
+  local git=${5:-}
   case $1 in
     ripgrep) cmd=("$rg" -uuu -j2 -c -F AKIA "$2");;
     credgate) cmd=("$bin" scan --threads 2 --color never --format json -o "$3" "$2")
+      [ -z "$git" ] || cmd+=(--git)
       [ -z "$4" ] || cmd+=(--max-file-size 2GiB);;
-    kingfisher) cmd=("$kf" scan "$2" --jobs 2 --no-validate --git-history none
+    kingfisher) cmd=("$kf" scan "$2" --jobs 2 --no-validate --git-history "${git:+full}"
       --no-update-check --quiet --format json --output "$3")
+      [ -n "$git" ] || cmd[7]=none
       [ -z "$4" ] || cmd+=(--max-file-size 2048);;
-    betterleaks) cmd=("$bl" filesystem "$2" --jobs 2 --silent --no-color --log-level error
+    betterleaks) cmd=("$bl" "${git:-filesystem}" "$2" --jobs 2 --silent --no-color --log-level error
       --output "$3")
       [ -z "$4" ] || cmd+=(--max-target-megabytes 2048);;
   esac
@@ -129,6 +136,36 @@ set_cmd() {
 findings() { # the length of the report's "findings" list (the three reports all have one)
   python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["findings"]))' "$1" \
     2>/dev/null || echo "n/a"
+}
+
+# table DIR BIG [git] TOOL...: times each TOOL on DIR and prints the Markdown table
+table() {
+  local dir=$1 big=$2 git=$3 tool rep wall cpu peak rc nruns n vs row
+  shift 3
+  local rows=() base=
+  for tool in "$@"; do
+    [ "$tool" = credgate ] || want "$tool" || continue
+    rep=$tmp/$tool.json; rm -f "$rep"
+    set_cmd "$tool" "$dir" "$rep" "$big" "$git"
+    echo "    ${cmd[*]}" | sed "s|$dir|DIR|; s|$tmp/|\$TMP/|; s|$tools/|target/bench-tools/|"
+    read -r wall cpu peak _ _ rc nruns < <(bench "${cmd[@]}")
+    n=n/a; [ "$tool" = ripgrep ] || n=$(findings "$rep")
+    case $tool:$rc in ripgrep:[01]|credgate:[01]|kingfisher:0|kingfisher:200|betterleaks:[01]) ;;
+      *:-9) n="killed after ${timeout} s";; *) n="$n (exit $rc)";; esac
+    [ "$tool" = credgate ] && base=$wall
+    [ "$nruns" = "$runs" ] || tool="$tool ($nruns run)"
+    rows+=("$tool|$wall|$cpu|$peak|$n")
+  done
+  echo
+  echo "| command | wall s | cpu s | peak MiB | findings | vs credgate |"
+  echo "| --- | ---: | ---: | ---: | ---: | --- |"
+  for row in "${rows[@]}"; do
+    IFS='|' read -r tool wall cpu peak n <<<"$row"
+    vs=$(awk -v w="$wall" -v b="$base" -v k="${n%% *}" 'BEGIN { r = w / b; if (k == "killed") printf "> "
+      if (r > 0.995 && r < 1.005) print "1"; else if (r < 1) printf "%.2fx\n", r
+      else printf "%.1fx slower\n", r }')
+    printf '| %s | %.2f | %.2f | %.0f | %s | %s |\n' "$tool" "$wall" "$cpu" "$peak" "$n" "$vs"
+  done
 }
 
 # --- corpora -----------------------------------------------------------------------------
@@ -149,31 +186,26 @@ for dir in "${corpora[@]}"; do
   echo; echo "## ${dir#"$corpdir"/}: $(awk -v b="$bytes" 'BEGIN {printf "%.0f", b/1e6}') MB," \
     "$(printf "%'d" "$files") files${big:+ (size limits raised to 2 GiB)}"
   echo
-  rows=() base=
-  for tool in ripgrep credgate kingfisher betterleaks; do
-    [ "$tool" = credgate ] || want "$tool" || continue
-    rep=$tmp/$tool.json; rm -f "$rep"
-    set_cmd "$tool" "$dir" "$rep" "$big"
-    echo "    ${cmd[*]}" | sed "s|$dir|DIR|; s|$tmp/|\$TMP/|; s|$tools/|target/bench-tools/|"
-    read -r wall cpu peak _ _ rc nruns < <(bench "${cmd[@]}")
-    n=n/a; [ "$tool" = ripgrep ] || n=$(findings "$rep")
-    case $tool:$rc in ripgrep:[01]|credgate:[01]|kingfisher:0|kingfisher:200|betterleaks:[01]) ;;
-      *:-9) n="killed after ${timeout} s";; *) n="$n (exit $rc)";; esac
-    [ "$tool" = credgate ] && base=$wall
-    [ "$nruns" = "$runs" ] || tool="$tool ($nruns run)"
-    rows+=("$tool|$wall|$cpu|$peak|$n")
-  done
-  echo
-  echo "| command | wall s | cpu s | peak MiB | findings | vs credgate |"
-  echo "| --- | ---: | ---: | ---: | ---: | --- |"
-  for row in "${rows[@]}"; do
-    IFS='|' read -r tool wall cpu peak n <<<"$row"
-    vs=$(awk -v w="$wall" -v b="$base" -v k="${n%% *}" 'BEGIN { r = w / b; if (k == "killed") printf "> "
-      if (r > 0.995 && r < 1.005) print "1"; else if (r < 1) printf "%.2fx\n", r
-      else printf "%.1fx slower\n", r }')
-    printf '| %s | %.2f | %.2f | %.0f | %s | %s |\n' "$tool" "$wall" "$cpu" "$peak" "$n" "$vs"
-  done
+  table "$dir" "$big" "" ripgrep credgate kingfisher betterleaks
 done
+
+# --- git history: scan --git ----------------------------------------------------------------
+if want history; then
+  hist=${HISTORY:-$corpdir/history}
+  if ! git -C "$hist" rev-parse --git-dir >/dev/null 2>&1; then
+    echo; echo "($hist is not a git repository: clone one there, e.g." \
+      "git clone --no-checkout https://github.com/hashicorp/terraform $hist, or set HISTORY)"
+  else
+    hist=$(realpath "$hist")
+    read -r nblobs hbytes < <(git -C "$hist" cat-file --batch-all-objects --batch-check |
+      awk '$2 == "blob" {n++; s += $3} END {print n+0, s+0}')
+    echo; echo "## git history of $(basename "$hist"): $(printf "%'d" "$(git -C "$hist" rev-list --all --count)")" \
+      "commits; its object database holds $(printf "%'d" "$nblobs") blobs," \
+      "$(awk -v b="$hbytes" 'BEGIN {printf "%.1f", b/1e9}') GB"
+    echo
+    table "$hist" "" git credgate kingfisher betterleaks
+  fi
+fi
 
 # --- pre-commit: scan --staged -----------------------------------------------------------
 if want staged; then

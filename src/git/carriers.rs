@@ -14,7 +14,7 @@ use std::rc::Rc;
 /// One blob to look for, at the paths it was introduced at.
 pub struct Target<'a> {
     pub blob: ObjectId,
-    pub paths: &'a [BString],
+    pub paths: Vec<&'a BStr>,
 }
 
 /// A directory on the paths looked for.
@@ -34,7 +34,7 @@ impl Trie {
     fn new(targets: &[Target<'_>]) -> Trie {
         let mut nodes = vec![Node::default()];
         for (t, target) in targets.iter().enumerate() {
-            for path in target.paths {
+            for path in &target.paths {
                 let mut parts: Vec<&[u8]> = path.split_str("/").collect();
                 let Some(file) = parts.pop() else { continue };
                 let mut at = 0;
@@ -85,7 +85,7 @@ pub fn carrying_commits(
     let mut last: Option<(ObjectId, Vec<usize>)> = None;
     let pages = super::PackPages::new(repo, u64::MAX);
     for (n, &tree) in trees.iter().enumerate() {
-        if n % 1024 == 1023 {
+        if n % 64 == 0 {
             pages.release();
         }
         let hit = match &last {

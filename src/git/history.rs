@@ -10,16 +10,17 @@ use std::path::Path;
 /// One blob of history to scan, with where it first appeared.
 pub struct HistoryBlob {
     pub id: ObjectId,
-    /// The path it had in its oldest introducing commit.
-    pub path: BString,
+    /// The path it had in its oldest introducing commit, in [`History::paths`].
+    pub path: u32,
     /// The oldest commit whose diff against its first parent added this content.
     pub commit: ObjectId,
     pub commit_time: i64,
     /// Position of that commit in the walk (newest first); breaks ties between commits made in
     /// the same second in favour of the ancestor.
-    pub walk_pos: usize,
-    /// Every path it was introduced at, for counting the commits that carry it.
-    pub paths: Vec<BString>,
+    pub walk_pos: u32,
+    /// Every path it was introduced at, in [`History::paths`], for counting the commits that
+    /// carry it.
+    pub paths: Vec<u32>,
 }
 
 /// An object the walk needed that is not in this repository (a partial clone fetched without
@@ -42,6 +43,9 @@ pub struct History {
     pub repo: gix::Repository,
     /// The blobs to scan: those this repository has, by path.
     pub blobs: Vec<HistoryBlob>,
+    /// Every path a blob was introduced at, each once (a path is shared by all the versions of
+    /// its file).
+    pub paths: Vec<BString>,
     /// The commits walked (newest first), each with its tree, for counting the commits that
     /// carry a secret.
     pub commits: Vec<(ObjectId, ObjectId)>,
@@ -102,7 +106,9 @@ pub fn history(dir: &Path, range: Option<&str>) -> Result<History> {
     let mut missing = Vec::new();
     let mut shallow = Vec::new();
     let walked = walk_commits(&repo, tips, hidden, &mut missing, &mut shallow)?;
-    let blobs = diff_all(&repo, &walked, &mut missing)?;
+    let mut paths = Interned::default();
+    let blobs = diff_all(&repo, &walked, &mut paths, &mut missing)?;
+    paths.index = Default::default();
     let commits = walked.iter().map(|c| (c.id, c.tree)).collect();
     let mut head_blobs = HashSet::new();
     if let Ok(head) = repo.head_tree_id_or_empty() {
@@ -119,12 +125,13 @@ pub fn history(dir: &Path, range: Option<&str>) -> Result<History> {
         )?;
     }
     let (mut blobs, absent_blobs): (Vec<HistoryBlob>, Vec<HistoryBlob>) =
-        blobs.into_values().partition(|b| repo.has_object(b.id));
-    blobs.sort_by(|a, b| a.path.cmp(&b.path).then(a.id.cmp(&b.id)));
+        blobs.into_iter().partition(|b| repo.has_object(b.id));
+    let all = &paths.all;
+    blobs.sort_by(|a, b| (&all[a.path as usize], a.id).cmp(&(&all[b.path as usize], b.id)));
     missing.extend(absent_blobs.into_iter().map(|b| Missing {
         kind: gix::object::Kind::Blob,
         id: b.id,
-        path: b.path,
+        path: all[b.path as usize].clone(),
         commit: b.commit,
     }));
     let rank = |k: gix::object::Kind| match k {
@@ -142,7 +149,34 @@ pub fn history(dir: &Path, range: Option<&str>) -> Result<History> {
         head_blobs,
         missing,
         shallow,
+        paths: paths.all,
     })
+}
+
+impl History {
+    /// The path at index `i` of [`History::paths`].
+    pub fn path(&self, i: u32) -> &BStr {
+        self.paths[i as usize].as_ref()
+    }
+}
+
+/// Paths, each stored once.
+#[derive(Default)]
+struct Interned {
+    all: Vec<BString>,
+    index: std::collections::HashMap<BString, u32>,
+}
+
+impl Interned {
+    fn id(&mut self, path: BString) -> u32 {
+        if let Some(&i) = self.index.get(&path) {
+            return i;
+        }
+        let i = self.all.len() as u32;
+        self.all.push(path.clone());
+        self.index.insert(path, i);
+        i
+    }
 }
 
 /// The commits to start from and those to stop at.
@@ -269,17 +303,16 @@ type Introduced = (Vec<(BString, ObjectId)>, Vec<Missing>);
 fn diff_all(
     repo: &gix::Repository,
     walked: &[Walked],
+    paths: &mut Interned,
     missing: &mut Vec<Missing>,
-) -> Result<std::collections::HashMap<ObjectId, HistoryBlob>> {
+) -> Result<Vec<HistoryBlob>> {
     use rayon::prelude::*;
     let sync = repo.clone().into_sync();
-    let mut blobs: std::collections::HashMap<ObjectId, HistoryBlob> =
-        std::collections::HashMap::new();
+    let mut blobs: Vec<HistoryBlob> = Vec::new();
+    let mut index: std::collections::HashMap<ObjectId, u32> = std::collections::HashMap::new();
     let pages = super::PackPages::new(repo, u64::MAX);
     for (batch, chunk) in walked.chunks(DIFF_BATCH).enumerate() {
-        if batch % 4 == 3 {
-            pages.release();
-        }
+        pages.release();
         let diffs: Vec<Result<Introduced>> = chunk
             .par_iter()
             .map_init(
@@ -301,22 +334,27 @@ fn diff_all(
         for (i, (c, diff)) in chunk.iter().zip(diffs).enumerate() {
             let (found, missed) = diff?;
             missing.extend(missed);
-            let pos = batch * DIFF_BATCH + i;
+            let pos = (batch * DIFF_BATCH + i) as u32;
             for (location, id) in found {
-                let e = blobs.entry(id).or_insert_with(|| HistoryBlob {
-                    id,
-                    path: location.clone(),
-                    commit: c.id,
-                    commit_time: c.time,
-                    walk_pos: pos,
-                    paths: Vec::new(),
+                let location = paths.id(location);
+                let at = *index.entry(id).or_insert_with(|| {
+                    blobs.push(HistoryBlob {
+                        id,
+                        path: location,
+                        commit: c.id,
+                        commit_time: c.time,
+                        walk_pos: pos,
+                        paths: Vec::new(),
+                    });
+                    blobs.len() as u32 - 1
                 });
+                let e = &mut blobs[at as usize];
                 if (c.time, std::cmp::Reverse(pos)) < (e.commit_time, std::cmp::Reverse(e.walk_pos))
                 {
                     e.commit = c.id;
                     e.commit_time = c.time;
                     e.walk_pos = pos;
-                    e.path = location.clone();
+                    e.path = location;
                 }
                 if !e.paths.contains(&location) {
                     e.paths.push(location);

@@ -47,7 +47,7 @@ pub fn history_warnings(
         let b = &h.blobs[*i];
         Warning {
             origin: None,
-            path: b.path.to_string(),
+            path: h.path(b.path).to_string(),
             message: format!(
                 "blob {} (introduced in commit {}) could not be read: not scanned: {why}",
                 short(b.id),

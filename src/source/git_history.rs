@@ -18,7 +18,7 @@ use std::sync::Mutex;
 
 /// The pack pages read are dropped from memory after this many bytes of blobs
 /// ([`crate::git::PackPages`]).
-const RELEASE_EVERY: u64 = 64 << 20;
+const RELEASE_EVERY: u64 = 32 << 20;
 
 /// The history of the repository containing `dir`: `range` as `A..B`, one revision, or every
 /// ref when `None`.
@@ -55,6 +55,7 @@ impl Source for GitHistory {
         });
         let workdir = h.repo.workdir().map(Path::to_path_buf).unwrap_or_default();
         let sync = h.repo.clone().into_sync();
+        let (blobs, paths) = (&h.blobs, &h.paths);
         let pages = crate::git::PackPages::new(&h.repo, RELEASE_EVERY);
         p.phase("history: scan blobs", || {
             // Contiguous runs of the pack order per thread, so a delta's base is in that
@@ -66,11 +67,11 @@ impl Source for GitHistory {
                     (repo, p.worker(), Vec::new())
                 },
                 |(repo, w, data), &i| {
-                    let b = &h.blobs[i];
+                    let b = &blobs[i];
                     if p.expired() {
                         return;
                     }
-                    let path = b.path.to_string();
+                    let path = paths[b.path as usize].to_string();
                     if p.excluded(Path::new(&path)) {
                         return;
                     }
@@ -104,6 +105,7 @@ impl Source for GitHistory {
                 },
             )
         });
+        pages.release();
         *self.walked.lock().unwrap() = Some(h);
         Ok(())
     }
@@ -140,10 +142,18 @@ impl Source for GitHistory {
                     if !blobs.contains(&i) {
                         blobs.push(i);
                     }
-                    let (old, new) = (&h.blobs[blobs[0]], &h.blobs[i]);
-                    if (new.commit_time, std::cmp::Reverse(new.walk_pos))
-                        < (old.commit_time, std::cmp::Reverse(old.walk_pos))
-                    {
+                    // Ties (one commit adding the secret in several files) go to the first
+                    // path, so the report does not depend on which thread scanned first.
+                    let key = |b: usize| {
+                        let b = &h.blobs[b];
+                        (
+                            b.commit_time,
+                            std::cmp::Reverse(b.walk_pos),
+                            h.path(b.path),
+                            b.id,
+                        )
+                    };
+                    if key(i) < key(blobs[0]) {
                         *kept = f;
                         let pos = blobs.iter().position(|&x| x == i).expect("just added");
                         blobs.swap(0, pos);
@@ -164,7 +174,7 @@ impl Source for GitHistory {
                         *target_of.entry(i).or_insert_with(|| {
                             targets.push(Target {
                                 blob: h.blobs[i].id,
-                                paths: &h.blobs[i].paths,
+                                paths: h.blobs[i].paths.iter().map(|&p| h.path(p)).collect(),
                             });
                             targets.len() - 1
                         })
@@ -189,7 +199,7 @@ impl Source for GitHistory {
                 id: first.commit.to_string(),
                 author,
                 date,
-                path: first.path.to_string(),
+                path: h.path(first.path).to_string(),
                 commits,
                 in_checkout,
             });
