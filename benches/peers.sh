@@ -122,7 +122,9 @@ set_cmd() {
   case $1 in
     ripgrep) cmd=("$rg" -uuu -j2 -c -F AKIA "$2");;
     credgate) cmd=("$bin" scan --threads 2 --color never --format json -o "$3" "$2")
-      [ -z "$git" ] || cmd+=(--git)
+      # --git takes no PATH: it scans the repository it is run in.
+      [ -z "$git" ] || cmd=(env -C "$2" "$bin" scan --threads 2 --color never --format json
+        -o "$3" --git)
       [ -z "$4" ] || cmd+=(--max-file-size 2GiB);;
     kingfisher) cmd=("$kf" scan "$2" --jobs 2 --no-validate --git-history "${git:+full}"
       --no-update-check --quiet --format json --output "$3")
