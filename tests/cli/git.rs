@@ -519,3 +519,36 @@ fn history_scans_each_distinct_blob_once() {
     assert_eq!(v["findings"][0]["commit"]["commits"], 3);
     assert_eq!(v["findings"][0]["commit"]["in_checkout"], true);
 }
+
+#[test]
+fn a_secret_one_commit_adds_in_several_files_is_reported_at_the_first_path() {
+    let d = repo();
+    let p = d.path();
+    fs::write(p.join("README"), "project\n").unwrap();
+    commit(p, "init");
+    let secret = tok("FAKEhistorySameCommitBody00001");
+    // Eight different blobs holding the same token, written in reverse order of their names.
+    for i in (0..8).rev() {
+        fs::write(
+            p.join(format!("f{i}.env")),
+            format!("# file {i}\nGH_TOKEN={secret}\n"),
+        )
+        .unwrap();
+    }
+    let introduced = commit(p, "add eight files");
+    // Whichever thread scans which blob first, the finding is the first path's, every time.
+    for _ in 0..3 {
+        let out = credgate()
+            .current_dir(p)
+            .args(["scan", "--git", "--threads", "2", "--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let findings = v["findings"].as_array().unwrap();
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        assert_eq!(findings[0]["path"], "f0.env");
+        assert_eq!(findings[0]["commit"]["path"], "f0.env");
+        assert_eq!(findings[0]["commit"]["id"], introduced.as_str());
+    }
+}
