@@ -108,7 +108,7 @@ pub fn history(dir: &Path, range: Option<&str>) -> Result<History> {
     let walked = walk_commits(&repo, tips, hidden, &mut missing, &mut shallow)?;
     let mut paths = Interned::default();
     let blobs = diff_all(&repo, &walked, &mut paths, &mut missing)?;
-    paths.index = Default::default();
+    let paths: Vec<BString> = paths.into_iter().collect();
     let commits = walked.iter().map(|c| (c.id, c.tree)).collect();
     let mut head_blobs = HashSet::new();
     if let Ok(head) = repo.head_tree_id_or_empty() {
@@ -126,12 +126,11 @@ pub fn history(dir: &Path, range: Option<&str>) -> Result<History> {
     }
     let (mut blobs, absent_blobs): (Vec<HistoryBlob>, Vec<HistoryBlob>) =
         blobs.into_iter().partition(|b| repo.has_object(b.id));
-    let all = &paths.all;
-    blobs.sort_by(|a, b| (&all[a.path as usize], a.id).cmp(&(&all[b.path as usize], b.id)));
+    blobs.sort_by(|a, b| (&paths[a.path as usize], a.id).cmp(&(&paths[b.path as usize], b.id)));
     missing.extend(absent_blobs.into_iter().map(|b| Missing {
         kind: gix::object::Kind::Blob,
         id: b.id,
-        path: all[b.path as usize].clone(),
+        path: paths[b.path as usize].clone(),
         commit: b.commit,
     }));
     let rank = |k: gix::object::Kind| match k {
@@ -149,7 +148,7 @@ pub fn history(dir: &Path, range: Option<&str>) -> Result<History> {
         head_blobs,
         missing,
         shallow,
-        paths: paths.all,
+        paths,
     })
 }
 
@@ -160,24 +159,8 @@ impl History {
     }
 }
 
-/// Paths, each stored once.
-#[derive(Default)]
-struct Interned {
-    all: Vec<BString>,
-    index: std::collections::HashMap<BString, u32>,
-}
-
-impl Interned {
-    fn id(&mut self, path: BString) -> u32 {
-        if let Some(&i) = self.index.get(&path) {
-            return i;
-        }
-        let i = self.all.len() as u32;
-        self.all.push(path.clone());
-        self.index.insert(path, i);
-        i
-    }
-}
+/// Paths, each stored once: a path's index is its position in insertion order.
+type Interned = indexmap::IndexSet<BString>;
 
 /// The commits to start from and those to stop at.
 fn tips(repo: &gix::Repository, range: Option<&str>) -> Result<(Vec<ObjectId>, Vec<ObjectId>)> {
@@ -336,7 +319,7 @@ fn diff_all(
             missing.extend(missed);
             let pos = (batch * DIFF_BATCH + i) as u32;
             for (location, id) in found {
-                let location = paths.id(location);
+                let location = paths.insert_full(location).0 as u32;
                 let at = *index.entry(id).or_insert_with(|| {
                     blobs.push(HistoryBlob {
                         id,
