@@ -64,6 +64,8 @@ pub struct Engine {
     keyword_detectors: Vec<Vec<usize>>,
     /// The longest keyword: the overlap needed when a file is split into segments.
     max_keyword_len: usize,
+    /// How far outside a segment its scan may read ([`Engine::reach`]).
+    reach: usize,
     path_globs: path_globs::PathGlobs,
     /// Resolved `overrides`: detector index -> indices it replaces.
     overrides: Vec<Vec<usize>>,
@@ -174,7 +176,14 @@ impl Engine {
         let in_layer = (0..catalog.detectors.len())
             .map(|i| layer.as_ref().is_some_and(|l| l.owns(i)))
             .collect();
+        let reach = catalog
+            .detectors
+            .heads()
+            .map(|d| d.window_before.max(d.window_after + WINDOW_EXTENSION))
+            .max()
+            .unwrap_or(0);
         Ok(Engine {
+            reach,
             layer,
             in_layer,
             max_keyword_len: prefilter.max_len(),
@@ -184,6 +193,14 @@ impl Engine {
             overrides,
             catalog,
         })
+    }
+
+    /// How far before or after a segment [`Engine::scan_segment`] reads (a detector's window
+    /// around a keyword near the edge, grown once for a long token): the pages a caller may
+    /// give back once the segment is matched. A generic-layer line longer than this reaches
+    /// further, which costs only the pages it touches again.
+    pub fn reach(&self) -> usize {
+        self.reach
     }
 
     /// The detectors it runs.
