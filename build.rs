@@ -74,9 +74,9 @@ fn main() {
             })
             .collect();
         index.push(spec::EmbeddedFile {
-            name: f,
-            provider: parsed.provider,
-            provider_name: parsed.provider_name,
+            name: spec::leak(&f),
+            provider: spec::leak(&parsed.provider),
+            provider_name: spec::leak(&parsed.provider_name),
             defaults,
             detectors,
         });

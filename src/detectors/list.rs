@@ -34,9 +34,9 @@ struct Entry {
 
 /// A built-in provider file, as far as decoding its detectors needs it.
 struct File {
-    name: String,
-    provider: String,
-    provider_name: String,
+    name: &'static str,
+    provider: &'static str,
+    provider_name: &'static str,
     defaults: (u32, u32),
 }
 
@@ -46,6 +46,10 @@ impl Detectors {
         let index: spec::Embedded =
             postcard::from_bytes(INDEX).context("embedded detector catalog")?;
         let mut list = Detectors::default();
+        // Reserved: an entry is large (its detector slot), and growing the list copies them.
+        list.entries
+            .reserve(index.iter().map(|f| f.detectors.len()).sum());
+        list.files.reserve(index.len());
         for f in index {
             let file = list.files.len();
             for d in f.detectors {
@@ -94,6 +98,11 @@ impl Detectors {
         &self.entries[i].head
     }
 
+    /// Whether detector `i` is built in (not loaded from a user's file).
+    pub fn is_builtin(&self, i: usize) -> bool {
+        self.entries[i].embedded.is_some()
+    }
+
     /// Every head, in order.
     pub fn heads(&self) -> impl ExactSizeIterator<Item = &Head> {
         self.entries.iter().map(|e| &e.head)
@@ -119,17 +128,9 @@ impl Detectors {
         let defaults: ProviderDefaults =
             postcard::from_bytes(part(f.defaults)).expect("embedded defaults decode");
         let spec: DetectorSpec = postcard::from_bytes(part(spec)).expect("embedded spec decodes");
-        make_detector(
-            spec,
-            head,
-            &defaults,
-            &f.provider,
-            &f.provider_name,
-            &f.name,
+        make_detector(spec, head, &defaults, f.provider, f.provider_name, f.name).unwrap_or_else(
+            |e| panic!("built-in detector {e:#}; the test suite loads every one, so run it"),
         )
-        .unwrap_or_else(|e| {
-            panic!("built-in detector {e:#}; the test suite loads every one, so run it")
-        })
     }
 }
 

@@ -175,7 +175,7 @@ impl Catalog {
                     // A file that does not parse is reported by `add_file` below.
                     let mine: HashSet<String> = f.detectors.into_iter().map(|d| d.id).collect();
                     c.detectors
-                        .retain(|head, builtin| !builtin || !mine.contains(&head.id));
+                        .retain(|head, builtin| !builtin || !mine.contains(head.id));
                 }
                 c.add_file(&file.display().to_string(), &text, true)?;
             }
@@ -226,14 +226,14 @@ impl Catalog {
     }
 
     fn check_references(&self) -> Result<()> {
-        let ids: HashSet<&str> = self.detectors.heads().map(|h| h.id.as_str()).collect();
+        let ids: HashSet<&str> = self.detectors.heads().map(|h| h.id).collect();
         for (i, h) in self.detectors.heads().enumerate() {
             let unknown = h
                 .requires
                 .iter()
                 .map(|r| ("requires", r))
                 .chain(h.overrides.iter().map(|o| ("overrides", o)))
-                .find(|(_, r)| !ids.contains(r.as_str()));
+                .find(|(_, r)| !ids.contains(**r));
             if let Some((what, r)) = unknown {
                 let source = &self.detectors[i].source;
                 bail!(
@@ -422,7 +422,7 @@ fn make_detector(
         name: s.name,
         provider: provider.to_string(),
         provider_name: provider_name.to_string(),
-        keywords: head.keywords.clone(),
+        keywords: head.keywords.iter().map(|k| k.to_string()).collect(),
         pattern,
         assignment,
         validators,
@@ -518,26 +518,30 @@ mod tests {
         // build time, says what the decoded detector says.
         for (i, d) in c.detectors.iter().enumerate() {
             let h = c.detectors.head(i);
+            let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
             assert_eq!(
                 (
-                    &h.id,
-                    &h.keywords,
-                    &h.paths,
+                    h.id,
+                    owned(&h.keywords),
+                    owned(&h.paths),
                     h.window_after,
                     h.window_before
                 ),
                 (
-                    &d.id,
-                    &d.keywords,
-                    &d.paths,
+                    d.id.as_str(),
+                    d.keywords.clone(),
+                    d.paths.clone(),
                     d.window_after,
                     d.window_before
                 )
             );
-            assert_eq!((&h.overrides, &h.requires), (&d.overrides, &d.requires));
             assert_eq!(
-                (h.assignment, h.generic, &h.prefix),
-                (d.assignment, d.generic, &d.prefix)
+                (owned(&h.overrides), owned(&h.requires)),
+                (d.overrides.clone(), d.requires.clone())
+            );
+            assert_eq!(
+                (h.assignment, h.generic, h.prefix),
+                (d.assignment, d.generic, d.prefix.as_deref())
             );
             assert_eq!(h.validated, !d.validators.is_empty(), "{}", d.id);
         }

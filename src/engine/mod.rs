@@ -60,8 +60,11 @@ impl RawMatch {
 pub struct Engine {
     catalog: Catalog,
     prefilter: prefilter::Prefilter,
-    /// For each prefilter pattern, the detectors that listed it as a keyword.
-    keyword_detectors: Vec<Vec<usize>>,
+    /// For each prefilter pattern, the detectors that listed it as a keyword: pattern `k`'s are
+    /// `keyword_detectors[keyword_starts[k]..keyword_starts[k + 1]]` (one allocation, not one
+    /// per keyword).
+    keyword_detectors: Vec<usize>,
+    keyword_starts: Vec<usize>,
     /// The longest keyword: the overlap needed when a file is split into segments.
     max_keyword_len: usize,
     /// How far outside a segment its scan may read ([`Engine::reach`]).
@@ -137,40 +140,51 @@ impl EngineStats {
 impl Engine {
     /// Builds the prefilter over every detector's keywords (regexes compile on first use).
     pub fn new(catalog: Catalog) -> anyhow::Result<Engine> {
-        let mut keywords: Vec<String> = Vec::new();
-        let mut keyword_detectors: Vec<Vec<usize>> = Vec::new();
-        let mut index = std::collections::HashMap::new();
-        let mut globs = Vec::new();
-        // Heads only: no detector is decoded until a scan needs it.
-        for (i, d) in catalog.detectors.heads().enumerate() {
-            for k in &d.keywords {
-                let slot = *index.entry(k.as_str()).or_insert_with(|| {
-                    keywords.push(k.clone());
-                    keyword_detectors.push(Vec::new());
-                    keywords.len() - 1
-                });
-                keyword_detectors[slot].push(i);
-            }
-            for g in &d.paths {
-                globs.push((crate::path_glob::path_glob(g)?, i));
-            }
-        }
-        let prefilter = prefilter::Prefilter::new(keywords);
-        let ids: std::collections::HashMap<&str, usize> = catalog
+        // Heads only: no detector is decoded until a scan needs it. Sorting the (keyword,
+        // detector) pairs groups them at a third of the instructions a SipHash map took.
+        let mut pairs: Vec<(&'static str, usize)> = catalog
             .detectors
             .heads()
             .enumerate()
-            .map(|(i, d)| (d.id.as_str(), i))
+            .flat_map(|(i, d)| d.keywords.iter().map(move |k| (*k, i)))
             .collect();
+        pairs.sort_unstable();
+        let mut keywords: Vec<&'static str> = Vec::new();
+        let mut keyword_starts = Vec::new();
+        let mut keyword_detectors = Vec::with_capacity(pairs.len());
+        for (n, &(k, i)) in pairs.iter().enumerate() {
+            if keywords.last() != Some(&k) {
+                keywords.push(k);
+                keyword_starts.push(n);
+            }
+            keyword_detectors.push(i);
+        }
+        keyword_starts.push(pairs.len());
+        let mut globs = Vec::new();
+        for (i, d) in catalog.detectors.heads().enumerate() {
+            for g in &d.paths {
+                if !catalog.detectors.is_builtin(i) {
+                    crate::path_glob::path_glob(g)?;
+                }
+                globs.push((*g, i));
+            }
+        }
+        let prefilter = prefilter::Prefilter::new(keywords);
+        // Few detectors override others: the id index is built only for them.
+        let mut ids: Vec<(&str, usize)> = Vec::new();
+        if catalog.detectors.heads().any(|d| !d.overrides.is_empty()) {
+            ids = catalog.detectors.heads().map(|d| d.id).zip(0..).collect();
+            ids.sort_unstable();
+        }
+        // The last detector of an id, as a map built in order would keep.
+        let find = |id: &str| {
+            let end = ids.partition_point(|(k, _)| *k <= id);
+            (end > 0 && ids[end - 1].0 == id).then(|| ids[end - 1].1)
+        };
         let overrides = catalog
             .detectors
             .heads()
-            .map(|d| {
-                d.overrides
-                    .iter()
-                    .filter_map(|o| ids.get(o.as_str()).copied())
-                    .collect()
-            })
+            .map(|d| d.overrides.iter().filter_map(|o| find(o)).collect())
             .collect();
         let layer = Layer::new(&catalog);
         let in_layer = (0..catalog.detectors.len())
@@ -189,10 +203,16 @@ impl Engine {
             max_keyword_len: prefilter.max_len(),
             prefilter,
             keyword_detectors,
+            keyword_starts,
             path_globs: path_globs::PathGlobs::new(globs),
             overrides,
             catalog,
         })
+    }
+
+    /// The detectors that listed prefilter pattern `k` as a keyword.
+    fn detectors_of(&self, k: usize) -> &[usize] {
+        &self.keyword_detectors[self.keyword_starts[k]..self.keyword_starts[k + 1]]
     }
 
     /// How far before or after a segment [`Engine::scan_segment`] reads (a detector's window
@@ -344,7 +364,7 @@ impl Engine {
                     return;
                 }
                 let end = seg.start + e;
-                for &d in &self.keyword_detectors[k] {
+                for &d in self.detectors_of(k) {
                     if self.in_layer[d] {
                         if scratch.layer_hits.last() != Some(&start) {
                             scratch.layer_hits.push(start);
@@ -427,7 +447,7 @@ impl Engine {
         let mut hits = Vec::new();
         self.prefilter
             .for_each_hit(hay, &mut Vec::new(), |s, _, k| {
-                if self.keyword_detectors[k].iter().any(|&d| self.in_layer[d]) {
+                if self.detectors_of(k).iter().any(|&d| self.in_layer[d]) {
                     hits.push(s);
                 }
             });

@@ -43,7 +43,7 @@ const LANES: usize = 4;
 /// Every keyword of the catalog, and the searchers over them.
 pub struct Prefilter {
     /// Lowercase, distinct; a hit's pattern index is an index here.
-    keywords: Vec<String>,
+    keywords: Vec<&'static str>,
     /// The longest keyword, in bytes.
     max_len: usize,
     automaton: OnceLock<Searcher>,
@@ -53,7 +53,7 @@ pub struct Prefilter {
 
 impl Prefilter {
     /// `keywords` must be lowercase and distinct (the catalog makes them so).
-    pub fn new(keywords: Vec<String>) -> Prefilter {
+    pub fn new(keywords: Vec<&'static str>) -> Prefilter {
         debug_assert!(
             keywords
                 .iter()
@@ -251,12 +251,12 @@ mod tests {
         v
     }
 
-    fn keywords() -> Vec<String> {
-        let mut k: Vec<String> = crate::detectors::Catalog::builtin()
+    fn keywords() -> Vec<&'static str> {
+        let mut k: Vec<&'static str> = crate::detectors::Catalog::builtin()
             .unwrap()
             .detectors
-            .iter()
-            .flat_map(|d| d.keywords.clone())
+            .heads()
+            .flat_map(|h| h.keywords.clone())
             .collect();
         k.sort();
         k.dedup();
@@ -325,10 +325,10 @@ mod tests {
 
     #[test]
     fn a_large_haystack_or_a_spent_budget_builds_the_automaton() {
-        let p = Prefilter::new(vec!["key".into()]);
+        let p = Prefilter::new(vec!["key"]);
         hits(&p, &vec![b'x'; SMALL_HAYSTACK]);
         assert!(p.automaton.get().is_some());
-        let p = Prefilter::new(vec!["key".into()]);
+        let p = Prefilter::new(vec!["key"]);
         for _ in 0..(SMALL_BUDGET / (PER_SEARCH + 5)) {
             assert_eq!(hits(&p, b"a key"), vec![(2, 5, 0)]);
         }

@@ -133,7 +133,7 @@ const MAX_LINE_REACH: usize = 1024;
 struct LayerDetector {
     index: usize,
     kind: Kind,
-    keywords: Vec<String>,
+    keywords: Vec<&'static str>,
 }
 
 /// A candidate the layer reports: which detector, the value, and its score.
@@ -144,16 +144,15 @@ pub struct Candidate {
     pub scored: Scored,
 }
 
-/// The layer's detectors and model, built once per scan.
+/// The layer's detectors, built once per scan (the model is parsed when the first value is scored).
 #[derive(Debug)]
 pub struct Layer {
     detectors: Vec<LayerDetector>,
-    model: &'static Model,
     /// The type prefixes of the specific detectors that validate what they match (`ghp_` and
     /// `npm_` checksums, JWT structure): a value that starts with one is that detector's to
     /// judge, and when it did not match (a wrong checksum) it is a near-miss, not a generic
     /// credential.
-    prefixes: Vec<String>,
+    prefixes: Vec<&'static str>,
 }
 
 impl Layer {
@@ -171,18 +170,17 @@ impl Layer {
                 })
             })
             .collect();
-        let mut prefixes: Vec<String> = catalog
+        let mut prefixes: Vec<&'static str> = catalog
             .detectors
             .heads()
             .filter(|d| !d.generic && d.validated)
-            .filter_map(|d| d.prefix.clone())
+            .filter_map(|d| d.prefix)
             .filter(|p| p.len() >= 3)
             .collect();
         prefixes.sort();
         prefixes.dedup();
-        (!detectors.is_empty()).then(|| Layer {
+        (!detectors.is_empty()).then_some(Layer {
             detectors,
-            model: Model::builtin(),
             prefixes,
         })
     }
@@ -403,7 +401,7 @@ impl Layer {
         around: Around,
     ) -> Option<Candidate> {
         let (detector, x, base64) = self.features(text, a, file, around)?;
-        let mut scored = self.model.score(&x)?;
+        let mut scored = Model::builtin().score(&x)?;
         // How the value was read, when it was not plain: a finding says how it was decoded.
         if a.nested {
             scored
