@@ -23,7 +23,7 @@ use crate::model::{Environment, Lifetime, Scope};
 pub use analyzer::Analyzer;
 use anyhow::{Context, Result, bail};
 pub use list::Detectors;
-use regex::bytes::{Regex, RegexBuilder};
+use regex_automata::meta::Regex;
 use spec::{DetectorSpec, Head, ProviderDefaults, ProviderFile};
 use std::collections::HashSet;
 use std::path::Path;
@@ -99,7 +99,9 @@ pub struct Compiled {
 
 impl Compiled {
     fn new(regex: Regex) -> Option<Compiled> {
-        let secret_group = regex.capture_names().position(|n| n == Some("secret"))?;
+        let secret_group = regex
+            .group_info()
+            .to_index(regex_automata::PatternID::ZERO, "secret")?;
         Some(Compiled {
             regex,
             secret_group,
@@ -125,13 +127,29 @@ impl Detector {
     }
 }
 
-fn build_regex(pattern: &str) -> std::result::Result<Regex, regex::Error> {
-    RegexBuilder::new(pattern)
-        // ASCII semantics: `\b`, `\w` and `(?i)` on bytes, faster and what token formats mean.
-        .unicode(false)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(REGEX_SIZE_LIMIT)
-        .build()
+/// The regex engine of the `regex` crate, configured for detectors. `regex_automata`'s own
+/// builder, because the one of `regex` cannot leave out the one-pass DFA: building it was a
+/// third of compiling a detector's regex (a one-file scan compiles those its keywords hit,
+/// 0.38 -> 0.26 ms for the URL-credentials pattern), and captures are taken from windows of a
+/// few hundred bytes, where the bounded backtracker does as well.
+fn build_regex(pattern: &str) -> Result<Regex> {
+    regex_automata::meta::Builder::new()
+        .syntax(
+            regex_automata::util::syntax::Config::new()
+                // ASCII semantics: `\b`, `\w` and `(?i)` on bytes, faster and what token
+                // formats mean; matches need not be UTF-8.
+                .unicode(false)
+                .utf8(false),
+        )
+        .configure(
+            Regex::config()
+                .onepass(false)
+                .utf8_empty(false)
+                .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+                .hybrid_cache_capacity(REGEX_SIZE_LIMIT),
+        )
+        .build(pattern)
+        .map_err(anyhow::Error::new)
 }
 
 /// Every detector in use for a scan.
@@ -312,7 +330,8 @@ pub fn compile_checked(d: &Detector) -> Result<Regex> {
             "{}: detector '{}': invalid regex: {}",
             d.source,
             d.id,
-            crate::util::one_line(&e.to_string())
+            // With its causes: "error building NFA: exceeded size limit".
+            crate::util::one_line(&format!("{e:#}"))
         )
     })?;
     check_secret_group(&re, &d.source, &d.id)?;
@@ -320,7 +339,11 @@ pub fn compile_checked(d: &Detector) -> Result<Regex> {
 }
 
 fn check_secret_group(re: &Regex, source: &str, id: &str) -> Result<()> {
-    if !re.capture_names().flatten().any(|n| n == "secret") {
+    if re
+        .group_info()
+        .to_index(regex_automata::PatternID::ZERO, "secret")
+        .is_none()
+    {
         bail!("{source}: detector '{id}': regex has no capture group named 'secret'");
     }
     Ok(())

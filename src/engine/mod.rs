@@ -12,7 +12,8 @@ mod prefilter;
 use crate::detectors::{Catalog, Confidence, Detector, placeholder, shannon_entropy};
 use crate::generic::Layer;
 use crate::generic::model::{FileKind, Scored};
-use regex::bytes::CaptureLocations;
+use regex_automata::Input;
+use regex_automata::util::captures::Captures;
 use std::ops::Range;
 use std::path::Path;
 
@@ -82,7 +83,7 @@ pub struct Engine {
 pub struct Scratch {
     windows: Vec<Vec<(usize, usize)>>,
     touched: Vec<usize>,
-    locs: Vec<Option<CaptureLocations>>,
+    locs: Vec<Option<Captures>>,
     glob_hits: Vec<usize>,
     /// Offsets of keyword hits of layer detectors, for the layer.
     layer_hits: Vec<usize>,
@@ -399,7 +400,7 @@ impl Engine {
             };
             let windows = &mut scratch.windows[d];
             windows.sort_unstable();
-            let locs = scratch.locs[d].get_or_insert_with(|| compiled.regex.capture_locations());
+            let locs = scratch.locs[d].get_or_insert_with(|| compiled.regex.create_captures());
             let stats = scratch.stats.as_mut().map(|st| &mut st.detectors[d]);
             let before = out.len();
             let t0 = stats.is_some().then(std::time::Instant::now);
@@ -564,33 +565,34 @@ fn run_window(
     compiled: &crate::detectors::Compiled,
     hay: &[u8],
     (ws, we): (usize, usize),
-    locs: &mut CaptureLocations,
+    locs: &mut Captures,
     out: &mut Vec<RawMatch>,
 ) {
+    // The bytes before `pos` stay in the haystack: `\b` and look-arounds see them.
+    let search = |locs: &mut Captures, end: usize, pos: usize| {
+        compiled
+            .regex
+            .search_captures(&Input::new(&hay[..end]).range(pos..), locs);
+        locs.get_group(0).map(|m| (m.start, m.end))
+    };
+    let secret_of = |locs: &Captures| {
+        locs.get_group(compiled.secret_group)
+            .map(|s| (s.start, s.end))
+    };
     let mut pos = ws;
     while pos <= we {
-        if compiled
-            .regex
-            .captures_read_at(locs, &hay[..we], pos)
-            .is_none()
-        {
+        let Some((mut ms, mut me)) = search(locs, we, pos) else {
             break;
-        }
-        let (mut ms, mut me) = locs.get(0).expect("group 0 always participates");
-        let mut secret = locs.get(compiled.secret_group);
+        };
+        let mut secret = secret_of(locs);
         if me == we && we < hay.len() {
             // The match may be cut by the window: look again with room to finish.
             let ext = (we + WINDOW_EXTENSION).min(hay.len());
-            if compiled
-                .regex
-                .captures_read_at(locs, &hay[..ext], ms)
-                .is_some()
+            if let Some((s2, e2)) = search(locs, ext, ms)
+                && s2 == ms
             {
-                let (s2, e2) = locs.get(0).expect("group 0");
-                if s2 == ms {
-                    me = e2;
-                    secret = locs.get(compiled.secret_group);
-                }
+                me = e2;
+                secret = secret_of(locs);
             }
             ms = ms.min(me);
         }

@@ -98,7 +98,7 @@ fn detector_file_with_a_huge_regex() {
     .unwrap();
     let err = fails(d.path(), &["--detectors", "rules.toml"]);
     assert!(
-        err.contains("rules.toml") && err.contains("size limit"),
+        err.contains("rules.toml") && err.contains("exceeded limit of 4194304"),
         "{err}"
     );
 }
