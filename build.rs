@@ -10,9 +10,15 @@
 //! every built-in detector.
 use std::{env, fs, path::Path};
 
+#[allow(dead_code)]
+#[path = "src/detectors/fragments.rs"]
+mod fragments;
 #[allow(dead_code, unused_imports)]
 #[path = "src/model.rs"]
 mod model;
+#[allow(dead_code)]
+#[path = "src/detectors/required.rs"]
+mod required;
 #[allow(dead_code)]
 #[path = "src/detectors/spec.rs"]
 mod spec;
@@ -28,6 +34,8 @@ fn main() {
         "src/model.rs",
         "src/detectors/spec.rs",
         "src/detectors/verify_spec.rs",
+        "src/detectors/fragments.rs",
+        "src/detectors/required.rs",
     ] {
         println!("cargo:rerun-if-changed={f}");
     }

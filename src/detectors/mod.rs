@@ -14,6 +14,7 @@ pub mod examples;
 pub mod fragments;
 mod list;
 pub mod placeholder;
+pub mod required;
 mod spec;
 pub mod validators;
 mod verify_spec;

@@ -127,6 +127,9 @@ pub struct Head {
     pub prefix: Option<&'static str>,
     /// Whether it has validators (the layer trusts only validated prefixes).
     pub validated: bool,
+    /// The literals every match of its pattern contains ([`super::required`]).
+    #[serde(borrow)]
+    pub required: Vec<&'static str>,
 }
 
 /// A string for the life of the process (see [`Head`]).
@@ -155,6 +158,13 @@ pub fn head(s: &DetectorSpec, defaults: &ProviderDefaults) -> Head {
         generic: s.generic,
         prefix: s.prefix.as_deref().map(leak),
         validated: !s.validators.is_empty(),
+        required: match &s.pattern {
+            Some(p) => super::required::required_literals(p)
+                .iter()
+                .map(|r| leak(r))
+                .collect(),
+            None => Vec::new(),
+        },
     }
 }
 

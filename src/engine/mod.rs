@@ -394,32 +394,30 @@ impl Engine {
 
         for ti in 0..scratch.touched.len() {
             let d = scratch.touched[ti];
+            let windows = &mut scratch.windows[d];
+            windows.sort_unstable();
+            merge(windows);
+            // A window without a literal every match holds cannot match: it goes before the
+            // detector is decoded or its regex compiled.
+            let required = &self.catalog.detectors.head(d).required;
+            if !required.is_empty() {
+                windows
+                    .retain(|&(s, e)| crate::detectors::required::holds_all(&hay[s..e], required));
+            }
+            if windows.is_empty() {
+                continue;
+            }
             let det = &self.catalog.detectors[d];
             let Some(compiled) = det.compiled() else {
                 continue;
             };
-            let windows = &mut scratch.windows[d];
-            windows.sort_unstable();
             let locs = scratch.locs[d].get_or_insert_with(|| compiled.regex.create_captures());
             let stats = scratch.stats.as_mut().map(|st| &mut st.detectors[d]);
             let before = out.len();
             let t0 = stats.is_some().then(std::time::Instant::now);
             let mut runs = 0u64;
             let mut bytes = 0u64;
-            let mut merged: Option<(usize, usize)> = None;
-            for &(s, e) in windows.iter() {
-                match merged {
-                    Some((ms, me)) if s <= me => merged = Some((ms, me.max(e))),
-                    Some(w) => {
-                        runs += 1;
-                        bytes += (w.1 - w.0) as u64;
-                        run_window(det, d, compiled, hay, w, locs, out);
-                        merged = Some((s, e));
-                    }
-                    None => merged = Some((s, e)),
-                }
-            }
-            if let Some(w) = merged {
+            for &w in windows.iter() {
                 runs += 1;
                 bytes += (w.1 - w.0) as u64;
                 run_window(det, d, compiled, hay, w, locs, out);
@@ -557,6 +555,21 @@ fn push_window(scratch: &mut Scratch, d: usize, w: (usize, usize)) {
         return;
     }
     list.push(w);
+}
+
+/// Sorted windows, overlapping ones merged, in place.
+fn merge(windows: &mut Vec<(usize, usize)>) {
+    let mut kept = 0;
+    for i in 0..windows.len() {
+        let (s, e) = windows[i];
+        if kept > 0 && s <= windows[kept - 1].1 {
+            windows[kept - 1].1 = windows[kept - 1].1.max(e);
+        } else {
+            windows[kept] = (s, e);
+            kept += 1;
+        }
+    }
+    windows.truncate(kept);
 }
 
 fn run_window(
