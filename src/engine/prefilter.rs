@@ -2,18 +2,19 @@
 //! overlapping), which decides the windows each detector's regex runs over.
 //!
 //! Two searchers give the same hits. The Aho-Corasick DFA is the fast one: one pass whatever
-//! the number of keywords, stepped in four interleaved lanes over four parts of a haystack so
-//! that the core works on four independent state chains at once (about 260 MB/s a core with
-//! one lane over real source, 550-650 MB/s with four; `benches/peers.sh`). Building it over
-//! the catalog's 500-odd keywords costs about 8 ms of CPU: more than everything else a hook call
-//! or a one-file pre-commit scan does. So it is built on first need only. Until then, small
-//! haystacks are lowercased and searched keyword by keyword with `memchr::memmem` (about 60 us
-//! plus 55 ns a byte for the whole catalog), within a budget of work that stays below the cost
-//! of building the automaton; a large haystack, or the first one past the budget, builds it.
-//! `benches/startup.sh` measures what this buys.
+//! the number of keywords, copied into a flat table ([`super::keyword_dfa`]) and stepped in four
+//! interleaved lanes over four parts of a haystack, so that the core works on four independent
+//! state chains at once. With both cores busy (`--stats`, 2026-12-03): 640 MB/s a thread over
+//! real source, 790 MB/s over one 1 GiB text file; stepping the crate's own DFA through its
+//! trait gave 263 and 280. Building it over the catalog's 500-odd keywords costs about 10 ms of
+//! CPU: more than everything else a hook call or a one-file pre-commit scan does. So it is
+//! built on first need only. Until then, small haystacks are lowercased and searched keyword by
+//! keyword with `memchr::memmem` (about 60 us plus 55 ns a byte for the whole catalog), within
+//! a budget of work that stays below the cost of building the automaton; a large haystack, or
+//! the first one past the budget, builds it. `benches/peers.sh` measures start-up.
 
-use aho_corasick::automaton::Automaton;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, MatchKind, dfa};
+use super::keyword_dfa::KeywordDfa;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind, dfa};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -31,7 +32,7 @@ const PER_SEARCH: usize = 1024;
 /// The automaton, once built: the DFA, or where a user's catalog is too large for one, what the
 /// crate chooses instead.
 enum Searcher {
-    Dfa(Box<dfa::DFA>),
+    Dfa(Box<KeywordDfa>),
     Other(AhoCorasick),
 }
 
@@ -137,7 +138,7 @@ impl Prefilter {
             // the crate's own choice then falls back to an NFA, which fails only past 2^31
             // patterns.
             built
-                .map(|d| Searcher::Dfa(Box::new(d)))
+                .map(|d| Searcher::Dfa(Box::new(KeywordDfa::new(d, &self.keywords))))
                 .unwrap_or_else(|_| {
                     Searcher::Other(
                         AhoCorasickBuilder::new()
@@ -155,8 +156,7 @@ impl Prefilter {
 /// start in its part `k`; it starts `max_len - 1` bytes before its part (the longest state an
 /// Aho-Corasick automaton can be in is that long, so from there its state is exact) and runs
 /// on as far past it, so a keyword that starts inside ends inside its run.
-fn laned(d: &dfa::DFA, hay: &[u8], max_len: usize, mut hit: impl FnMut(usize, usize, usize)) {
-    let start = unanchored_start(d);
+fn laned(d: &KeywordDfa, hay: &[u8], max_len: usize, mut hit: impl FnMut(usize, usize, usize)) {
     let part = hay.len() / LANES;
     let reach = max_len.saturating_sub(1);
     let own: [std::ops::Range<usize>; LANES] = std::array::from_fn(|k| {
@@ -173,13 +173,13 @@ fn laned(d: &dfa::DFA, hay: &[u8], max_len: usize, mut hit: impl FnMut(usize, us
     let together = runs.iter().map(|r| r.len()).min().unwrap_or(0);
     // Equal lengths, so the loop below indexes without bounds checks.
     let bytes: [&[u8]; LANES] = std::array::from_fn(|k| &hay[runs[k].start..][..together]);
-    let mut sid = [start; LANES];
+    let mut sid = [d.start(); LANES];
     #[allow(clippy::needless_range_loop)] // one index into four slices
     for i in 0..together {
         for k in 0..LANES {
-            let s = d.next_state(Anchored::No, sid[k], bytes[k][i]);
+            let s = d.next(sid[k], bytes[k][i]);
             sid[k] = s;
-            if d.is_special(s) && d.is_match(s) {
+            if d.is_match(s) {
                 report(d, s, runs[k].start + i + 1, &own[k], &mut hit);
             }
         }
@@ -192,8 +192,8 @@ fn laned(d: &dfa::DFA, hay: &[u8], max_len: usize, mut hit: impl FnMut(usize, us
             .take(runs[k].end)
             .skip(runs[k].start + together)
         {
-            s = d.next_state(Anchored::No, s, b);
-            if d.is_special(s) && d.is_match(s) {
+            s = d.next(s, b);
+            if d.is_match(s) {
                 report(d, s, at + 1, &own[k], &mut hit);
             }
         }
@@ -202,42 +202,36 @@ fn laned(d: &dfa::DFA, hay: &[u8], max_len: usize, mut hit: impl FnMut(usize, us
 
 /// One lane over `run`, reporting the keywords that start in `own`.
 fn lane(
-    d: &dfa::DFA,
+    d: &KeywordDfa,
     hay: &[u8],
     run: std::ops::Range<usize>,
     own: std::ops::Range<usize>,
     hit: &mut impl FnMut(usize, usize, usize),
 ) {
-    let mut s = unanchored_start(d);
+    let mut s = d.start();
     for (at, &b) in hay.iter().enumerate().take(run.end).skip(run.start) {
-        s = d.next_state(Anchored::No, s, b);
-        if d.is_special(s) && d.is_match(s) {
+        s = d.next(s, b);
+        if d.is_match(s) {
             report(d, s, at + 1, &own, hit);
         }
     }
 }
 
-fn unanchored_start(d: &dfa::DFA) -> aho_corasick::automaton::StateID {
-    // Built with the default start kind, which is unanchored.
-    d.start_state(Anchored::No)
-        .expect("the DFA has an unanchored start state")
-}
-
 /// Reports every keyword that the match state `s` says ends at `end` and starts in `own`.
+#[inline(never)]
 fn report(
-    d: &dfa::DFA,
-    s: aho_corasick::automaton::StateID,
+    d: &KeywordDfa,
+    s: u32,
     end: usize,
     own: &std::ops::Range<usize>,
     hit: &mut impl FnMut(usize, usize, usize),
 ) {
-    for i in 0..d.match_len(s) {
-        let p = d.match_pattern(s, i);
-        let start = end - d.pattern_len(p);
+    d.matches(s, |p, len| {
+        let start = end - len;
         if own.contains(&start) {
-            hit(start, end, p.as_usize());
+            hit(start, end, p);
         }
-    }
+    });
 }
 
 #[cfg(test)]
