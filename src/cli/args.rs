@@ -244,7 +244,7 @@ pub struct ScanOptionsArgs {
     pub exclude: Vec<String>,
 
     /// Larger files are skipped and reported as skipped, with their size. The default takes a
-    /// database dump or a log an agent could read (a 256 MiB file scans in about a second on
+    /// database dump or a log an agent could read (a 256 MiB file scans in well under a second on
     /// two cores, in memory that does not grow with the file).
     #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = parse_size)]
     pub max_file_size: u64,
