@@ -678,10 +678,53 @@ fn claude_hook_blocks_reads_of_credentials_and_allows_the_rest() {
             }
         }
     }
-    let cached = fs::read_to_string(cache.path().join("hook.json")).unwrap();
+    let cached = fs::read(cache.path().join("hook.cache")).unwrap();
     for s in &secrets {
-        assert!(!cached.contains(s.as_str()), "the cache holds a secret");
+        assert!(
+            !cached.windows(s.len()).any(|w| w == s.as_bytes()),
+            "the cache holds a secret"
+        );
     }
+}
+
+/// The cache answers for a file only while it is unchanged: a clean file that gains a token is
+/// blocked on the next call, a file that is gone is forgotten, and names that are not UTF-8
+/// are remembered like any other (the old JSON cache could not hold them and wrote nothing).
+#[cfg(unix)]
+#[test]
+fn claude_hook_cache_follows_the_files() {
+    use std::os::unix::ffi::OsStrExt;
+    let ws = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let p = ws.path();
+    let odd = std::ffi::OsStr::from_bytes(b"caf\xe9.env");
+    fs::create_dir(p.join("src")).unwrap();
+    fs::write(p.join("src/app.py"), "print('hi')\n").unwrap();
+    fs::write(p.join("src").join(odd), "NAME=value\n").unwrap();
+    let grep = json!({"tool_name": "Grep", "cwd": p.to_str().unwrap(), "tool_input": {"pattern": "x", "path": "src"}});
+    assert_eq!(hook(p, cache.path(), grep.clone()).0, 0);
+    let cached = fs::read(cache.path().join("hook.cache")).unwrap();
+    assert!(
+        cached.windows(odd.len()).any(|w| w == odd.as_bytes()),
+        "the file with a non-UTF-8 name is cached"
+    );
+    let token =
+        credgate::testing::expand_generators("{{crc32 ghp_ FAKEhookCacheFollowsFiles00001}}");
+    // A longer file: its size differs from the cached entry whatever the clock's resolution.
+    fs::write(p.join("src").join(odd), format!("GITHUB_TOKEN={token}\n")).unwrap();
+    let (code, err) = hook(p, cache.path(), grep.clone());
+    assert_eq!(code, 2, "the changed file is scanned again: {err}");
+    assert!(err.contains("GitHub"), "{err}");
+    assert!(!err.contains(&token), "{err}");
+    fs::remove_file(p.join("src").join(odd)).unwrap();
+    assert_eq!(hook(p, cache.path(), grep.clone()).0, 0);
+    fs::write(p.join("src/new.py"), "x = 1\n").unwrap();
+    assert_eq!(hook(p, cache.path(), grep).0, 0);
+    let cached = fs::read(cache.path().join("hook.cache")).unwrap();
+    assert!(
+        !cached.windows(odd.len()).any(|w| w == odd.as_bytes()),
+        "the removed file is forgotten once its directory is read again"
+    );
 }
 
 #[test]
