@@ -35,6 +35,12 @@ const KNOWN_DOC_VALUES: &[&str] = &[
 /// Words that, inside a secret, mark it as a stand-in.
 const PLACEHOLDER_WORDS: &[&str] = &[
     "example",
+    // Hex-speak: the made-up bytes of tests and debuggers.
+    "deadbeef",
+    "cafebabe",
+    "decafbad",
+    "feedface",
+    "baadf00d",
     "placeholder",
     "changeme",
     "change_me",
@@ -106,6 +112,8 @@ const PLACEHOLDER_VALUES: &[&str] = &[
     "guest",
     "mypassword",
     "mysecret",
+    // xkcd 936's example passphrase.
+    "correcthorsebatterystaple",
 ];
 
 /// Why a value counts as a placeholder, for tests and `--stats`.
@@ -162,7 +170,113 @@ pub const SELF_NAMING: &[&[u8]] = &[
     b"token",
     b"apikey",
     b"api_key",
+    // The word "password" in other languages, as translation files give it (`password:
+    // Wachtwoord`); written without accents, since a value with them is not ASCII and is
+    // rejected before this.
+    b"wachtwoord",
+    b"passwort",
+    b"kennwort",
+    b"contrasena",
+    b"senha",
+    b"haslo",
+    b"losenord",
+    b"passord",
+    b"adgangskode",
+    b"salasana",
+    b"heslo",
+    b"jelszo",
+    b"parool",
+    b"geslo",
+    b"lozinka",
+    b"katasandi",
+    b"motdepasse",
+    b"cyfrinair",
+    // The name of the protocol (`google_oauth2`, `OAuth2.0`), not a credential of it.
+    b"oauth",
 ];
+
+/// A value made up for an example or a test rather than generated: every character belongs to
+/// a run of three or more consecutive characters or keys (`abc123`, `012345abcdef`,
+/// `asdf1234`, `cba321`), a short unit repeated (`AKIAKIAKI`, `abab12ab12`), or a word that
+/// names itself in digits for letters (`p4ssw0rd`, `P@ssw0rd`, `s3cr3t`). Generated secrets
+/// of this length almost never are; CredData's reviewers label such values as examples.
+pub fn made_up(v: &[u8]) -> bool {
+    if v.len() < 4 || v.len() > 32 {
+        return false;
+    }
+    let lower = v.to_ascii_lowercase();
+    let leet: Vec<u8> = lower
+        .iter()
+        .map(|&c| match c {
+            b'4' | b'@' => b'a',
+            b'3' => b'e',
+            b'1' | b'!' => b'i',
+            b'0' => b'o',
+            b'5' | b'$' => b's',
+            b'7' => b't',
+            c => c,
+        })
+        .collect();
+    // The word must be most of the value: in a long random string a letter-for-digit reading
+    // finds some short word by chance.
+    if leet != lower
+        && SELF_NAMING
+            .iter()
+            .any(|w| 2 * w.len() >= v.len() && leet.windows(w.len()).any(|x| x == *w))
+    {
+        return true;
+    }
+    periodic(&lower) || covered_by_runs(&lower) || word_and_count(&lower)
+}
+
+/// A short word, an optional separator and a count from 0 or 1 (`admin123`, `db123`,
+/// `jira_123456`, `test@12345`): the password of a tutorial or a test fixture.
+fn word_and_count(v: &[u8]) -> bool {
+    let letters = v.iter().take_while(|c| c.is_ascii_lowercase()).count();
+    let sep = usize::from(
+        v.get(letters)
+            .is_some_and(|c| matches!(c, b'_' | b'-' | b'@' | b'.')),
+    );
+    let digits = &v[letters + sep..];
+    (2..=10).contains(&letters)
+        && digits.len() >= 3
+        && matches!(digits[0], b'0' | b'1')
+        && digits.windows(2).all(|w| w[1] == w[0] + 1)
+}
+
+/// `v` is a unit of one to four characters repeated, three times or more (a partial last
+/// unit allowed).
+fn periodic(v: &[u8]) -> bool {
+    (1..=4).any(|p| v.len() >= 3 * p && (p..v.len()).all(|i| v[i] == v[i - p]))
+}
+
+/// Every character of `v` is inside a run of three or more characters that are consecutive
+/// (ascending or descending letters or digits) or neighbours on a keyboard row.
+fn covered_by_runs(v: &[u8]) -> bool {
+    const ROWS: &[&[u8]] = &[b"qwertyuiop", b"asdfghjkl", b"zxcvbnm", b"1234567890"];
+    let next = |a: u8, b: u8| -> bool {
+        let step = b as i16 - a as i16;
+        (a.is_ascii_alphanumeric()
+            && b.is_ascii_alphanumeric()
+            && a.is_ascii_digit() == b.is_ascii_digit()
+            && step.abs() == 1)
+            || ROWS.iter().any(|r| {
+                r.windows(2)
+                    .any(|w| (w[0], w[1]) == (a, b) || (w[1], w[0]) == (a, b))
+            })
+    };
+    let mut covered = vec![false; v.len()];
+    let mut start = 0;
+    for i in 1..=v.len() {
+        if i == v.len() || !next(v[i - 1], v[i]) {
+            if i - start >= 3 {
+                covered[start..i].fill(true);
+            }
+            start = i;
+        }
+    }
+    covered.iter().all(|&c| c)
+}
 
 /// Why a finding of a generic regex detector below high confidence is not worth reporting, or
 /// `None`. Generic detectors (`Authorization` and `Bearer` headers, URLs with passwords) see
@@ -367,6 +481,41 @@ mod tests {
         assert_eq!(url("http://u:FAKEw7Qp2Lx9Tn4Z@notexample.com"), None);
         assert_eq!(g("FAKEq7Lm2Vx9Tn4Wz8Kp3Rb6Jh1Cs5"), None);
         assert_eq!(g("DXjSUawnel2fr6SKC7G25CNxTyWKE5PF9XX6H/u9pSo="), None);
+    }
+
+    #[test]
+    fn made_up_values() {
+        for v in [
+            "abc123",
+            "012345abcdef",
+            "asdf1234",
+            "ghi789",
+            "cba321",
+            "abcd1234efg567",
+            "AKIAKIAKI",
+            "p4ssw0rd",
+            "P@ssw0rd",
+            "s3cr3t!",
+            "qwe123",
+            "admin123",
+            "db123",
+            "jira_123456",
+            "Test@12345",
+            "adg123456",
+        ] {
+            assert!(made_up(v.as_bytes()), "{v}");
+        }
+        for v in [
+            "1a2b3c99ff",
+            "Zk8pQ2wLx9",
+            "8f3kq9zmv2",
+            "abc",
+            "hunter2",
+            "summer2019",
+            "wJalrXUtnFEMIK7MDENGbPxRfiCY",
+        ] {
+            assert!(!made_up(v.as_bytes()), "{v}");
+        }
     }
 
     #[test]

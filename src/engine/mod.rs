@@ -644,6 +644,10 @@ fn accept(det: &Detector, secret: &[u8], matched: &[u8]) -> bool {
     if placeholder::placeholder_reason(secret, det.known_prefix_len(secret)).is_some() {
         return false;
     }
+    // `abc123`, `AKIAKIAKI`, `p4ssw0rd`: made up for an example, whoever matched it.
+    if placeholder::made_up(secret) {
+        return false;
+    }
     // High-confidence generic detectors (git credential stores, `.netrc`) read a file whose
     // format says what the value is; the others guess from a shape and need the filter.
     !(det.generic

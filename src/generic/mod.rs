@@ -218,7 +218,7 @@ impl Layer {
     /// line. A line of a binary file has none.
     fn assignments(text: &[u8], start: usize, hits: &[usize]) -> Vec<parse::Assignment> {
         let mut out: Vec<parse::Assignment> = Vec::new();
-        if memchr::memchr(0, text).is_some() || type_declaration(text) {
+        if memchr::memchr(0, text).is_some() || type_declaration(text) || test_report(text) {
             return out;
         }
         for &hit in hits {
@@ -301,6 +301,13 @@ impl Layer {
             && v.iter()
                 .any(|c| matches!(c, b'[' | b'(' | b'\\' | b'{' | b'|'));
         let near_miss = self.prefixes.iter().any(|p| v.starts_with(p.as_bytes()));
+        // `current_password: Huidig wachtwoord`: an unquoted YAML value followed by more words
+        // is the first word of a text (a translation file's label), not a secret.
+        // `HashPassword("password", "aFr56HjK3DrB8t3S", ...)`: the arguments of a hash
+        // function are its test inputs (a plaintext and a salt), not a name and its value.
+        let hash_input = a.op == parse::Op::Comma && hash_call_before(text, a.name.start);
+        let prose =
+            a.op == parse::Op::Colon && a.quote.is_none() && words_follow(text, a.value.end);
         // A name that also says what else it is (`TargetKeyId`, `ChangeToken`, `token_url`) is
         // rarely a credential's (2% on CredData), and an ARN names a resource.
         let other = names::has_other_word(&words) || v.starts_with(b"arn:");
@@ -326,6 +333,8 @@ impl Layer {
             .filter(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
             .count();
         if public
+            || prose
+            || hash_input
             || other
             || escaped_bytes
             || badge
@@ -442,4 +451,44 @@ impl Layer {
             })
             .collect()
     }
+}
+
+/// A test runner's report line (`--- PASS: TestName (0.00s)`, Go's `go test -v`): `PASS` is
+/// the result, not a name given a value.
+fn test_report(line: &[u8]) -> bool {
+    let t = line.trim_ascii_start();
+    [&b"--- PASS: "[..], b"--- FAIL: ", b"--- SKIP: "]
+        .iter()
+        .any(|p| t.starts_with(p))
+}
+
+/// After `end` come a space and then a word (a letter, or a byte of a non-ASCII script), not a
+/// comment, a separator or the end of the line.
+fn words_follow(text: &[u8], end: usize) -> bool {
+    let rest = &text[end.min(text.len())..];
+    let gap = rest.iter().take_while(|c| **c == b' ').count();
+    gap > 0
+        && rest
+            .get(gap)
+            .is_some_and(|&c| c.is_ascii_alphabetic() || c >= 0x80)
+}
+
+/// The name at `name_start` is the first argument of a call whose function's name says it
+/// hashes (`HashPassword(`, `hash_password(`, `bcrypt.hash(`).
+fn hash_call_before(text: &[u8], name_start: usize) -> bool {
+    let before = text[..name_start.min(text.len())].trim_ascii_end();
+    let before = before
+        .strip_suffix(b"\"")
+        .or_else(|| before.strip_suffix(b"'"))
+        .unwrap_or(before);
+    let Some(open) = before.trim_ascii_end().strip_suffix(b"(") else {
+        return false;
+    };
+    let ident = open
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.'))
+        .count();
+    let f = open[open.len() - ident..].to_ascii_lowercase();
+    f.windows(4).any(|w| w == b"hash")
 }

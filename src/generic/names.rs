@@ -102,6 +102,8 @@ const FALSE_COMPOUNDS: &[&str] = &[
 /// its length, its URL, the field's label, the public half of a pair. The model weighs them
 /// (`name-other`); a name with one is rarely a credential.
 pub const OTHER_WORDS: &[&str] = &[
+    "charset",
+    "encoding",
     "id",
     "ids",
     "name",

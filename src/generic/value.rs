@@ -100,9 +100,15 @@ pub fn rejected(v: &[u8]) -> bool {
         || v.starts_with(b"${")
         || v.starts_with(b"$(")
         || v.starts_with(b"%{")
+        // Ends in a shell or PHP variable (`$passwd`, `-h$dbhost`): interpolated, not literal.
+        || ends_in_variable(v)
+        // A domain-qualified name (`kubernetes.io/e2e-az-name`, a label or annotation key).
+        || domain_qualified(v)
         || v.starts_with(b"<%")
         || v.iter().filter(|&&c| c == b',').count() >= 2
         || v.iter().filter(|&&c| c == b' ').count() >= 2
+        // A sentence (`Anna salasana.`): a label's text, as translation files hold it.
+        || (v.contains(&b' ') && v.ends_with(b"."))
         || v.starts_with(b"'+")
         || v.starts_with(b"\"+")
         || !v.is_ascii()
@@ -111,6 +117,41 @@ pub fn rejected(v: &[u8]) -> bool {
             .any(|n| n.as_bytes().eq_ignore_ascii_case(v))
         || v.iter().all(|&c| c == v[0])
         || password_hash(v)
+}
+
+/// `v` ends in `$name`, a variable of three to sixteen characters in one case.
+fn ends_in_variable(v: &[u8]) -> bool {
+    let tail = v
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+        .count();
+    let name = &v[v.len() - tail..];
+    // One case, as variables are named (`dbhost`, `DB_HOST`); a random tail mixes them.
+    let one_case = name.iter().all(|c| !c.is_ascii_uppercase())
+        || name.iter().all(|c| !c.is_ascii_lowercase());
+    (3..=16).contains(&tail)
+        && one_case
+        && v.len() > tail
+        && v[v.len() - tail - 1] == b'$'
+        && v[v.len() - tail].is_ascii_alphabetic()
+}
+
+/// `example.io/name`: lower-case DNS labels with a dot, a slash, then a lower-case name, as
+/// Kubernetes label, annotation and taint keys are written.
+fn domain_qualified(v: &[u8]) -> bool {
+    let Some(slash) = v.iter().position(|&c| c == b'/') else {
+        return false;
+    };
+    let (domain, name) = (&v[..slash], &v[slash + 1..]);
+    let label = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-';
+    let tld = domain.rsplit(|&c| c == b'.').next().unwrap_or_default();
+    domain.contains(&b'.')
+        && domain.iter().all(|c| label(c) || *c == b'.')
+        && tld.len() >= 2
+        && tld.iter().all(u8::is_ascii_lowercase)
+        && !name.is_empty()
+        && name.iter().all(|c| label(c) || matches!(c, b'.' | b'_'))
 }
 
 /// Code rather than a literal: a member or index access (`ctx.req?.headers?.[`,
@@ -299,6 +340,7 @@ pub fn facts(v: &[u8]) -> ValueFacts {
             && upper,
         jwt: v.starts_with(b"eyJ") && dots >= 2,
         placeholder: placeholder::placeholder_reason(v, 0).is_some()
+            || placeholder::made_up(v)
             || v.starts_with(b"%")
             || v.starts_with(b":")
             || contains(b"your")

@@ -509,7 +509,7 @@ fn confidence_chooses_what_the_generic_layer_reports() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("settings.py"),
-        "pwd = \"wanunhfo\"\nauth_key = \"abcd1234\"\nsecret_value = \"mZ2k\"\npassword = os.environ[\"PASSWORD\"]\n",
+        "pwd = \"wanunhfo\"\nauth_key = \"wq7rkd\"\nsecret_value = \"mZ2k\"\npassword = os.environ[\"PASSWORD\"]\n",
     )
     .unwrap();
     let lines = |extra: &[&str]| -> Vec<String> {
