@@ -168,9 +168,11 @@ impl Plan {
         out
     }
 
-    /// bubblewrap's arguments: the file system as it is, a fresh /proc (so that
-    /// `/proc/self/environ` is the sandbox's), and `empty` bound read-only over every masked
-    /// file; then the command.
+    /// bubblewrap's arguments: the file system as it is, a process namespace of its own with a
+    /// fresh /proc (so that `/proc/self/environ` is the sandbox's, and no process outside it,
+    /// credgate included, can be read through `/proc/PID/environ`, `/proc/PID/cwd` or
+    /// `/proc/PID/root`, which see the unmasked files), and `empty` bound read-only over every
+    /// masked file; then the command.
     pub fn bwrap_args(&self, empty: &Path, argv: &[OsString]) -> Vec<OsString> {
         let mut a: Vec<OsString> = [
             "--bind",
@@ -179,6 +181,7 @@ impl Plan {
             "--dev-bind",
             "/dev",
             "/dev",
+            "--unshare-pid",
             "--proc",
             "/proc",
         ]
@@ -224,7 +227,7 @@ const BWRAP: &str = "bwrap";
 /// and some kernels refuse): a one-line reason, with the install command when it is missing.
 pub fn usable() -> Result<(), String> {
     match Command::new(BWRAP)
-        .args(["--bind", "/", "/", "--proc", "/proc", "--", "true"])
+        .args(["--bind", "/", "/", "--unshare-pid", "--proc", "/proc", "--", "true"])
         .output()
     {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(
@@ -311,6 +314,10 @@ mod tests {
         );
         assert_eq!(args[args.len() - 4..], ["--", "sh", "-c", "x"]);
         assert!(args.windows(2).any(|w| w == ["--proc", "/proc"]));
+        assert!(
+            args.iter().any(|a| a == "--unshare-pid"),
+            "its own process namespace"
+        );
     }
 
     #[test]

@@ -50,12 +50,29 @@ const ROUTES: &[(&str, &str)] = &[
     ("aws store", "cat ~/.aws/credentials"),
     ("gh store", "cat ~/.config/gh/hosts.yml"),
     ("dd", "dd if=.env status=none"),
+    (
+        "/proc of the parent",
+        "tr '\\0' '\\n' < /proc/$PPID/environ",
+    ),
+    (
+        "/proc of every process",
+        "for p in /proc/[0-9]*; do cat $p/cwd/.env $p/root$HOME/.railway/config.json 2>/dev/null; tr '\\0' '\\n' < $p/environ 2>/dev/null; done",
+    ),
 ];
 
 /// Why the sandbox cannot be tried here, if it cannot.
 fn cannot_sandbox() -> Option<String> {
     match Command::new("bwrap")
-        .args(["--bind", "/", "/", "--proc", "/proc", "--", "true"])
+        .args([
+            "--bind",
+            "/",
+            "/",
+            "--unshare-pid",
+            "--proc",
+            "/proc",
+            "--",
+            "true",
+        ])
         .output()
     {
         Err(e) => Some(format!("bwrap not runnable: {e}")),
