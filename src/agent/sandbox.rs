@@ -38,8 +38,8 @@ pub struct Plan {
     /// The agent's own configuration files with a credential, left readable because the agent
     /// needs them to run (`--mask-agent-config` masks them too).
     pub left_readable: Vec<Hidden>,
-    /// Findings at or above `--fail-on` in files git tracks: masking the file would not hide
-    /// them from `git show`, so the command is not started.
+    /// Findings at or above `--fail-on` in files git tracks, or once committed: masking the
+    /// file would not hide them from `git show` or `git log -p`, so the command is not started.
     pub tracked: Vec<Hidden>,
 }
 
@@ -121,6 +121,46 @@ impl Plan {
         plan
     }
 
+    /// Adds to [`Plan::tracked`] the findings at or above `fail_on` in files git does not
+    /// track now but did once (a `.env` committed, then deleted and ignored): their secret is
+    /// still in the repository's objects. Looked up in history once per work tree, for these
+    /// files only.
+    pub fn refuse_committed(&mut self, findings: &[Finding], fail_on: Risk) {
+        let mut by_tree: Vec<(PathBuf, Vec<(PathBuf, &Finding)>)> = Vec::new();
+        for f in findings {
+            if f.assessment.risk < fail_on
+                || f.assessment.location == Location::Tracked
+                || !matches!(f.origin, Origin::Workspace { .. })
+            {
+                continue;
+            }
+            let Some(path) = real_path(&f.origin) else {
+                continue;
+            };
+            let Some(tree) = path.parent().and_then(crate::util::work_tree_of) else {
+                continue;
+            };
+            match by_tree.iter_mut().find(|(t, _)| *t == tree) {
+                Some((_, list)) => list.push((path, f)),
+                None => by_tree.push((tree, vec![(path, f)])),
+            }
+        }
+        for (tree, list) in by_tree {
+            let files: Vec<PathBuf> = list.iter().map(|(p, _)| p.clone()).collect();
+            let Ok(commits) = crate::git::ever_committed(&tree, &files) else {
+                continue;
+            };
+            for ((path, f), commit) in list.iter().zip(commits) {
+                if let Some(c) = commit {
+                    let what =
+                        format!("{} (committed in {})", path.display(), &c.to_string()[..12]);
+                    push_worst(&mut self.tracked, what, f);
+                }
+            }
+        }
+        self.tracked.sort_by(|a, b| a.what.cmp(&b.what));
+    }
+
     /// What is printed before the command starts: each masked file and variable with its
     /// detector and risk (never the secret), and the agent files left readable.
     pub fn describe(&self) -> String {
@@ -154,7 +194,7 @@ impl Plan {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "credgate guard: {} in files git tracks; a sandbox cannot hide them (git show HEAD:PATH and git log -p still print them), so the command was not started.",
+            "credgate guard: {} in files git tracks or has committed; a sandbox cannot hide them (git show HEAD:PATH and git log -p still print them), so the command was not started.",
             crate::util::count(self.tracked.len(), "credential"),
         );
         for h in &self.tracked {

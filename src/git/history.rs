@@ -163,7 +163,10 @@ impl History {
 type Interned = indexmap::IndexSet<BString>;
 
 /// The commits to start from and those to stop at.
-fn tips(repo: &gix::Repository, range: Option<&str>) -> Result<(Vec<ObjectId>, Vec<ObjectId>)> {
+pub(super) fn tips(
+    repo: &gix::Repository,
+    range: Option<&str>,
+) -> Result<(Vec<ObjectId>, Vec<ObjectId>)> {
     Ok(match range {
         Some(r) if r.contains("..") => {
             let (from, to) = r.split_once("..").expect("checked");

@@ -1,7 +1,8 @@
 //! Git, read with gitoxide from the index and the object database, never from the working tree
 //! and never by parsing `git` output: what is about to be committed ([`mod@staged`], for
 //! `scan --staged`) and the blobs a revision range introduces ([`mod@history`], for `scan --git`),
-//! with what a partial or shallow clone lacks ([`mod@history_warnings`]).
+//! with what a partial or shallow clone lacks ([`mod@history_warnings`]), and whether files git
+//! does not track were ever committed ([`mod@committed`], for `guard --sandbox`).
 //!
 //! Only index entries whose blob differs from `HEAD` are read. The index's cache-tree extension
 //! says which directories are unchanged since the last write-tree; where its tree id equals
@@ -10,6 +11,7 @@
 //! adds or modifies (by a histogram diff against `HEAD`) can yield findings.
 
 mod carriers;
+mod committed;
 mod history;
 mod history_warnings;
 mod pack_order;
@@ -17,6 +19,7 @@ mod resident;
 mod staged;
 
 pub use carriers::{Target, carrying_commits};
+pub use committed::ever_committed;
 pub use history::{History, history, tune_for_blobs};
 pub use history_warnings::history_warnings;
 pub use pack_order::pack_order;

@@ -312,11 +312,64 @@ fn a_credential_in_a_tracked_file_is_refused_not_masked() {
     assert!(!marker.exists(), "the command must not run");
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
-        err.contains("in files git tracks; a sandbox cannot hide them"),
+        err.contains("in files git tracks or has committed; a sandbox cannot hide them"),
         "{err}"
     );
     assert!(err.contains("deploy.sh  github.pat.classic"), "{err}");
     assert!(!err.contains(&token));
+}
+
+/// A `.env` committed once, then untracked and ignored: masking it hides nothing from
+/// `git log -p`, so it is refused like a tracked file; the same file never committed is masked.
+#[test]
+fn a_credential_once_committed_is_refused_not_masked() {
+    let home = tempfile::tempdir().unwrap();
+    let token =
+        credgate::testing::expand_generators("{{crc32 ghp_ FAKEsandboxCommittedToken00001}}");
+    let guard = |ws: &Path| {
+        let marker = ws.join("started");
+        let out = credgate()
+            .current_dir(ws)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap())
+            .args(["guard", "--sandbox=auto", "--home"])
+            .arg(home.path())
+            .args(["--", "touch"])
+            .arg(&marker)
+            .output()
+            .unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(!err.contains(&token), "{err}");
+        (out.status.code(), marker.exists(), err)
+    };
+    let setup = |commit_first: bool| {
+        let ws = tempfile::tempdir().unwrap();
+        let p = ws.path();
+        crate::common::git(p, &["init", "-q"]);
+        fs::write(p.join("app.py"), "print(1)\n").unwrap();
+        fs::write(p.join(".env"), format!("GITHUB_TOKEN={token}\n")).unwrap();
+        if commit_first {
+            crate::common::git(p, &["add", "-A"]);
+            crate::common::git(p, &["commit", "-qm", "with the env file"]);
+            crate::common::git(p, &["rm", "-q", "--cached", ".env"]);
+        }
+        fs::write(p.join(".gitignore"), ".env\n").unwrap();
+        crate::common::git(p, &["add", "-A"]);
+        crate::common::git(p, &["commit", "-qm", "ignore it"]);
+        ws
+    };
+    let once = setup(true);
+    let (code, started, err) = guard(once.path());
+    assert_eq!(code, Some(1), "{err}");
+    assert!(!started, "the command must not run");
+    assert!(
+        err.contains("in files git tracks or has committed"),
+        "{err}"
+    );
+    assert!(err.contains(".env (committed in "), "{err}");
+    let never = setup(false);
+    let (_, _, err) = guard(never.path());
+    assert!(!err.contains("has committed"), "never committed: {err}");
 }
 
 #[test]
