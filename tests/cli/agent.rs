@@ -875,6 +875,7 @@ fn claude_hook_blocks_the_shell_commands_that_reach_credentials() {
         "echo $RAILWAY_API_TOKEN",
         "cat /proc/self/environ",
         "gh auth token",
+        "gcloud auth print-access-token",
         "aws configure get aws_secret_access_key",
     ] {
         let (code, err) = call(command);

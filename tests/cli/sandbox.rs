@@ -139,6 +139,20 @@ fn script() -> String {
         .collect()
 }
 
+/// What a route printed, as text to search for secrets: the base64 route's output decoded,
+/// so that an encoded secret counts too.
+fn readable(label: &str, body: &str) -> String {
+    use base64::Engine as _;
+    if label != "base64" {
+        return body.to_string();
+    }
+    let compact: String = body.split_whitespace().collect();
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(compact.as_bytes())
+        .unwrap_or_default();
+    format!("{body}\n{}", String::from_utf8_lossy(&decoded))
+}
+
 /// What each route printed, by label.
 fn by_route(output: &str) -> Vec<(String, String)> {
     output
@@ -213,16 +227,11 @@ fn the_incident_under_the_sandbox_leaks_nothing() {
         leaked.len() >= 5,
         "the routes should reach the secrets outside the sandbox"
     );
+    // Every route reaches a secret outside (the base64 one encoded; the parent's /proc is the
+    // test runner's, which holds none): a route that reaches nothing proves nothing inside.
     for (label, body) in by_route(&outside) {
-        if [
-            "cat",
-            "env",
-            "/proc/self/environ",
-            "railway store",
-            "aws store",
-        ]
-        .contains(&label.as_str())
-        {
+        let body = readable(&label, &body);
+        if label != "/proc of the parent" && !(label == "rg -uu" && body.trim().is_empty()) {
             assert!(
                 secrets.iter().any(|s| body.contains(s.as_str())),
                 "{label} got nothing outside"
@@ -250,6 +259,7 @@ fn the_incident_under_the_sandbox_leaks_nothing() {
         "{err}"
     );
     for (label, body) in by_route(&inside) {
+        let body = readable(&label, &body);
         for s in &secrets {
             assert!(
                 !body.contains(s.as_str()),
@@ -267,7 +277,11 @@ fn the_incident_under_the_sandbox_leaks_nothing() {
             .iter()
             .find(|(l, _)| *l == label)
             .map_or("", |(_, b)| b.as_str());
-        eprintln!("{label} | {} | {}", got(out_body), got(&body));
+        eprintln!(
+            "{label} | {} | {}",
+            got(&readable(&label, out_body)),
+            got(&readable(&label, &body))
+        );
     }
     for s in &secrets {
         assert!(!err.contains(s.as_str()), "guard printed a secret");
