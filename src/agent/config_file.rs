@@ -73,8 +73,13 @@ pub fn mentions(v: &Value, needle: &str) -> bool {
     }
 }
 
-/// Appends `entry` to the array at `keys` unless an entry there already runs `command`.
-/// Returns whether it did.
+/// Keys of a hook entry that only make it stricter: an entry credgate installed before it
+/// wrote them (Cursor's `failClosed`) gets them on the next install, unless the user set them.
+const STRICTER: &[&str] = &["failClosed"];
+
+/// Appends `entry` to the array at `keys` unless an entry there already runs `command`; an
+/// existing one gets the [`STRICTER`] keys of `entry` it lacks. Returns whether anything
+/// changed.
 pub fn add_once(
     obj: &mut Map<String, Value>,
     keys: &[&str],
@@ -82,8 +87,19 @@ pub fn add_once(
     entry: Value,
 ) -> Result<bool> {
     let list = array_at(obj, keys)?;
-    if list.iter().any(|e| mentions(e, command)) {
-        return Ok(false);
+    if let Some(existing) = list.iter_mut().find(|e| mentions(e, command)) {
+        let mut changed = false;
+        if let (Some(have), Some(want)) = (existing.as_object_mut(), entry.as_object()) {
+            for k in STRICTER {
+                if let Some(v) = want.get(*k)
+                    && !have.contains_key(*k)
+                {
+                    have.insert((*k).to_string(), v.clone());
+                    changed = true;
+                }
+            }
+        }
+        return Ok(changed);
     }
     list.push(entry);
     Ok(true)
@@ -139,6 +155,31 @@ mod tests {
             serde_json::from_slice(&std::fs::read(d.path().join("s.json")).unwrap()).unwrap();
         assert_eq!(v["model"], "x");
         assert_eq!(v["hooks"]["Pre"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn an_older_entry_gets_fail_closed_but_a_users_choice_stays() {
+        let entry = json!({"command": "credgate hook cursor", "failClosed": true});
+        let mut obj: Map<String, Value> = serde_json::from_str(
+            r#"{"hooks": {"beforeReadFile": [{"command": "credgate hook cursor"}],
+                          "beforeShellExecution": [{"command": "credgate hook cursor", "failClosed": false}]}}"#,
+        )
+        .unwrap();
+        let add = |obj: &mut Map<String, Value>, event: &str| {
+            add_once(
+                obj,
+                &["hooks", event],
+                "credgate hook cursor",
+                entry.clone(),
+            )
+            .unwrap()
+        };
+        assert!(add(&mut obj, "beforeReadFile"));
+        assert!(!add(&mut obj, "beforeReadFile"), "once");
+        assert!(!add(&mut obj, "beforeShellExecution"));
+        assert_eq!(obj["hooks"]["beforeReadFile"][0]["failClosed"], true);
+        assert_eq!(obj["hooks"]["beforeShellExecution"][0]["failClosed"], false);
+        assert_eq!(obj["hooks"]["beforeReadFile"].as_array().unwrap().len(), 1);
     }
 
     #[test]
