@@ -263,9 +263,30 @@ pub fn sandbox_exec_profile(plan: &Plan) -> String {
 /// The sandbox tool, found on `PATH` as the command itself will be.
 const BWRAP: &str = "bwrap";
 
-/// Why bubblewrap cannot be used here, or `Ok` when it can create its namespaces (containers
-/// and some kernels refuse): a one-line reason, with the install command when it is missing.
+/// macOS's sandbox tool, part of the system.
+const SANDBOX_EXEC: &str = "/usr/bin/sandbox-exec";
+
+/// Whether this is macOS, where the sandbox is `sandbox-exec` with [`sandbox_exec_profile`]
+/// instead of bubblewrap. Not run in CI (Linux); the profile is tested as text.
+const MACOS: bool = cfg!(target_os = "macos");
+
+/// Why the sandbox cannot be used here, or `Ok` when it can: on Linux, whether bubblewrap can
+/// create its namespaces (containers and some kernels refuse), on macOS whether `sandbox-exec`
+/// runs a profile. A one-line reason, with the install command when bubblewrap is missing.
 pub fn usable() -> Result<(), String> {
+    if MACOS {
+        return match Command::new(SANDBOX_EXEC)
+            .args(["-p", "(version 1)\n(allow default)\n", "/usr/bin/true"])
+            .output()
+        {
+            Ok(out) if out.status.success() => Ok(()),
+            Ok(out) => Err(format!(
+                "sandbox-exec cannot run a profile here: {}",
+                crate::util::one_line(String::from_utf8_lossy(&out.stderr).trim())
+            )),
+            Err(e) => Err(format!("{SANDBOX_EXEC} cannot be run: {e}")),
+        };
+    }
     match Command::new(BWRAP)
         .args(["--bind", "/", "/", "--unshare-pid", "--proc", "/proc", "--", "true"])
         .output()
@@ -283,7 +304,7 @@ pub fn usable() -> Result<(), String> {
     }
 }
 
-/// Runs `argv` under bubblewrap with the plan, and returns its exit code as a shell reports it.
+/// Runs `argv` in the sandbox (bubblewrap; `sandbox-exec` on macOS) with the plan, and returns its exit code as a shell reports it.
 pub fn run(plan: &Plan, argv: &[OsString]) -> anyhow::Result<i32> {
     // A private directory (created, never reused: a name someone else made fails) with one
     // empty file, bound over every masked file.
@@ -307,14 +328,21 @@ pub fn run(plan: &Plan, argv: &[OsString]) -> anyhow::Result<i32> {
 }
 
 fn run_in(plan: &Plan, argv: &[OsString], empty: &Path) -> anyhow::Result<i32> {
-    let mut cmd = Command::new(BWRAP);
-    cmd.args(plan.bwrap_args(empty, argv));
+    let mut cmd = if MACOS {
+        let mut c = Command::new(SANDBOX_EXEC);
+        c.arg("-p").arg(sandbox_exec_profile(plan)).args(argv);
+        c
+    } else {
+        let mut c = Command::new(BWRAP);
+        c.args(plan.bwrap_args(empty, argv));
+        c
+    };
     for h in &plan.env {
         cmd.env_remove(&h.what);
     }
     let status = cmd
         .status()
-        .map_err(|e| anyhow::anyhow!("guard: cannot run bwrap: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("guard: cannot start the sandbox: {e}"))?;
     Ok(super::guard::exit_code(status))
 }
 
