@@ -103,6 +103,15 @@ fn finding(f: &Finding, opts: &ReportOptions, w: &mut dyn WriteColor) -> io::Res
     }
     writeln!(w)?;
 
+    // Which store the file is, and where in it: for an agent's transcript, the session that
+    // saw the credential (what a user needs after an incident).
+    if let Some(store) = &f.store {
+        write!(w, "  store    {}", store.tool)?;
+        if let Some(c) = &store.context {
+            write!(w, ": {}", printable(c.as_bytes()))?;
+        }
+        writeln!(w)?;
+    }
     if opts.show_secrets {
         writeln!(w, "  secret   {}", printable(f.secret.expose()))?;
     } else {

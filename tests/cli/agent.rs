@@ -962,4 +962,17 @@ fn agent_transcripts_say_which_session_saw_a_credential() {
         ]
     );
     assert!(!report.to_string().contains(key));
+    // The text report names the session too.
+    let out = credgate()
+        .current_dir(h)
+        .args(["scan", "--color", "never", "--reach", "home", "--home"])
+        .arg(h)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("  store    Claude Code (session transcripts): session 8f1c2d3e-0000-4000-8000-000000000001, line 2\n"),
+        "{text}"
+    );
+    assert!(!text.contains(key));
 }
