@@ -176,6 +176,14 @@ const HOME: &[(&str, &str, &str, &str, &str, &str)] = &[
         "critical",
     ),
     (
+        ".config/Cursor/User/globalStorage/state.vscdb",
+        "stripe.secret-key.live",
+        "cursor-state",
+        "table cursorDiskKV, key=bubbleId:5c1d:0001",
+        "agent-transcript",
+        "critical",
+    ),
+    (
         ".config/configstore/firebase-tools.json",
         "google.oauth-refresh-token",
         "firebase",
@@ -253,6 +261,14 @@ const HOME: &[(&str, &str, &str, &str, &str, &str)] = &[
         "cursor",
         "key mcpServers.slack.env.SLACK_BOT_TOKEN",
         "agent-config",
+        "critical",
+    ),
+    (
+        ".cursor/projects/work-app/agent-transcripts/3b7e0c21-5d4f-4a8e-9c10-2f6d8e4a7b19.txt",
+        "stripe.secret-key.live",
+        "cursor-agent-chats",
+        "session 3b7e0c21-5d4f-4a8e-9c10-2f6d8e4a7b19, line 2",
+        "agent-transcript",
         "critical",
     ),
     (
@@ -899,6 +915,59 @@ fn claude_hook_blocks_the_shell_commands_that_reach_credentials() {
         let (code, err) = call(command);
         assert_eq!(code, 0, "{command} was blocked: {err}");
     }
+}
+
+/// Cursor keeps its chats in SQLite state databases (the editor) and per-session stores and
+/// transcripts (the CLI): a credential there was seen by the agent too.
+#[test]
+fn cursor_state_and_chats_are_agent_transcripts() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let key = "sk_live_FAKEcursorStateIntpmrx2bjo";
+    for (dir, file) in [
+        (".config/Cursor/User/globalStorage", "state.vscdb"),
+        (".config/Cursor/User/workspaceStorage/4f2a9c", "state.vscdb"),
+        (
+            "Library/Application Support/Cursor/User/globalStorage",
+            "state.vscdb",
+        ),
+        (".cursor/chats/ab12/9d3e", "store.db"),
+        (".cursor/projects/work-app/agent-transcripts", "c0ffee.txt"),
+    ] {
+        fs::create_dir_all(h.join(dir)).unwrap();
+        fs::write(
+            h.join(dir).join(file),
+            format!("SQLite format 3\0 ItemTable composer.content STRIPE_SECRET_KEY={key}\n"),
+        )
+        .unwrap();
+    }
+    let report = scan_home(h, &[]);
+    let mut seen: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            assert_eq!(f["assessment"]["location"], "agent-transcript", "{f:#}");
+            (
+                f["store"]["id"].as_str().unwrap().to_string(),
+                f["origin"]["path"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    seen.sort();
+    let stores: Vec<&str> = seen.iter().map(|(s, _)| s.as_str()).collect();
+    assert_eq!(
+        stores,
+        [
+            "cursor-agent-chats",
+            "cursor-agent-chats",
+            "cursor-state",
+            "cursor-state",
+            "cursor-state"
+        ],
+        "{seen:?}"
+    );
+    assert!(!report.to_string().contains(key));
 }
 
 #[test]
