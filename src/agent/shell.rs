@@ -1,5 +1,6 @@
 //! What a shell command an agent wants to run can reach, best effort and on the side of
-//! caution: the files it names (with `~`, `$HOME`, `${HOME}` and globs expanded), the
+//! caution: the files it names (with `~`, `$HOME`, `${HOME}`, `$PWD`, variables the command
+//! assigns or the environment holds, and globs expanded; quotes removed inside words), the
 //! directory a search without a path searches (`rg token`, `grep -r token`, `git grep token`),
 //! the workspace for a command substitution it cannot read (`cat $(ls -a | grep env)`), the
 //! environment when it prints variables (`env`, `printenv`, `echo $NAME`,
@@ -106,17 +107,84 @@ fn expand_glob(word: &str) -> Vec<PathBuf> {
     out
 }
 
-/// The parts of a command line run as separate programs (`a | b; c && d`).
-fn segments(cmd: &str) -> Vec<Vec<&str>> {
+/// The parts of a command line run as separate programs (`a | b; c && d`), as words with
+/// their quotes removed wherever they are (`.e""nv` is `.env`, `'cat .env'` after `sh -c` is
+/// two words). Splitting inside quotes as well is on the side of caution: every word of a
+/// nested command is looked at.
+fn segments(cmd: &str) -> Vec<Vec<String>> {
     cmd.split(['|', ';', '&', '\n'])
         .map(|seg| {
             seg.split(|c: char| c.is_whitespace() || "<>()`".contains(c))
-                .map(|w| w.trim_matches(['"', '\'']))
+                .map(|w| w.replace(['"', '\''], ""))
                 .filter(|w| !w.is_empty())
-                .collect::<Vec<&str>>()
+                .collect::<Vec<String>>()
         })
         .filter(|s| !s.is_empty())
         .collect()
+}
+
+/// `NAME=value` words anywhere in the command (`F=.env; cat $F`), by name.
+fn assignments(segments: &[Vec<String>]) -> std::collections::HashMap<String, String> {
+    let mut out = std::collections::HashMap::new();
+    for w in segments.iter().flatten() {
+        if let Some((name, value)) = w.split_once('=')
+            && !name.is_empty()
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+        {
+            out.insert(name.to_string(), value.to_string());
+        }
+    }
+    out
+}
+
+/// `word` with `$NAME` and `${NAME}` replaced by what the command assigned, `PWD` by the
+/// call's working directory, or the value in the environment the agent runs the command in
+/// (the hook's own); `HOME` is left to [`expand_home`], unknown names as they are.
+fn expand_vars(
+    word: &str,
+    assigned: &std::collections::HashMap<String, String>,
+    cwd: &Path,
+) -> String {
+    if !word.contains('$') {
+        return word.to_string();
+    }
+    let mut out = String::new();
+    let mut rest = word;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let (braced, body) = match after.strip_prefix('{') {
+            Some(b) => (true, b),
+            None => (false, after),
+        };
+        let len = body
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(body.len());
+        let name = &body[..len];
+        let closed = !braced || body[len..].starts_with('}');
+        let value = match name {
+            _ if name.is_empty() || !closed => None,
+            "HOME" => None,
+            "PWD" => Some(cwd.to_string_lossy().into_owned()),
+            _ => assigned
+                .get(name)
+                .cloned()
+                .or_else(|| std::env::var(name).ok()),
+        };
+        match value {
+            Some(v) => {
+                out.push_str(&v);
+                rest = &body[len + usize::from(braced)..];
+            }
+            None => {
+                out.push('$');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Variables a word prints by name: `$NAME`, `${NAME}`, `${NAME:-x}`.
@@ -152,24 +220,38 @@ pub fn reach(cmd: &str, cwd: &Path, home: Option<&Path>) -> Reach {
         // What a substitution names is known only when it runs: the workspace, whole.
         r.paths.push(cwd.to_path_buf());
     }
-    for seg in segments(cmd) {
+    let segs = segments(cmd);
+    let assigned = assignments(&segs);
+    for seg in &segs {
         // `VAR=x cmd ...`: the program is the first word that is not an assignment.
         let start = seg
             .iter()
             .position(|w| !(w.contains('=') && !w.starts_with('-') && !w.starts_with('$')))
             .unwrap_or(seg.len());
-        let words = &seg[start..];
+        let raw: Vec<&str> = seg[start..].iter().map(String::as_str).collect();
+        let expanded: Vec<String> = raw.iter().map(|w| expand_vars(w, &assigned, cwd)).collect();
+        let words: Vec<&str> = expanded.iter().map(String::as_str).collect();
+        let words = words.as_slice();
         let Some(&program) = words.first() else {
             continue;
         };
         let program = program.rsplit('/').next().unwrap_or(program);
         let mut named_path = false;
         for (i, w) in words.iter().enumerate() {
-            r.env_names.extend(variables(w));
+            // The variables it prints, by the names written (before expansion).
+            r.env_names.extend(variables(raw[i]));
             if w.contains("/proc/") && w.ends_with("/environ") {
                 r.all_env = true;
             }
             if i == 0 || w.starts_with('-') {
+                continue;
+            }
+            if *w == cwd.to_string_lossy() {
+                // `grep -r token $PWD`: the working directory, whole, for a search.
+                if SEARCHERS.contains(&program) {
+                    named_path = true;
+                    r.paths.push(cwd.to_path_buf());
+                }
                 continue;
             }
             if bare_home(w) {
@@ -273,6 +355,19 @@ mod tests {
             assert_eq!(r(cmd).paths, [w.to_path_buf()], "{cmd}");
         }
         assert_eq!(r("cat .e*").paths, [w.join(".env")]);
+        // Quotes inside words, nested shells, $PWD and variables the command assigns.
+        for cmd in [
+            "cat .e\"\"nv",
+            "sh -c 'cat .e\"\"nv'",
+            "bash -c \"cat .env\"",
+            "cat \"$PWD/.env\"",
+            "cat ${PWD}/.env",
+            "F=.env; cat $F",
+            "F=.env && cat \"${F}\"",
+        ] {
+            assert_eq!(r(cmd).paths, [w.join(".env")], "{cmd}");
+        }
+        assert_eq!(r("grep -r token $PWD").paths, [w.to_path_buf()]);
         for cmd in [
             "cat ~/.railway/config.json",
             "cat $HOME/.railway/config.json",
