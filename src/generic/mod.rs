@@ -309,8 +309,17 @@ impl Layer {
         let prose =
             a.op == parse::Op::Colon && a.quote.is_none() && words_follow(text, a.value.end);
         // A name that also says what else it is (`TargetKeyId`, `ChangeToken`, `token_url`) is
-        // rarely a credential's (2% on CredData), and an ARN names a resource.
-        let other = names::has_other_word(&words) || v.starts_with(b"arn:");
+        // rarely a credential's (2% on CredData), and an ARN names a resource; one that only
+        // says whose it is (`user_password`, `TEST_TOKEN`) still is.
+        let secret_at = words
+            .iter()
+            .rposition(|w| {
+                self.detectors
+                    .iter()
+                    .any(|d| d.keywords.iter().any(|k| names::word_matches(w, k)))
+            })
+            .unwrap_or(0);
+        let other = names::undone_by_other_word(&words, secret_at) || v.starts_with(b"arn:");
         // Bytes written as `\x9b\x0c...` are a test vector's binary key, not a credential
         // someone can paste; a badge image's `?token=` is public by design (Codecov's graph
         // token); a file path or a dotted identifier names where a secret is, not the secret.

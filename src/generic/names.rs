@@ -337,6 +337,27 @@ pub fn has_other_word(words: &[String]) -> bool {
     words.iter().any(|w| OTHER_WORDS.contains(&w.as_str()))
 }
 
+/// Words of [`OTHER_WORDS`] that say what something else is when they follow the secret word
+/// (`token_store`, `password_user`, `secret_env`) but only whose secret it is when they come
+/// before it (`user_password`, `trust_store_password`, `EnvPassword`, `TEST_TOKEN`): in an
+/// English compound the last word is the thing named. On CredData's development half, names
+/// with one of these before the secret word are credentials 3 times in 4.
+const QUALIFY_BEFORE: &[&str] = &[
+    "user", "env", "var", "variable", "store", "storage", "test", "manager", "valid", "file",
+    "host", "option", "options", "class",
+];
+
+/// True if a word of the name makes it one of something other than the secret
+/// ([`OTHER_WORDS`]): any such word after the last secret word (`token_type`, `key_id`), and
+/// before it (`public_key`, `csrf_token`) all but those that only say whose secret it is
+/// ([`QUALIFY_BEFORE`]). `secret_at` is the index of the last word that is a secret word.
+pub fn undone_by_other_word(words: &[String], secret_at: usize) -> bool {
+    words.iter().enumerate().any(|(i, w)| {
+        OTHER_WORDS.contains(&w.as_str())
+            && (i > secret_at || !QUALIFY_BEFORE.contains(&w.as_str()))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -349,6 +370,20 @@ mod tests {
         assert_eq!(words(b"ClientSecret2"), ["client", "secret", "2"]);
         assert_eq!(words(b"HTTPSProxyPass"), ["https", "proxy", "pass"]);
         assert_eq!(words(b"$smtp.pass"), ["smtp", "pass"]);
+    }
+
+    #[test]
+    fn other_words_before_the_secret_word_may_only_say_whose_it_is() {
+        let undone = |name: &str, at: usize| undone_by_other_word(&words(name.as_bytes()), at);
+        assert!(!undone("trust_store_password", 2));
+        assert!(!undone("EnvPassword", 1));
+        assert!(!undone("TEST_USER_PASSWORD", 2));
+        assert!(undone("password_store", 0));
+        assert!(undone("token_type", 0));
+        assert!(undone("accessKeyId", 1));
+        assert!(undone("public_key", 1));
+        assert!(undone("csrf_token", 1));
+        assert!(undone("basic_auth_user", 1));
     }
 
     #[test]

@@ -303,6 +303,10 @@ fn value(line: &[u8], name: Range<usize>, op: Op, i: usize) -> Option<Assignment
         b"hex.DecodeString(",
         b"Buffer.from(",
         b"atob(",
+        b"base64Decode(",
+        b"base64_decode(",
+        b"Base64.getDecoder().decode(",
+        b"Convert.FromBase64String(",
     ] {
         if line[i..].starts_with(wrapper)
             && matches!(line.get(i + wrapper.len()), Some(b'"' | b'\''))
@@ -362,9 +366,10 @@ fn value(line: &[u8], name: Range<usize>, op: Op, i: usize) -> Option<Assignment
             }
             // `"abc" + x`, `"abc".format(...)`: the literal is only part of the value.
             let k = skip_spaces(line, j + 1);
-            let expression = matches!(line.get(k), Some(b'+' | b'.' | b'%'))
+            let expression = (matches!(line.get(k), Some(b'+' | b'.' | b'%'))
                 && !matches!(line.get(k + 1), Some(b' ' | b'\t') | None)
-                || line.get(k) == Some(&b'+');
+                || line.get(k) == Some(&b'+'))
+                && !literal_conversion(&line[k..]);
             (start..j, expression)
         }
         None => {
@@ -424,6 +429,32 @@ fn value(line: &[u8], name: Range<usize>, op: Op, i: usize) -> Option<Assignment
         scheme,
         in_string: false,
         nested,
+    })
+}
+
+/// `.freeze`, `.encode('utf-8')`, `.getBytes()`, `.to_string()` after a literal: the same
+/// characters in another type (Ruby's frozen string, bytes, an owned string), not a
+/// computation on them.
+fn literal_conversion(rest: &[u8]) -> bool {
+    const METHODS: &[&[u8]] = &[
+        b".freeze",
+        b".encode(",
+        b".getBytes(",
+        b".toCharArray(",
+        b".as_bytes(",
+        b".to_string(",
+        b".to_owned(",
+        b".into(",
+        b".toString(",
+        b".bytes(",
+        b".strip(",
+        b".trim(",
+    ];
+    METHODS.iter().any(|m| {
+        rest.starts_with(m)
+            && rest[m.len()..]
+                .first()
+                .is_none_or(|c| !c.is_ascii_alphanumeric() && *c != b'_')
     })
 }
 
@@ -639,6 +670,22 @@ mod tests {
         assert!(a.expression, "{a:?}");
         let line = b"password = \"abc\" + suffix";
         assert!(at(line, 0).unwrap().expression);
+        let line = b"password = \"abc\".format(x)";
+        assert!(at(line, 0).unwrap().expression);
+        // The same characters in another type are still the literal.
+        for (line, hit) in [
+            (&b"TOKEN = 'LwQeHbWxOaNxFy'.freeze"[..], 0),
+            (b"self.key = 'gSmMAPVw8HZsCE'.encode('utf-8')", 5),
+            (b"byte[] key = \"kq9Zy7mhzEtb\".getBytes();", 7),
+        ] {
+            let a = at(line, hit).unwrap();
+            assert!(!a.expression, "{}", String::from_utf8_lossy(line));
+        }
+        let line = b"byte[] keyBytes = base64Decode(\"gKkvywOCWY9Zy7mhzEtbKi==\");";
+        assert_eq!(
+            &line[at(line, 7).unwrap().value],
+            b"gKkvywOCWY9Zy7mhzEtbKi=="
+        );
     }
 
     #[test]

@@ -175,6 +175,8 @@ pub fn code_like(v: &[u8]) -> bool {
         || v.starts_with(b"\")")
         || v.ends_with(b"[")
         || ((v.starts_with(b"+") || v.ends_with(b"+")) && v.contains(&b'.'))
+        // `"+mydomval(`: the string closed, then a call's name and its parenthesis.
+        || (v.starts_with(b"+") && v.ends_with(b"(") && v[1..v.len() - 1].iter().all(|&c| word(c)))
         // `Shards[-1]`, `headers[0].name`: an index after a name, then more of the path.
         || v.windows(3).any(|w| word(w[0]) && w[1] == b'[' && (w[2] == b'-' || w[2].is_ascii_digit()))
             && v.contains(&b'.')
@@ -529,6 +531,7 @@ mod tests {
             b"+e.accessKeyId+",
             b"a===b",
             b"e.HEX=e.URL_CHAR=e.USERINFO_CHARS=e.MARK",
+            b"+mydomval(",
         ] {
             assert!(code_like(code), "{}", String::from_utf8_lossy(code));
         }
