@@ -166,6 +166,7 @@ pub fn placeholder_reason(secret: &[u8], prefix_len: usize) -> Option<Reason> {
 pub const SELF_NAMING: &[&[u8]] = &[
     b"password",
     b"passwd",
+    b"pswd",
     b"secret",
     b"token",
     b"apikey",

@@ -270,6 +270,13 @@ impl Layer {
                 .any(|w| d.keywords.iter().any(|k| names::word_matches(w, k)))
         })?;
         let v = &text[a.value.clone()];
+        // A comment in source code is text: a value there needs no quotes (`// export
+        // TOKEN=...`, `# password: ...`).
+        let file = if file == FileKind::Code && comment_before(text, a.name.start) {
+            FileKind::Doc
+        } else {
+            file
+        };
         // In source code an unquoted value is a variable or an expression, not a literal.
         // (After `Bearer`/`Basic` the value is inside a string already: `"Authorization: Basic
         // abc=="`.)
@@ -460,6 +467,15 @@ impl Layer {
             })
             .collect()
     }
+}
+
+/// The line is a comment up to `at`: it starts with `//`, `#`, `/*`, `*` or `--`.
+fn comment_before(line: &[u8], at: usize) -> bool {
+    let t = line[..at.min(line.len())].trim_ascii_start();
+    [&b"//"[..], b"#", b"/*", b"* ", b"--"]
+        .iter()
+        .any(|m| t.starts_with(m))
+        || t == b"*"
 }
 
 /// A test runner's report line (`--- PASS: TestName (0.00s)`, Go's `go test -v`): `PASS` is

@@ -284,6 +284,10 @@ pub const OTHER_WORDS: &[&str] = &[
 /// `secret_key`, `client_key`, `AccountKey`) rather than a map key, a keyboard key or a field.
 const KEY_QUALIFIERS: &[&str] = &[
     "api",
+    "oauth",
+    "priv",
+    "p",
+    "jwt",
     "secret",
     "private",
     "access",
@@ -343,8 +347,8 @@ pub fn has_other_word(words: &[String]) -> bool {
 /// English compound the last word is the thing named. On CredData's development half, names
 /// with one of these before the secret word are credentials 3 times in 4.
 const QUALIFY_BEFORE: &[&str] = &[
-    "user", "env", "var", "variable", "store", "storage", "test", "manager", "valid", "file",
-    "host", "option", "options", "class",
+    "user", "env", "var", "variable", "store", "storage", "test", "manager", "request", "valid",
+    "file", "host", "option", "options", "class",
 ];
 
 /// True if a word of the name makes it one of something other than the secret

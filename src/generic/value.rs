@@ -106,17 +106,47 @@ pub fn rejected(v: &[u8]) -> bool {
         || domain_qualified(v)
         || v.starts_with(b"<%")
         || v.iter().filter(|&&c| c == b',').count() >= 2
-        || v.iter().filter(|&&c| c == b' ').count() >= 2
+        || (v.iter().filter(|&&c| c == b' ').count() >= 2 && !letter_groups(v))
         // A sentence (`Anna salasana.`): a label's text, as translation files hold it.
         || (v.contains(&b' ') && v.ends_with(b"."))
+        // An escaped newline: text of several lines (a response body, a message), not one
+        // credential (the private-key detectors read PEM blocks written this way).
+        || v.windows(2).any(|w| w == b"\\n")
         || v.starts_with(b"'+")
         || v.starts_with(b"\"+")
-        || !v.is_ascii()
+        || non_latin_letters(v)
         || NOT_VALUES
             .iter()
             .any(|n| n.as_bytes().eq_ignore_ascii_case(v))
         || v.iter().all(|&c| c == v[0])
         || password_hash(v)
+}
+
+/// A letter outside ASCII (`Contraseña`, `パスワード`): a translated label, since generated
+/// credentials are ASCII. Symbols outside ASCII (`§`, `£`) are in passwords people type.
+fn non_latin_letters(v: &[u8]) -> bool {
+    !v.is_ascii()
+        && (v.len() < 8
+            || String::from_utf8_lossy(v)
+                .chars()
+                .any(|c| !c.is_ascii() && (c.is_alphabetic() || c == char::REPLACEMENT_CHARACTER)))
+}
+
+/// Groups of random letters separated by single spaces (`abcd efgh ijkl mnop`, the way Google
+/// shows an app password): not a sentence, whose words read as words.
+fn letter_groups(v: &[u8]) -> bool {
+    let groups: Vec<&[u8]> = v.split(|&c| c == b' ').collect();
+    let one_case =
+        |g: &[u8]| g.iter().all(u8::is_ascii_lowercase) || g.iter().all(u8::is_ascii_uppercase);
+    groups.len() <= 6
+        && groups.iter().all(|g| {
+            g.len() >= 2
+                && g.iter().all(u8::is_ascii_alphabetic)
+                && one_case(g)
+                && g[0].is_ascii_lowercase() == v[0].is_ascii_lowercase()
+                && !g.windows(3).any(|w| w[0] == w[1] && w[1] == w[2])
+        })
+        && super::english::surprisal(v).is_some_and(|s| s > super::english::RANDOM_ABOVE + 0.5)
 }
 
 /// `v` ends in `$name`, a variable of three to sixteen characters in one case.
@@ -135,6 +165,19 @@ fn ends_in_variable(v: &[u8]) -> bool {
         && v.len() > tail
         && v[v.len() - tail - 1] == b'$'
         && v[v.len() - tail].is_ascii_alphabetic()
+}
+
+/// `xxx` at an end of the value or beside a separator.
+fn xxx_mark(lv: &[u8]) -> bool {
+    lv.windows(3).enumerate().any(|(i, w)| {
+        w == b"xxx"
+            && (i == 0
+                || i + 3 == lv.len()
+                || !lv[i - 1].is_ascii_alphanumeric()
+                || !lv[i + 3].is_ascii_alphanumeric()
+                || lv[i - 1] == b'x'
+                || lv[i + 3] == b'x')
+    })
 }
 
 /// `example.io/name`: lower-case DNS labels with a dot, a slash, then a lower-case name, as
@@ -163,10 +206,13 @@ pub fn code_like(v: &[u8]) -> bool {
     let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
     let has = |p: &[u8]| v.windows(p.len()).any(|w| w == p);
     // `==` with something after it (base64 ends in `==` padding, a comparison does not).
-    let compare = v
-        .windows(3)
-        .any(|w| w[0] == b'=' && w[1] == b'=' && w[2] != b'=')
-        || has(b"===");
+    // `==` followed by an operand; base64 padding is followed by a separator (`ab==|cd==`).
+    let compare = v.windows(3).any(|w| {
+        w[0] == b'='
+            && w[1] == b'='
+            && (w[2].is_ascii_alphanumeric()
+                || matches!(w[2], b' ' | b'"' | b'\'' | b'(' | b'$' | b'!' | b'-' | b'_'))
+    }) || has(b"===");
     has(b"?.")
         || compare
         || has(b"('")
@@ -318,7 +364,21 @@ pub fn facts(v: &[u8]) -> ValueFacts {
     let letters_only = v.iter().all(u8::is_ascii_alphabetic);
     let lv = v.to_ascii_lowercase();
     let contains = |w: &[u8]| lv.windows(w.len()).any(|x| x == w);
-    let slashes = v.iter().filter(|&&c| c == b'/' || c == b'\\').count();
+    // A backslash that escapes the next character (`\/` in JSON, `\=` in .properties) is
+    // not a path separator.
+    let slashes = v
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| {
+            c == b'/'
+                || (c == b'\\'
+                    && !matches!(
+                        v.get(i + 1),
+                        Some(b'/' | b'\\' | b'=' | b':' | b'"' | b'\'' | b'n' | b't')
+                    )
+                    && (i == 0 || v[i - 1] != b'\\'))
+        })
+        .count();
     let dots = v.iter().filter(|&&c| c == b'.').count();
     let ident_bytes = v
         .iter()
@@ -346,7 +406,9 @@ pub fn facts(v: &[u8]) -> ValueFacts {
             || v.starts_with(b"%")
             || v.starts_with(b":")
             || contains(b"your")
-            || contains(b"xxx")
+            // `xxx` as a mark (`sk_xxx`, `xxx-xxx`, `AKIAxxx`), not three x's inside random
+            // letters (`Vozkqqwcexxxle`).
+            || xxx_mark(&lv)
             // `my_wrappedKey`, `my-api-key`: the documentation's own name for the user's value.
             || ((lv.starts_with(b"my_") || lv.starts_with(b"my-"))
                 && lv.get(3).is_some_and(u8::is_ascii_alphabetic))
@@ -518,6 +580,32 @@ mod tests {
             facts(b"my_wrappedKeyCrc32c").placeholder && facts(b"[claim_signature]").placeholder
         );
         assert!(facts(b"my-app/5026-stage-150723_224258.war").path);
+    }
+
+    #[test]
+    fn shapes_that_looked_like_something_else() {
+        // Groups of random letters (an app password) are not a sentence; words are.
+        assert!(!rejected(b"mzqk vtrw xplb hfdn"));
+        assert!(rejected(b"Enter your password again"));
+        assert!(rejected(b"The VinylDNS API key"));
+        assert!(rejected(b"ooo hhh laaa la"));
+        // Symbols outside ASCII are typed into passwords; letters outside it are labels.
+        assert!(!rejected("M5fUiRbLpXb$?9f+Qcf4§X".as_bytes()));
+        assert!(rejected("Contraseña".as_bytes()));
+        assert!(rejected("123£".as_bytes()));
+        // An escaped newline: several lines of text.
+        assert!(rejected(b"Status: OK\\nAuth-Sid: 123"));
+        // `xxx` is a mark at an end or beside a separator, not inside random letters.
+        assert!(facts(b"sk_xxx").placeholder);
+        assert!(facts(b"AKIAxxx").placeholder);
+        assert!(!facts(b"Vozkqqwcexxxle").placeholder);
+        // An escaping backslash is not a path separator.
+        assert!(!facts(br"zqgO88nLkxPa9mLC/6aXnD\=\=").path);
+        assert!(!facts(br"H5650MIYTW6\\/EP8DPURHPG8K9Q").path);
+        assert!(facts(br"C:\Users\app\key").path);
+        // Base64 padding before a separator is not a comparison.
+        assert!(!code_like(b"uidvmv==|MFMvZP=="));
+        assert!(code_like(b"a==b"));
     }
 
     #[test]
