@@ -201,7 +201,11 @@ pub const SELF_NAMING: &[&[u8]] = &[
 /// `asdf1234`, `cba321`), a short unit repeated (`AKIAKIAKI`, `abab12ab12`), or a word that
 /// names itself in digits for letters (`p4ssw0rd`, `P@ssw0rd`, `s3cr3t`). Generated secrets
 /// of this length almost never are; CredData's reviewers label such values as examples.
+/// Also bytes in hex that count up (`000102030405...1f`): a test vector's key, at any length.
 pub fn made_up(v: &[u8]) -> bool {
+    if counting_bytes(v) {
+        return true;
+    }
     if v.len() < 4 || v.len() > 32 {
         return false;
     }
@@ -228,6 +232,20 @@ pub fn made_up(v: &[u8]) -> bool {
         return true;
     }
     periodic(&lower) || covered_by_runs(&lower) || word_and_count(&lower)
+}
+
+/// Eight or more bytes in hex, each one more than the one before (`0001020304050607`,
+/// `0f101112...`): how test vectors and examples write a key.
+fn counting_bytes(v: &[u8]) -> bool {
+    if v.len() < 16 || v.len() % 2 != 0 || !v.iter().all(u8::is_ascii_hexdigit) {
+        return false;
+    }
+    let byte = |i: usize| u8::from_str_radix(std::str::from_utf8(&v[i..i + 2]).unwrap_or("g"), 16);
+    let bytes: Vec<u8> = (0..v.len())
+        .step_by(2)
+        .filter_map(|i| byte(i).ok())
+        .collect();
+    bytes.windows(2).all(|w| w[1] == w[0].wrapping_add(1))
 }
 
 /// A short word, an optional separator and a count from 0 or 1 (`admin123`, `db123`,
@@ -487,6 +505,8 @@ mod tests {
     #[test]
     fn made_up_values() {
         for v in [
+            "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+            "0F101112131415161718",
             "abc123",
             "012345abcdef",
             "asdf1234",
@@ -514,6 +534,7 @@ mod tests {
             "hunter2",
             "summer2019",
             "wJalrXUtnFEMIK7MDENGbPxRfiCY",
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
         ] {
             assert!(!made_up(v.as_bytes()), "{v}");
         }

@@ -270,13 +270,6 @@ impl Layer {
                 .any(|w| d.keywords.iter().any(|k| names::word_matches(w, k)))
         })?;
         let v = &text[a.value.clone()];
-        // A comment in source code is text: a value there needs no quotes (`// export
-        // TOKEN=...`, `# password: ...`).
-        let file = if file == FileKind::Code && comment_before(text, a.name.start) {
-            FileKind::Doc
-        } else {
-            file
-        };
         // In source code an unquoted value is a variable or an expression, not a literal.
         // (After `Bearer`/`Basic` the value is inside a string already: `"Authorization: Basic
         // abc=="`.)
@@ -286,7 +279,17 @@ impl Layer {
             && !a.scheme
             && !a.in_string
             && !a.nested;
-        if value::rejected(v) || unquoted_code {
+        // A comment is text, where a value needs no quotes (`// export TOKEN=...`), but doc
+        // comments are full of signatures and options (`key_der: PrivateKeyDer<'static>`,
+        // `--jobserver-auth=fifo:PATH`, `passphrase: ssh-keygen -t rsa`): there an unquoted
+        // value must look generated and end the line or a URL's parameter.
+        let rest = &text[a.value.end..];
+        let commented = unquoted_code
+            && comment_before(text, a.name.start)
+            && (rest.trim_ascii().is_empty() || rest.starts_with(b"&"))
+            && value::looks_generated(v);
+        let file = if commented { FileKind::Doc } else { file };
+        if value::rejected(v) || (unquoted_code && !commented) {
             return None;
         }
         let key_qualified = names::qualified_key(&words);

@@ -347,8 +347,8 @@ pub fn has_other_word(words: &[String]) -> bool {
 /// English compound the last word is the thing named. On CredData's development half, names
 /// with one of these before the secret word are credentials 3 times in 4.
 const QUALIFY_BEFORE: &[&str] = &[
-    "user", "env", "var", "variable", "store", "storage", "test", "manager", "request", "valid",
-    "file", "host", "option", "options", "class",
+    "user", "env", "var", "variable", "store", "storage", "test", "manager", "valid", "file",
+    "host", "option", "options", "class",
 ];
 
 /// True if a word of the name makes it one of something other than the secret
@@ -356,9 +356,12 @@ const QUALIFY_BEFORE: &[&str] = &[
 /// before it (`public_key`, `csrf_token`) all but those that only say whose secret it is
 /// ([`QUALIFY_BEFORE`]). `secret_at` is the index of the last word that is a secret word.
 pub fn undone_by_other_word(words: &[String], secret_at: usize) -> bool {
+    // An OAuth request token is a credential; AWS's `ClientRequestToken` is an idempotency key.
+    let oauth = words.iter().any(|w| w == "oauth");
     words.iter().enumerate().any(|(i, w)| {
         OTHER_WORDS.contains(&w.as_str())
-            && (i > secret_at || !QUALIFY_BEFORE.contains(&w.as_str()))
+            && (i > secret_at
+                || !(QUALIFY_BEFORE.contains(&w.as_str()) || (oauth && w == "request")))
     })
 }
 
@@ -388,6 +391,8 @@ mod tests {
         assert!(undone("public_key", 1));
         assert!(undone("csrf_token", 1));
         assert!(undone("basic_auth_user", 1));
+        assert!(!undone("_oauth_request_token", 2));
+        assert!(undone("ClientRequestToken", 2));
     }
 
     #[test]

@@ -149,6 +149,20 @@ fn letter_groups(v: &[u8]) -> bool {
         && super::english::surprisal(v).is_some_and(|s| s > super::english::RANDOM_ABOVE + 0.5)
 }
 
+/// A value that shows it was generated, where nothing but its shape says it is a literal (an
+/// unquoted value in a comment): eight characters or more, no punctuation of code or prose
+/// (`:`, `<`, `(`, `` ` ``, `[`), and letters that read as random or mixed with digits.
+pub fn looks_generated(v: &[u8]) -> bool {
+    let letters = v.iter().any(u8::is_ascii_alphabetic);
+    let digits = v.iter().any(u8::is_ascii_digit);
+    v.len() >= 8
+        && !v
+            .iter()
+            .any(|c| matches!(c, b':' | b'<' | b'(' | b'`' | b'[' | b'{' | b','))
+        && ((letters && digits)
+            || super::english::surprisal(v).is_some_and(|s| s > super::english::RANDOM_ABOVE))
+}
+
 /// `v` ends in `$name`, a variable of three to sixteen characters in one case.
 fn ends_in_variable(v: &[u8]) -> bool {
     let tail = v
