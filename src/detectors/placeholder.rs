@@ -171,6 +171,7 @@ pub const SELF_NAMING: &[&[u8]] = &[
     b"token",
     b"apikey",
     b"api_key",
+    b"api-key",
     // The word "password" in other languages, as translation files give it (`password:
     // Wachtwoord`); written without accents, since a value with them is not ASCII and is
     // rejected before this.

@@ -181,6 +181,12 @@ fn ends_in_variable(v: &[u8]) -> bool {
         && v[v.len() - tail].is_ascii_alphabetic()
 }
 
+/// `scheme:/path`: a lowercase scheme of two to ten letters, a colon and a slash.
+fn scheme_and_path(v: &[u8]) -> bool {
+    let scheme = v.iter().take_while(|c| c.is_ascii_lowercase()).count();
+    (2..=10).contains(&scheme) && v[scheme..].starts_with(b":/")
+}
+
 /// `xxx` at an end of the value or beside a separator.
 fn xxx_mark(lv: &[u8]) -> bool {
     lv.windows(3).enumerate().any(|(i, w)| {
@@ -441,7 +447,8 @@ pub fn facts(v: &[u8]) -> ValueFacts {
             || (v.len() > 2 && v[1] == b':' && v[2] == b'\\')
             || slashes >= 2
             || has_file_extension(&lv),
-        url: contains(b"://"),
+        // `https://...`, and `fifo:/tmp/x` or `unix:/run/app.sock`: a scheme and a path.
+        url: contains(b"://") || scheme_and_path(v),
         email: v.contains(&b'@') && dots >= 1 && !contains(b"://"),
         version: is_version(v),
         spaces: v.contains(&b' '),
@@ -620,6 +627,8 @@ mod tests {
         // Base64 padding before a separator is not a comparison.
         assert!(!code_like(b"uidvmv==|MFMvZP=="));
         assert!(code_like(b"a==b"));
+        assert!(facts(b"fifo:/myfifo").url);
+        assert!(!facts(b"Zk9:/qPx").url);
     }
 
     #[test]
