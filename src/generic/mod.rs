@@ -365,6 +365,8 @@ impl Layer {
             || (escapes >= 2 && d.kind == Kind::Key && !key_qualified)
             || value::code_like(v)
             || (d.kind != Kind::Password && value::names_something(v))
+            // `password_secret: GAR_JSON_KEY`: the name of the variable that holds it.
+            || value::variable_name(v)
             // A bare `key` given a short value or a number is a map's key (`"key": 9931...`).
             || (d.kind == Kind::Key && !key_qualified && v.len() < 16)
             || (words.len() == 1 && words[0] == "key" && v.iter().all(u8::is_ascii_digit))

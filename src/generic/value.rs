@@ -243,6 +243,8 @@ pub fn code_like(v: &[u8]) -> bool {
         || ((v.starts_with(b"+") || v.ends_with(b"+")) && v.contains(&b'.'))
         // `"+mydomval(`: the string closed, then a call's name and its parenthesis.
         || (v.starts_with(b"+") && v.ends_with(b"(") && v[1..v.len() - 1].iter().all(|&c| word(c)))
+        // `"+ escape(mydomval(`: the same with a space and nested calls.
+        || (v.starts_with(b"+ ") && v.ends_with(b"(") && v[2..].iter().all(|&c| word(c) || c == b'('))
         // `Shards[-1]`, `headers[0].name`: an index after a name, then more of the path.
         || v.windows(3).any(|w| word(w[0]) && w[1] == b'[' && (w[2] == b'-' || w[2].is_ascii_digit()))
             && v.contains(&b'.')
@@ -297,6 +299,35 @@ pub fn names_something(v: &[u8]) -> bool {
             })
     };
     service_name || config_name || camel_words(v)
+}
+
+/// `GAR_JSON_KEY`, `GCR_USERNAME`: an upper-case snake name that ends in a word saying what it
+/// holds, the name of a CI or environment variable given where the value is looked up.
+pub fn variable_name(v: &[u8]) -> bool {
+    const HOLDS: &[&[u8]] = &[
+        b"KEY",
+        b"TOKEN",
+        b"SECRET",
+        b"PASSWORD",
+        b"PASS",
+        b"PWD",
+        b"USERNAME",
+        b"USER",
+        b"ID",
+        b"NAME",
+        b"URL",
+        b"CREDENTIALS",
+        b"AUTH",
+    ];
+    let parts: Vec<&[u8]> = v.split(|&c| c == b'_').collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.iter()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        })
+        && v[0].is_ascii_uppercase()
+        && HOLDS.contains(parts.last().unwrap_or(&&b""[..]))
 }
 
 /// Camel-case made of word-like parts: two or more parts, each an upper-case acronym of at
@@ -628,6 +659,10 @@ mod tests {
         assert!(!code_like(b"uidvmv==|MFMvZP=="));
         assert!(code_like(b"a==b"));
         assert!(facts(b"fifo:/myfifo").url);
+        assert!(variable_name(b"GAR_JSON_KEY"));
+        assert!(variable_name(b"GCR_USERNAME"));
+        assert!(!variable_name(b"ZK8Q_9VXW2M"));
+        assert!(code_like(b"+ escape(mydomval("));
         assert!(!facts(b"Zk9:/qPx").url);
     }
 
