@@ -48,6 +48,22 @@ pub enum Command {
     /// Hooks that stop an agent before it reads a credential.
     #[command(subcommand)]
     Hook(HookCommand),
+    /// Print the completion script for SHELL, made from the same definitions as --help (so it
+    /// never lags a flag): `credgate completions bash > ~/.local/share/bash-completion/completions/credgate`.
+    Completions {
+        #[arg(value_enum, value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), made from the same definitions as --help: `credgate man | man -l -`.
+    Man {
+        /// The page of this command instead of credgate(1): `credgate man hook install` prints
+        /// credgate-hook-install(1).
+        #[arg(value_name = "COMMAND")]
+        command: Vec<String>,
+        /// Write every page (credgate.1, credgate-scan.1, ...) into DIR instead, for packagers.
+        #[arg(long, value_name = "DIR", conflicts_with = "command")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]

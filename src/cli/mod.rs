@@ -3,10 +3,12 @@
 
 mod args;
 mod cmd_baseline;
+mod cmd_completions;
 mod cmd_config;
 mod cmd_detectors;
 mod cmd_guard;
 mod cmd_hook;
+mod cmd_man;
 mod cmd_scan;
 mod output;
 mod progress;
@@ -59,6 +61,8 @@ pub fn run() -> ExitCode {
             }
             HookCommand::Uninstall => cmd_hook::uninstall_git(),
         },
+        Command::Completions { shell } => cmd_completions::run(shell),
+        Command::Man { command, dir } => cmd_man::run(&command, dir.as_deref()),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -106,8 +106,22 @@ pub fn finding_lines(report: &serde_json::Value) -> Vec<String> {
 
 /// Runs git in `dir` with a fixed identity and no user configuration; panics on failure.
 pub fn git(dir: &Path, args: &[&str]) -> std::process::Output {
-    let o = std::process::Command::new("git")
-        .current_dir(dir)
+    let o = git_command(dir, args)
+        .output()
+        .expect("git is needed for this test (.ci/run installs it)");
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
+/// The command [`git`] runs, for a test that sets more of its environment or expects it to
+/// fail.
+pub fn git_command(dir: &Path, args: &[&str]) -> std::process::Command {
+    let mut c = std::process::Command::new("git");
+    c.current_dir(dir)
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .args([
             "-c",
@@ -125,15 +139,8 @@ pub fn git(dir: &Path, args: &[&str]) -> std::process::Output {
             "-c",
             "maintenance.auto=false",
         ])
-        .args(args)
-        .output()
-        .expect("git is needed for this test (.ci/run installs it)");
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    o
+        .args(args);
+    c
 }
 
 /// `path reason` for each skipped file of a JSON report.

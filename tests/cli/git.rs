@@ -344,6 +344,7 @@ fn pre_commit_tool() -> String {
     bin.display().to_string()
 }
 
+/// `credgate-system`, the hook for a credgate already on PATH (here this build's).
 #[test]
 fn pre_commit_framework_runs_the_hook() {
     let pre_commit = pre_commit_tool();
@@ -366,7 +367,7 @@ fn pre_commit_framework_runs_the_hook() {
             .args([
                 "try-repo",
                 env!("CARGO_MANIFEST_DIR"),
-                "credgate",
+                "credgate-system",
                 "--files",
             ])
             .args(files)
@@ -383,6 +384,157 @@ fn pre_commit_framework_runs_the_hook() {
         "{}",
         String::from_utf8_lossy(&good.stdout)
     );
+}
+
+/// `credgate`, the default hook (`language: rust`), as a user gets it: `.pre-commit-config.yaml`
+/// names this repository at a rev, pre-commit builds credgate there with `cargo install --path .`,
+/// and `git commit` runs it. The repository is a snapshot of this checkout (uncommitted and new
+/// files included) made with fixed dates, so an unchanged checkout gives the same rev and the
+/// hook pre-commit built for it last time (`PRE_COMMIT_HOME` under target/) is used again; a
+/// changed one is built again, its dependencies reused from `CARGO_TARGET_DIR` under target/.
+#[test]
+fn pre_commit_framework_builds_the_rust_hook() {
+    let pre_commit = pre_commit_tool();
+    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pre-commit-rust");
+    let snapshot = cache.join("credgate.git");
+    let rev = snapshot_of_this_checkout(&snapshot);
+    let d = repo();
+    let p = d.path();
+    fs::write(
+        p.join(".pre-commit-config.yaml"),
+        format!(
+            "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: credgate\n",
+            snapshot.display()
+        ),
+    )
+    .unwrap();
+    let with_env = |mut c: Command| {
+        c.env("PRE_COMMIT_HOME", cache.join("home"))
+            .env("CARGO_TARGET_DIR", cache.join("cargo-target"));
+        for (k, v) in QUICK_RELEASE_PROFILE {
+            c.env(k, v);
+        }
+        c
+    };
+    let install = with_env(Command::new(&pre_commit))
+        .current_dir(p)
+        .arg("install")
+        .output()
+        .unwrap();
+    assert!(
+        install.status.success(),
+        "{}",
+        String::from_utf8_lossy(&install.stderr)
+    );
+    let commit = |msg: &str| {
+        let mut c = with_env(crate::common::git_command(p, &["commit", "-qm", msg]));
+        c.output().unwrap()
+    };
+
+    fs::write(
+        p.join("deploy.sh"),
+        format!(
+            "export GH_TOKEN={}\n",
+            tok("FAKEpreCommitRustHookBody00001")
+        ),
+    )
+    .unwrap();
+    git(p, &["add", "-A"]);
+    let refused = commit("add the deploy script");
+    let out = format!(
+        "{}{}",
+        String::from_utf8_lossy(&refused.stdout),
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert!(!refused.status.success(), "{out}");
+    assert!(out.contains("github.pat.classic"), "{out}");
+    assert!(
+        crate::common::git_command(p, &["rev-parse", "-q", "--verify", "HEAD"])
+            .output()
+            .unwrap()
+            .stdout
+            .is_empty(),
+        "the commit was made"
+    );
+
+    fs::write(
+        p.join("deploy.sh"),
+        "export GH_TOKEN=\"$(gh auth token)\"\n",
+    )
+    .unwrap();
+    git(p, &["add", "-A"]);
+    let allowed = commit("add the deploy script, token from gh");
+    assert!(
+        allowed.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&allowed.stdout),
+        String::from_utf8_lossy(&allowed.stderr)
+    );
+    // pre-commit built credgate into the hook's environment, whose bin/ comes first on the
+    // hook's PATH.
+    let built = fs::read_dir(cache.join("home"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .any(|e| e.path().join("rustenv-system/bin/credgate").exists());
+    assert!(
+        built,
+        "no credgate built under {}",
+        cache.join("home").display()
+    );
+    // Clones pre-commit made for earlier snapshots go (about 80 MB each); this one, whose config
+    // still exists, stays for the next run.
+    let gc = with_env(Command::new(&pre_commit))
+        .current_dir(p)
+        .arg("gc")
+        .output()
+        .unwrap();
+    assert!(
+        gc.status.success(),
+        "{}",
+        String::from_utf8_lossy(&gc.stderr)
+    );
+}
+
+/// The release profile for the build pre-commit runs in the test: no optimisation, no debug
+/// information, as in a debug build. What the test proves (pre-commit builds the hook from this
+/// repository and runs it) does not depend on optimisation, and an optimised build of credgate
+/// and its dependencies takes CI several minutes more on two cores.
+const QUICK_RELEASE_PROFILE: [(&str, &str); 3] = [
+    ("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0"),
+    ("CARGO_PROFILE_RELEASE_DEBUG", "false"),
+    ("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256"),
+];
+
+/// Commits this checkout's files as they are (tracked and untracked, less what .gitignore
+/// leaves out) into a new bare repository at `dir`, with fixed dates so that the same files give
+/// the same commit, and returns the commit.
+fn snapshot_of_this_checkout(dir: &Path) -> String {
+    let _ = fs::remove_dir_all(dir);
+    fs::create_dir_all(dir).unwrap();
+    git(dir, &["init", "-q", "--bare"]);
+    let git_dir = format!("--git-dir={}", dir.display());
+    let work_tree = format!("--work-tree={}", env!("CARGO_MANIFEST_DIR"));
+    git(dir, &[&git_dir, &work_tree, "add", "-A"]);
+    let o = crate::common::git_command(
+        dir,
+        &[
+            &git_dir,
+            &work_tree,
+            "commit",
+            "-qm",
+            "snapshot",
+            "--no-verify",
+        ],
+    )
+    .env("GIT_AUTHOR_DATE", "2000-01-01T00:00:00Z")
+    .env("GIT_COMMITTER_DATE", "2000-01-01T00:00:00Z")
+    .output()
+    .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(git(dir, &["rev-parse", "HEAD"]).stdout)
+        .unwrap()
+        .trim()
+        .to_string()
 }
 
 fn commit(dir: &Path, msg: &str) -> String {

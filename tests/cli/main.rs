@@ -7,6 +7,7 @@ mod common;
 mod access;
 mod agent;
 mod assessment;
+mod completions;
 mod config;
 mod detectors;
 mod fuzz_regressions;
