@@ -14,6 +14,7 @@ mod git;
 mod git_partial;
 mod hooks;
 mod hostile;
+mod html;
 mod hygiene;
 mod layout;
 mod naming;
