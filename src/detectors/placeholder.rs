@@ -237,7 +237,7 @@ pub fn made_up(v: &[u8]) -> bool {
 /// Eight or more bytes in hex, each one more than the one before (`0001020304050607`,
 /// `0f101112...`): how test vectors and examples write a key.
 fn counting_bytes(v: &[u8]) -> bool {
-    if v.len() < 16 || v.len() % 2 != 0 || !v.iter().all(u8::is_ascii_hexdigit) {
+    if v.len() < 16 || !v.len().is_multiple_of(2) || !v.iter().all(u8::is_ascii_hexdigit) {
         return false;
     }
     let byte = |i: usize| u8::from_str_radix(std::str::from_utf8(&v[i..i + 2]).unwrap_or("g"), 16);

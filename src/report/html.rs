@@ -78,7 +78,7 @@ pub fn write(result: &ScanResult, _opts: &ReportOptions, out: &mut dyn Write) ->
     let s = &result.summary;
     let mut findings: Vec<&Finding> = result.findings.iter().collect();
     // Stable: each risk group stays in path order.
-    findings.sort_by(|a, b| b.assessment.risk.cmp(&a.assessment.risk));
+    findings.sort_by_key(|f| std::cmp::Reverse(f.assessment.risk));
 
     writeln!(
         out,
