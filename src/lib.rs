@@ -107,6 +107,7 @@ pub mod testing {
     pub use crate::finding::fingerprint;
     pub use crate::generic::model::feature_names;
     pub use crate::git_hook::HOOK_MARK;
+    pub use crate::report::html::escape as html_escape;
     pub use crate::scanner::testing::*;
     pub use crate::stores::{Format as StoreFormat, Stores, context as store_context};
     pub use crate::suppress::baseline::parse as parse_baseline;

@@ -218,6 +218,8 @@ pub enum Can {
     None,
 }
 
+names!(Can { Read => "read", Ask => "ask", Denied => "denied", Unknown => "unknown", None => "none" });
+
 /// What one agent can do with a finding.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Access {

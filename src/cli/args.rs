@@ -421,7 +421,7 @@ pub struct ScanArgs {
     #[arg(long, requires = "agent_policy")]
     pub dry_run: bool,
 
-    /// Print raw secrets in the report (never in SARIF). Off by default: whoever reads the
+    /// Print raw secrets in the report (never in SARIF or HTML). Off by default: whoever reads the
     /// output (an agent included) would otherwise get every credential in one place.
     #[arg(long)]
     pub show_secrets: bool,

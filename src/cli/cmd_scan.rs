@@ -91,6 +91,11 @@ fn check_combination(args: &ScanArgs, reach: Reaches) -> Result<()> {
     if args.sarif_category.is_some() && args.format != crate::report::Format::Sarif {
         bail!("--sarif-category names a SARIF run: use it with --format sarif");
     }
+    if args.show_secrets && args.format == crate::report::Format::Html {
+        bail!(
+            "--show-secrets: the HTML report never holds raw secrets (it is a file to pass around); use --format text or json"
+        );
+    }
     let git_mode = if args.staged {
         "--staged"
     } else if args.git.is_some() {

@@ -2,6 +2,7 @@
 //! [`ScanResult`] and [`ReportOptions`], so a new format is one more module.
 
 pub mod gitlab;
+pub mod html;
 pub mod json;
 pub mod sarif;
 pub mod stats;
@@ -23,15 +24,17 @@ pub enum Format {
     Sarif,
     /// GitLab's secret detection report (artifacts:reports:secret_detection).
     Gitlab,
+    /// One self-contained HTML page, to read in a browser.
+    Html,
 }
 
 crate::model::names!(Format { Text => "text", Json => "json", Jsonl => "jsonl", Sarif => "sarif",
-    Gitlab => "gitlab" });
+    Gitlab => "gitlab", Html => "html" });
 
 #[derive(Clone, Debug, Default)]
 pub struct ReportOptions<'a> {
     /// Include raw secrets. Off by default: an agent reads this output too. (SARIF never
-    /// includes them: it is uploaded to a third party.)
+    /// includes them: it is uploaded to a third party; nor does HTML: it is passed around.)
     pub show_secrets: bool,
     pub color: bool,
     /// The detectors, for rule metadata (SARIF).
@@ -53,5 +56,6 @@ pub fn write(
         Format::Jsonl => json::write_lines(result, opts, out),
         Format::Sarif => sarif::write(result, opts, out),
         Format::Gitlab => gitlab::write(result, opts, out),
+        Format::Html => html::write(result, opts, out),
     }
 }

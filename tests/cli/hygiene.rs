@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const FORMATS: &[&str] = &["text", "json", "jsonl", "sarif", "gitlab"];
+const FORMATS: &[&str] = &["text", "json", "jsonl", "sarif", "gitlab", "html"];
 
 /// The raw secrets credgate finds in `dir` with `args` (asked for with --show-secrets).
 fn raw_secrets(dir: &Path, args: &[&str]) -> Vec<String> {

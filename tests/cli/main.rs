@@ -15,6 +15,7 @@ mod git;
 mod git_partial;
 mod hooks;
 mod hostile;
+mod html;
 mod hygiene;
 mod layout;
 mod naming;
