@@ -136,6 +136,13 @@ struct LayerDetector {
     keywords: Vec<&'static str>,
 }
 
+impl LayerDetector {
+    /// Whether word `w` of a name is one of this detector's secret words.
+    fn names(&self, w: &str) -> bool {
+        self.keywords.iter().any(|k| names::word_matches(w, k))
+    }
+}
+
 /// A candidate the layer reports: which detector, the value, and its score.
 #[derive(Debug)]
 pub struct Candidate {
@@ -264,11 +271,10 @@ impl Layer {
         around: Around,
     ) -> Option<(usize, Vec<f64>, bool)> {
         let words = names::words(&text[a.name.clone()]);
-        let d = self.detectors.iter().find(|d| {
-            words
-                .iter()
-                .any(|w| d.keywords.iter().any(|k| names::word_matches(w, k)))
-        })?;
+        let d = self
+            .detectors
+            .iter()
+            .find(|d| words.iter().any(|w| d.names(w)))?;
         let v = &text[a.value.clone()];
         // In source code an unquoted value is a variable or an expression, not a literal.
         // (After `Bearer`/`Basic` the value is inside a string already: `"Authorization: Basic
@@ -323,11 +329,7 @@ impl Layer {
         // says whose it is (`user_password`, `TEST_TOKEN`) still is.
         let secret_at = words
             .iter()
-            .rposition(|w| {
-                self.detectors
-                    .iter()
-                    .any(|d| d.keywords.iter().any(|k| names::word_matches(w, k)))
-            })
+            .rposition(|w| self.detectors.iter().any(|d| d.names(w)))
             .unwrap_or(0);
         let other = names::undone_by_other_word(&words, secret_at) || v.starts_with(b"arn:");
         // Bytes written as `\x9b\x0c...` are a test vector's binary key, not a credential
