@@ -134,6 +134,9 @@ pub fn placeholder_reason(secret: &[u8], prefix_len: usize) -> Option<Reason> {
     if KNOWN_DOC_VALUES.iter().any(|v| s.contains(v)) {
         return Some(Reason::DocumentationValue);
     }
+    if documentation_jwt(secret) {
+        return Some(Reason::DocumentationValue);
+    }
     let lower = s.to_ascii_lowercase();
     if PLACEHOLDER_VALUES.contains(&lower.as_str()) {
         return Some(Reason::PlaceholderValue);
@@ -159,6 +162,26 @@ pub fn placeholder_reason(secret: &[u8], prefix_len: usize) -> Option<Reason> {
         return Some(Reason::RepeatedCharacters);
     }
     None
+}
+
+/// A JWT whose claims are a documentation example's: AWS's marks (`EXAMPLE...` claim values,
+/// the example account `123456789012`) or a value [`KNOWN_DOC_VALUES`] lists, inside the
+/// decoded payload, where the token's own text cannot show them.
+fn documentation_jwt(secret: &[u8]) -> bool {
+    if !secret.starts_with(b"eyJ") {
+        return false;
+    }
+    let Some(payload) = secret
+        .split(|&c| c == b'.')
+        .nth(1)
+        .and_then(super::validators::b64url_decode)
+    else {
+        return false;
+    };
+    let text = String::from_utf8_lossy(&payload);
+    text.contains("\"EXAMPLE")
+        || text.contains("123456789012")
+        || KNOWN_DOC_VALUES.iter().any(|v| text.contains(v))
 }
 
 /// Words that, inside a value, make it name itself (`SomeKindOfPassword123`): an example, not
@@ -210,6 +233,10 @@ pub fn made_up(v: &[u8]) -> bool {
     if v.len() < 4 || v.len() > 32 {
         return false;
     }
+    // `p%2540ss+word` is `p@ss word` escaped twice (a URL's password in a parser's test):
+    // the letter-for-digit reading is made of what a person typed.
+    let typed = unescaped_typing(v);
+    let v = typed.as_slice();
     let lower = v.to_ascii_lowercase();
     let leet: Vec<u8> = lower
         .iter()
@@ -233,6 +260,24 @@ pub fn made_up(v: &[u8]) -> bool {
         return true;
     }
     periodic(&lower) || covered_by_runs(&lower) || word_and_count(&lower)
+}
+
+/// `v` with its percent-escapes undone (up to three times, as URLs nest them) and, where there
+/// were any, the `+`/space word separators of a form-encoded value dropped. Without escapes,
+/// `v` itself: a `+` in plain text is base64's, not a space.
+fn unescaped_typing(v: &[u8]) -> Vec<u8> {
+    let mut out = v.to_vec();
+    for _ in 0..3 {
+        let next: Vec<u8> = percent_encoding::percent_decode(&out).collect();
+        if next == out {
+            break;
+        }
+        out = next;
+    }
+    if out.len() != v.len() {
+        out.retain(|&c| c != b'+' && c != b' ');
+    }
+    out
 }
 
 /// Eight or more bytes in hex, each one more than the one before (`0001020304050607`,
@@ -314,11 +359,7 @@ pub fn generic_reason(secret: &[u8], matched: &[u8]) -> Option<GenericReason> {
         return Some(GenericReason::Identifier);
     }
     // `foo@bar`, `foo-bar`: made only of the metasyntactic words of examples and tests.
-    if unescaped
-        .split(|c| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .all(|w| METASYNTACTIC.iter().any(|m| w.eq_ignore_ascii_case(m)))
-    {
+    if metasyntactic(&unescaped) {
         return Some(GenericReason::SelfNaming);
     }
     // A URL's password (`user:qthn@db`) is a password whatever characters it has.
@@ -343,6 +384,15 @@ pub fn generic_reason(secret: &[u8], matched: &[u8]) -> Option<GenericReason> {
         return Some(GenericReason::DocumentationHost);
     }
     None
+}
+
+/// `foo@bar`, `foo-bar`, `Baz`: made only of the metasyntactic words of examples and tests
+/// (and separators), so not a credential whatever name it is given.
+pub fn metasyntactic(v: &[u8]) -> bool {
+    v.iter().any(u8::is_ascii_alphanumeric)
+        && v.split(|c| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .all(|w| METASYNTACTIC.iter().any(|m| w.eq_ignore_ascii_case(m)))
 }
 
 /// The placeholder words of examples: a value made only of these is not a credential.
@@ -501,6 +551,36 @@ mod tests {
         assert_eq!(url("http://u:FAKEw7Qp2Lx9Tn4Z@notexample.com"), None);
         assert_eq!(g("FAKEq7Lm2Vx9Tn4Wz8Kp3Rb6Jh1Cs5"), None);
         assert_eq!(g("DXjSUawnel2fr6SKC7G25CNxTyWKE5PF9XX6H/u9pSo="), None);
+        assert!(metasyntactic(b"foo@bar"));
+        assert!(metasyntactic(b"Foo-BAZ"));
+        assert!(!metasyntactic(b"atpass:foo@bar"));
+        assert!(!metasyntactic(b"@@"));
+    }
+
+    #[test]
+    fn documentation_jwts() {
+        use base64::Engine as _;
+        let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let jwt = |claims: &str| {
+            format!(
+                "{}.{}.Xyah6qbk78qThzJ41iFU2yfGuRqqtKXHrJYwQ8L9Ip0",
+                b64(r#"{"alg":"HS256","typ":"JWT"}"#),
+                b64(claims)
+            )
+        };
+        for claims in [
+            r#"{"sub":"u1","sts:audit_context":"EXAMPLEAUDITCONTEXT"}"#,
+            r#"{"aud":"arn:aws:sso::123456789012:application/a"}"#,
+            r#"{"sub":"AKIAIOSFODNN7EXAMPLE"}"#,
+        ] {
+            assert_eq!(
+                ph(&jwt(claims)),
+                Some(Reason::DocumentationValue),
+                "{claims}"
+            );
+        }
+        assert_eq!(ph(&jwt(r#"{"sub":"u1","aud":"api.acme-corp.io"}"#)), None);
+        assert_eq!(ph("eyJ.not-base64!.x"), None);
     }
 
     #[test]
@@ -524,6 +604,8 @@ mod tests {
             "jira_123456",
             "Test@12345",
             "adg123456",
+            "p%2540ss+word",
+            "p%40ss%20w0rd",
         ] {
             assert!(made_up(v.as_bytes()), "{v}");
         }
@@ -536,6 +618,8 @@ mod tests {
             "summer2019",
             "wJalrXUtnFEMIK7MDENGbPxRfiCY",
             "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            "Zk8p%2FQ2w+x9",
+            "p@ss+W9kq2Lm",
         ] {
             assert!(!made_up(v.as_bytes()), "{v}");
         }

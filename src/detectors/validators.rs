@@ -111,7 +111,7 @@ fn crc32_base62_valid(token: &[u8]) -> bool {
     base62_6(crc32fast::hash(body)) == sum
 }
 
-fn b64url_decode(s: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn b64url_decode(s: &[u8]) -> Option<Vec<u8>> {
     let trimmed: &[u8] = s.strip_suffix(b"==").or(s.strip_suffix(b"=")).unwrap_or(s);
     URL_SAFE_NO_PAD.decode(trimmed).ok()
 }

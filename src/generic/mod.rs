@@ -67,6 +67,26 @@ impl<'a> Around<'a> {
             >= 2
     }
 
+    /// A line next to this one holds an access key ID in AWS's documentation convention
+    /// (`AKIAIOSFODNN7EXAMPLE`, `ABCDE12345670EXAMPLE`): the secret beside it is that example's
+    /// (an SDK's `examples.json`, a README's credentials block).
+    fn documented_example(&self) -> bool {
+        let after = &self.hay[self.line.1..(self.line.1 + MAX_LINE_REACH).min(self.hay.len())];
+        self.before()
+            .rsplit(|&c| c == b'\n')
+            .skip(1)
+            .take(2)
+            .chain(after.split(|&c| c == b'\n').skip(1).take(2))
+            .any(|l| {
+                l.split(|c| !c.is_ascii_alphanumeric()).any(|w| {
+                    w.len() >= 16
+                        && w.ends_with(b"EXAMPLE")
+                        && w.iter()
+                            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                })
+            })
+    }
+
     /// The line is inside an open `<script`/`<Script` tag (an attribute on a line of its own).
     fn script_tag(&self) -> bool {
         let before = self.before();
@@ -402,8 +422,9 @@ impl Layer {
             || facts.self_naming
             || (facts.identifier && words_only)
             || (facts.path && !facts.base64ish)
-            // Last, because it reads the neighbouring lines.
+            // Last, because they read the neighbouring lines.
             || around.test_vector()
+            || around.documented_example()
         {
             return None;
         }

@@ -258,6 +258,12 @@ pub const OTHER_WORDS: &[&str] = &[
     "page",
     "paging",
     "continuation",
+    "pagination",
+    // AWS's `ClientToken`-style request tokens that make a call idempotent, and the handle of
+    // an Auto Scaling lifecycle action: identifiers of a call, not credentials.
+    "idempotency",
+    "lifecycle",
+    "cancellation",
     "cursor",
     "marker",
     "change",

@@ -457,6 +457,11 @@ pub fn facts(v: &[u8]) -> ValueFacts {
             || v.starts_with(b"%")
             || v.starts_with(b":")
             || contains(b"your")
+            // `foo@bar`, and `user:foo@bar` (a userinfo whose password is `foo@bar`).
+            || placeholder::metasyntactic(v)
+            || v.iter()
+                .position(|&c| c == b':')
+                .is_some_and(|i| placeholder::metasyntactic(&v[i + 1..]))
             // `xxx` as a mark (`sk_xxx`, `xxx-xxx`, `AKIAxxx`), not three x's inside random
             // letters (`Vozkqqwcexxxle`).
             || xxx_mark(&lv)
