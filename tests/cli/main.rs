@@ -6,6 +6,7 @@ mod common;
 
 mod access;
 mod agent;
+mod agent_world;
 mod assessment;
 mod completions;
 mod config;
