@@ -180,10 +180,16 @@ struct Run {
     calls: usize,
     /// The plan's length.
     planned: usize,
-    /// Tool results that are credgate's denial.
+    /// Tool results that are credgate's denial (before the tool ran).
     denied: usize,
+    /// Tool results that credgate replaced after the tool ran (a secret in the output).
+    withheld: usize,
     /// Whether the clean file's content reached the model (the agent still works).
     clean_read: bool,
+    /// Per call of the plan, in order: what it was, whether credgate stopped it (blocked it or
+    /// withheld its output), and which
+    /// planted secrets its result carried to the model.
+    per_call: Vec<(String, bool, BTreeSet<&'static str>)>,
     /// credgate's and Claude Code's stderr, for failures.
     stderr: String,
 }
@@ -293,6 +299,35 @@ fn run(w: &World, mode: Mode) -> Run {
         .iter()
         .filter(|r| r.contains("credgate blocked this"))
         .count();
+    let withheld = results
+        .iter()
+        .filter(|r| r.contains("credgate withheld the output"))
+        .count();
+    // The mock makes the calls in plan order, one per turn: result i is call i's.
+    let per_call = plan
+        .iter()
+        .zip(&results)
+        .map(|(call, result)| {
+            let input = &call["input"];
+            let what = input["command"]
+                .as_str()
+                .or(input["file_path"].as_str())
+                .or(input["pattern"].as_str())
+                .unwrap_or("");
+            let mut got = w.found_in(result);
+            got.remove(w.mcp_secret.name);
+            (
+                format!(
+                    "{} {}",
+                    call["name"].as_str().unwrap(),
+                    what.chars().take(60).collect::<String>()
+                ),
+                result.contains("credgate blocked this")
+                    || result.contains("credgate withheld the output"),
+                got,
+            )
+        })
+        .collect();
     let mut reached = w.found_in(&text);
     // The pasted secret is in the model's own tool call, which every later request repeats:
     // it came from the model, so it is counted at the MCP server, not here.
@@ -304,9 +339,11 @@ fn run(w: &World, mode: Mode) -> Run {
         calls: results.len(),
         planned: plan.len(),
         denied,
+        withheld,
         clean_read: results
             .iter()
             .any(|r| r.contains("print('staging', os.environ.get('APP_ENV'))")),
+        per_call,
         stderr,
     }
 }
@@ -405,13 +442,20 @@ fn claude_version(claude: &Path) -> String {
     v
 }
 
-/// One row of the README's table.
+/// One row of the README's table, then what each call got (`--nocapture` shows them).
 fn report(mode: &str, w: &World, r: &Run, claude: &Path) {
+    for (what, stopped, got) in &r.per_call {
+        eprintln!(
+            "  {mode}: {what}: {}{got:?}",
+            if *stopped { "stopped; " } else { "" }
+        );
+    }
     eprintln!(
-        "| Claude Code {} | {mode} | {} | {} | {} of {} | {} |",
+        "| Claude Code {} | {mode} | {} | {} / {} | {} of {} | {} |",
         claude_version(claude).split(' ').next().unwrap_or(""),
         r.calls,
         r.denied,
+        r.withheld,
         r.model.len(),
         w.secrets.len(),
         if r.mcp_got_it { "yes" } else { "no" },
@@ -489,7 +533,7 @@ fn agents_claude_under_the_sandbox_leaks_nothing() {
     let r = run(&w, Mode::Sandbox);
     report("sandbox", &w, &r, &claude);
     assert_all_calls(&r);
-    assert_eq!(r.denied, 0, "no hook in this mode");
+    assert_eq!((r.denied, r.withheld), (0, 0), "no hook in this mode");
     assert!(
         r.stderr
             .contains("credgate guard: starting the command in a sandbox"),
