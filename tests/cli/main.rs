@@ -6,6 +6,8 @@ mod common;
 
 mod access;
 mod agent;
+mod agent_world;
+mod agents_claude;
 mod assessment;
 mod completions;
 mod config;
