@@ -45,16 +45,20 @@ impl<'a> Around<'a> {
         &self.hay[self.line.0.saturating_sub(MAX_LINE_REACH)..self.line.0]
     }
 
-    /// The line sits in a block of test-vector fields (`Key = ...` beside `Input =`, `MAC =`,
-    /// `Plaintext =`): the NIST/BoringSSL test-vector format, whose keys are published inputs.
-    fn test_vector(&self) -> bool {
+    /// The last `n` lines before this one and the first `n` after (within reach).
+    fn neighbours(&self, n: usize) -> impl Iterator<Item = &'a [u8]> {
         let after = &self.hay[self.line.1..(self.line.1 + MAX_LINE_REACH).min(self.hay.len())];
-        // The last three lines before and the first three after.
         self.before()
             .rsplit(|&c| c == b'\n')
             .skip(1)
-            .take(3)
-            .chain(after.split(|&c| c == b'\n').skip(1).take(3))
+            .take(n)
+            .chain(after.split(|&c| c == b'\n').skip(1).take(n))
+    }
+
+    /// The line sits in a block of test-vector fields (`Key = ...` beside `Input =`, `MAC =`,
+    /// `Plaintext =`): the NIST/BoringSSL test-vector format, whose keys are published inputs.
+    fn test_vector(&self) -> bool {
+        self.neighbours(3)
             .filter(|l| {
                 let t = l.trim_ascii_start();
                 VECTOR_FIELDS.iter().any(|f| {
@@ -71,20 +75,14 @@ impl<'a> Around<'a> {
     /// (`AKIAIOSFODNN7EXAMPLE`, `ABCDE12345670EXAMPLE`): the secret beside it is that example's
     /// (an SDK's `examples.json`, a README's credentials block).
     fn documented_example(&self) -> bool {
-        let after = &self.hay[self.line.1..(self.line.1 + MAX_LINE_REACH).min(self.hay.len())];
-        self.before()
-            .rsplit(|&c| c == b'\n')
-            .skip(1)
-            .take(2)
-            .chain(after.split(|&c| c == b'\n').skip(1).take(2))
-            .any(|l| {
-                l.split(|c| !c.is_ascii_alphanumeric()).any(|w| {
-                    w.len() >= 16
-                        && w.ends_with(b"EXAMPLE")
-                        && w.iter()
-                            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-                })
+        self.neighbours(2).any(|l| {
+            l.split(|c| !c.is_ascii_alphanumeric()).any(|w| {
+                w.len() >= 16
+                    && w.ends_with(b"EXAMPLE")
+                    && w.iter()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
             })
+        })
     }
 
     /// The line is inside an open `<script`/`<Script` tag (an attribute on a line of its own).
