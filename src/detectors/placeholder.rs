@@ -250,6 +250,10 @@ pub fn made_up(v: &[u8]) -> bool {
             c => c,
         })
         .collect();
+    // `p%40ss`: a placeholder word written with a symbol for a letter.
+    if leet != lower && PLACEHOLDER_VALUES.contains(&String::from_utf8_lossy(&leet).as_ref()) {
+        return true;
+    }
     // The word must be most of the value: in a long random string a letter-for-digit reading
     // finds some short word by chance.
     if leet != lower
@@ -364,6 +368,11 @@ pub fn generic_reason(secret: &[u8], matched: &[u8]) -> Option<GenericReason> {
     }
     // A URL's password (`user:qthn@db`) is a password whatever characters it has.
     let in_url = matched.windows(3).any(|w| w == b"://");
+    // `dev:dev@`, `postgres:postgres@`: the password is the user's name, a default or an
+    // example's, not a secret anyone chose.
+    if in_url && url_user(matched).is_some_and(|u| u.eq_ignore_ascii_case(secret)) {
+        return Some(GenericReason::SelfNaming);
+    }
     if (!has_digit || !has_alpha) && !in_url {
         // `MYSQL_NATIVE_PASSWORD`, `my_npmrcSecretVersion`, `123456789012`.
         return Some(GenericReason::Identifier);
@@ -384,6 +393,15 @@ pub fn generic_reason(secret: &[u8], matched: &[u8]) -> Option<GenericReason> {
         return Some(GenericReason::DocumentationHost);
     }
     None
+}
+
+/// The user of the first `scheme://user:password@` in `matched`.
+fn url_user(matched: &[u8]) -> Option<&[u8]> {
+    let start = matched.windows(3).position(|w| w == b"://")? + 3;
+    let rest = &matched[start..];
+    let colon = rest.iter().position(|&c| c == b':')?;
+    let user = &rest[..colon];
+    (!user.is_empty() && !user.contains(&b'@') && !user.contains(&b'/')).then_some(user)
 }
 
 /// `foo@bar`, `foo-bar`, `Baz`: made only of the metasyntactic words of examples and tests
@@ -548,6 +566,16 @@ mod tests {
         );
         assert_eq!(url("http://u:FAKEw7Qp2Lx9Tn4Z@127.0.0.1"), None);
         assert_eq!(url("http://u:FAKEw7Qp2Lx9Tn4Z@ci.internal"), None);
+        let own = |m: &str, s: &str| generic_reason(s.as_bytes(), m.as_bytes());
+        assert_eq!(
+            own("postgres://postgres:postgres@db:5432/", "postgres"),
+            Some(SelfNaming)
+        );
+        assert_eq!(
+            own("mysql://Dev:dev@127.0.0.1/app", "dev"),
+            Some(SelfNaming)
+        );
+        assert_eq!(own("mysql://dev:dev2x9Lq@127.0.0.1/app", "dev2x9Lq"), None);
         assert_eq!(url("http://u:FAKEw7Qp2Lx9Tn4Z@notexample.com"), None);
         assert_eq!(g("FAKEq7Lm2Vx9Tn4Wz8Kp3Rb6Jh1Cs5"), None);
         assert_eq!(g("DXjSUawnel2fr6SKC7G25CNxTyWKE5PF9XX6H/u9pSo="), None);
@@ -606,6 +634,8 @@ mod tests {
             "adg123456",
             "p%2540ss+word",
             "p%40ss%20w0rd",
+            "p%40ss",
+            "t3st",
         ] {
             assert!(made_up(v.as_bytes()), "{v}");
         }

@@ -97,6 +97,21 @@ impl<'a> Around<'a> {
     }
 }
 
+/// A word of four letters or more of the name (`refresh` of `refresh_token`) inside a short
+/// value, after its start: at the start it is a type prefix (`phpass:$2a$...`), and a long
+/// value (a query string running on to `&oauth_callback=`) holds other names.
+fn repeats_name(words: &[String], v: &[u8]) -> bool {
+    if v.len() > 40 || v.iter().any(|&c| matches!(c, b'&' | b'=' | b' ')) {
+        return false;
+    }
+    let lower = v.to_ascii_lowercase();
+    words.iter().any(|w| {
+        w.len() >= 4
+            && w.bytes().all(|c| c.is_ascii_lowercase())
+            && lower.windows(w.len()).skip(1).any(|x| x == w.as_bytes())
+    })
+}
+
 /// Field names of cryptographic test-vector files (`Key = ...`, `Input = ...`, `MAC = ...`).
 const VECTOR_FIELDS: &[&str] = &[
     "input",
@@ -387,6 +402,11 @@ impl Layer {
             || (d.kind != Kind::Password && value::names_something(v))
             // `password_secret: GAR_JSON_KEY`: the name of the variable that holds it.
             || value::variable_name(v)
+            // `"refresh_token": "fghrefresh"`: a value that repeats a word of its own name
+            // was made up to be recognised in a test.
+            || repeats_name(&words, v)
+            // `auth="NTLM"`, `auth='negotiate'`: which scheme authenticates, not a credential.
+            || (d.kind == Kind::Auth && value::auth_scheme(v))
             // A bare `key` given a short value or a number is a map's key (`"key": 9931...`).
             || (d.kind == Kind::Key && !key_qualified && v.len() < 16)
             || (words.len() == 1 && words[0] == "key" && v.iter().all(u8::is_ascii_digit))

@@ -301,6 +301,44 @@ pub fn names_something(v: &[u8]) -> bool {
     service_name || config_name || camel_words(v)
 }
 
+/// The name of an authentication scheme or mechanism (HTTP, SASL, SSPI): what an `auth`
+/// option chooses, not a credential.
+pub fn auth_scheme(v: &[u8]) -> bool {
+    const SCHEMES: &[&str] = &[
+        "basic",
+        "digest",
+        "bearer",
+        "negotiate",
+        "gss-negotiate",
+        "ntlm",
+        "kerberos",
+        "spnego",
+        "gssapi",
+        "sspi",
+        "anonymous",
+        "anysafe",
+        "any",
+        "none",
+        "plain",
+        "login",
+        "cram-md5",
+        "scram-sha-1",
+        "scram-sha-256",
+        "external",
+        "oauthbearer",
+        "xoauth2",
+        "hmac",
+        "aws4",
+        "sigv4",
+        "mtls",
+        "tls",
+        "cert",
+        "certificate",
+        "iam",
+    ];
+    SCHEMES.iter().any(|s| v.eq_ignore_ascii_case(s.as_bytes()))
+}
+
 /// `GAR_JSON_KEY`, `GCR_USERNAME`: an upper-case snake name that ends in a word saying what it
 /// holds, the name of a CI or environment variable given where the value is looked up.
 pub fn variable_name(v: &[u8]) -> bool {
