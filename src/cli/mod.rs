@@ -8,6 +8,7 @@ mod cmd_config;
 mod cmd_detectors;
 mod cmd_guard;
 mod cmd_hook;
+mod cmd_init;
 mod cmd_man;
 mod cmd_scan;
 mod output;
@@ -61,6 +62,7 @@ pub fn run() -> ExitCode {
             }
             HookCommand::Uninstall => cmd_hook::uninstall_git(),
         },
+        Command::Init(args) => cmd_init::run(args),
         Command::Completions { shell } => cmd_completions::run(shell),
         Command::Man { command, dir } => cmd_man::run(&command, dir.as_deref()),
     };

@@ -17,6 +17,7 @@ mod hooks;
 mod hostile;
 mod html;
 mod hygiene;
+mod init;
 mod layout;
 mod naming;
 mod regression;
