@@ -54,6 +54,9 @@ pub enum Command {
     /// for GitHub or GitLab (from the origin remote). Running it again changes nothing; a file
     /// of yours is never replaced without --force.
     Init(InitArgs),
+    /// Work with JSON reports (`scan --format json`).
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Print the completion script for SHELL, made from the same definitions as --help (so it
     /// never lags a flag): `credgate completions bash > ~/.local/share/bash-completion/completions/credgate`.
     Completions {
@@ -140,6 +143,34 @@ pub struct InitArgs {
     pub credgate_rev: Option<String>,
     #[command(flatten)]
     pub options: ScanOptionsArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// Combine JSON reports (of many repositories, or many scans of one) into one summary:
+    /// every finding keeps its repository and report; the same finding (repository,
+    /// fingerprint, place) twice counts once; credentials found in several repositories are
+    /// listed. Every input is checked before anything is written.
+    Merge {
+        /// The reports: FILE, named after the file (`api.json`: api), or NAME=FILE.
+        #[arg(value_name = "[NAME=]FILE", required = true)]
+        reports: Vec<String>,
+        #[arg(long, short = 'f', value_enum, default_value_t = MergeFormat::Text)]
+        format: MergeFormat,
+        /// Write the merged report to FILE (created with mode 0600) instead of standard output.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+/// The formats of `report merge`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MergeFormat {
+    Text,
+    /// The layout of `scan --format json`, with `repository` and `report` on each finding and
+    /// a `merged` section; it can be merged again.
+    Json,
+    Html,
 }
 
 /// The steps of `init`.

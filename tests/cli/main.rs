@@ -21,6 +21,7 @@ mod init;
 mod layout;
 mod naming;
 mod regression;
+mod report_merge;
 mod safe_writes;
 mod sandbox;
 mod sarif;
