@@ -78,7 +78,7 @@ pub fn run(args: InitArgs) -> Result<u8> {
     };
 
     if !skip(InitStep::Hook) {
-        hook(&root, &args, &src, fail_on, &mut out)?;
+        or_skip("hook", hook(&root, &args, &src, fail_on, &mut out))?;
     }
     if let (false, Some(r)) = (skip(InitStep::Baseline), &result) {
         baseline(&root, &args, r, &out)?;
@@ -87,7 +87,7 @@ pub fn run(args: InitArgs) -> Result<u8> {
         agent_policy(&root, &args, r, fail_on, &out)?;
     }
     if !skip(InitStep::Ci) {
-        ci(&root, &args, &src, &mut out)?;
+        or_skip("CI", ci(&root, &args, &src, &mut out))?;
     }
     out.line(
         "agent hooks",
@@ -103,6 +103,21 @@ pub fn run(args: InitArgs) -> Result<u8> {
         );
     }
     Ok(EXIT_CLEAN)
+}
+
+/// A symbolic link on the way to a file init would write (an unusual or hostile checkout) skips
+/// that step, with a line naming the link; the other steps still run. Other errors stop init.
+fn or_skip(item: &str, r: Result<()>) -> Result<()> {
+    match r {
+        Err(e) => match e.downcast_ref::<crate::safe_write::Error>() {
+            Some(crate::safe_write::Error::Symlink(s)) => {
+                println!("{item}: skipped: {s}");
+                Ok(())
+            }
+            _ => Err(e),
+        },
+        ok => ok,
+    }
 }
 
 fn hook(root: &Path, args: &InitArgs, src: &Source, fail_on: Risk, out: &mut Out) -> Result<()> {

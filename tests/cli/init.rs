@@ -331,3 +331,25 @@ fn without_a_known_repository_init_says_what_to_replace() {
         "{out}"
     );
 }
+
+#[test]
+fn from_a_subdirectory_the_top_is_set_up_and_links_are_not_written_through() {
+    let d = repo(Some("https://github.com/acme/api"));
+    let p = d.path();
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), p.join(".github")).unwrap();
+    fs::create_dir_all(p.join("src/deep")).unwrap();
+    let (code, out, err) = init(&p.join("src/deep"), &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("CI: skipped: "), "{out}");
+    assert!(out.contains(".github is a symbolic link"), "{out}");
+    assert_eq!(
+        fs::read_dir(outside.path()).unwrap().count(),
+        0,
+        "wrote through the link"
+    );
+    // The other steps ran, at the top of the work tree.
+    assert!(p.join(".credgate-baseline").is_file());
+    assert!(read(p, ".git/hooks/pre-commit").contains(credgate::testing::HOOK_MARK));
+    assert!(!p.join("src/deep/.credgate-baseline").exists());
+}
