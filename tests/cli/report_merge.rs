@@ -213,3 +213,59 @@ fn bad_inputs_are_one_line_errors_naming_the_file_and_write_nothing() {
         assert!(!p.join("out.json").exists(), "{file}: output written");
     }
 }
+
+fn schema() -> jsonschema::Validator {
+    let schema: Value = serde_json::from_str(
+        &fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/report.schema.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+fn assert_valid(what: &str, doc: &Value) {
+    let errors: Vec<String> = schema()
+        .iter_errors(doc)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{what}:\n{}", errors.join("\n"));
+}
+
+/// docs/report.schema.json describes what scans and merges write: checked on scans of every
+/// fixture tree (findings of every kind, suppressed ones, home stores) and on their merge.
+#[test]
+fn scans_and_merges_validate_against_the_report_schema() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    let mut args = Vec::new();
+    for (fixture_name, name, extra) in [
+        ("agent-workspace", "agent", &[][..]),
+        ("assessments", "assessments", &["--show-secrets"][..]),
+        ("assessments/aws", "aws", &[][..]),
+    ] {
+        let report = scan(p, fixture_name, name, extra);
+        assert_valid(fixture_name, &report);
+        args.push(format!("{name}.json"));
+    }
+    let home = scan(
+        p,
+        "agent-workspace",
+        "home",
+        &[
+            "--reach",
+            "home",
+            "--home",
+            fixture("home").to_str().unwrap(),
+        ],
+    );
+    assert!(!home["findings"].as_array().unwrap().is_empty());
+    assert_valid("home", &home);
+    args.push("home.json".into());
+    args.extend(["--format".into(), "json".into()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, out, err) = merge(p, &args);
+    assert_eq!(code, 0, "{err}");
+    let merged: Value = serde_json::from_str(&out).unwrap();
+    assert!(!merged["merged"]["shared"].as_array().unwrap().is_empty());
+    assert_valid("merge", &merged);
+}
