@@ -135,10 +135,12 @@ pub struct InitArgs {
     #[arg(long, value_parser = vocab!(Agent), value_delimiter = ',', value_name = "AGENT", default_value = "all")]
     pub agent_policy: Vec<Agent>,
     /// Where credgate's repository is, for the files that build it from source (the action,
-    /// the pre-commit entry, the GitLab job) [default: the examples' OWNER placeholder].
+    /// the pre-commit entry, the GitLab job) [default: the package's repository URL, else the examples'
+    /// OWNER placeholder, which init then asks you to replace].
     #[arg(long, value_name = "URL")]
     pub credgate_repo: Option<String>,
-    /// The tag or commit of credgate those files build [default: v<this version>].
+    /// The tag or commit of credgate those files build [default: this version as a tag, such as
+    /// v0.1.0].
     #[arg(long, value_name = "REV")]
     pub credgate_rev: Option<String>,
     #[command(flatten)]
@@ -178,8 +180,11 @@ pub enum MergeFormat {
 pub enum InitStep {
     /// The git pre-commit hook, or the pre-commit framework's entry.
     Hook,
+    /// .credgate-baseline, of today's findings.
     Baseline,
+    /// Deny rules for agents on the files holding credentials.
     AgentPolicy,
+    /// The GitHub or GitLab CI workflow.
     Ci,
 }
 
