@@ -269,3 +269,49 @@ fn scans_and_merges_validate_against_the_report_schema() {
     assert!(!merged["merged"]["shared"].as_array().unwrap().is_empty());
     assert_valid("merge", &merged);
 }
+
+/// The merged page in a real browser: its script ran under the page's policy, the filters count
+/// every finding, each finding is there with its repository, and no secret is.
+#[test]
+fn the_merged_html_renders_in_chromium() {
+    let browser = crate::html::chromium();
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    let raw = scan(p, "agent-workspace", "agent", &["--show-secrets"]);
+    scan(p, "assessments/aws", "aws", &[]);
+    let (code, _, err) = merge(p, &["agent.json", "aws.json", "-f", "html", "-o", "m.html"]);
+    assert_eq!(code, 0, "{err}");
+    let dom = String::from_utf8(crate::html::browse(
+        &browser,
+        &p.join("m.html"),
+        "--dump-dom",
+    ))
+    .unwrap();
+    assert!(
+        dom.contains("<html lang=\"en\" class=\"js\">"),
+        "the script did not run"
+    );
+    let (_, json, _) = merge(p, &["agent.json", "aws.json", "-f", "json"]);
+    let m: Value = serde_json::from_str(&json).unwrap();
+    let findings = m["findings"].as_array().unwrap();
+    let n = findings.len();
+    assert!(
+        dom.contains(&format!("{n} of {n} shown")),
+        "the filters do not count {n} findings"
+    );
+    for f in findings {
+        let place = format!(
+            "<code>{}: {}:{}</code>",
+            f["repository"].as_str().unwrap(),
+            f["path"].as_str().unwrap(),
+            f["line"]
+        );
+        assert!(dom.contains(&place), "{place} missing");
+    }
+    for f in raw["findings"].as_array().unwrap() {
+        assert!(
+            !dom.contains(f["secret"].as_str().unwrap()),
+            "the page holds a secret"
+        );
+    }
+}
