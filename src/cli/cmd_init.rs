@@ -24,6 +24,23 @@ impl Out {
         println!("{item}: {message}");
     }
 
+    /// With `--dry-run`: the lines an edit adds to `old`, as `  + line`.
+    /// The edits only insert, so the added lines are what lies between the common start and
+    /// the common end.
+    fn added(&self, old: &str, new: &str) {
+        let (a, b): (Vec<&str>, Vec<&str>) = (old.lines().collect(), new.lines().collect());
+        let start = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+        let end = a[start..]
+            .iter()
+            .rev()
+            .zip(b[start..].iter().rev())
+            .take_while(|(x, y)| x == y)
+            .count();
+        for l in &b[start..b.len() - end] {
+            println!("  + {l}");
+        }
+    }
+
     /// "wrote" or "would write".
     fn verb(&self, done: &'static str, would: &'static str) -> &'static str {
         if self.dry_run { would } else { done }
@@ -145,6 +162,9 @@ fn hook(root: &Path, args: &InitArgs, src: &Source, fail_on: Risk, out: &mut Out
                         init::PRE_COMMIT_CONFIG
                     ),
                 );
+                if args.dry_run {
+                    out.added(&text, &new);
+                }
                 out.placeholders.push(init::PRE_COMMIT_CONFIG);
             }
             Edit::Unusual(why) => out.line(
@@ -279,6 +299,11 @@ fn agent_policy(
                 c.file.display()
             ),
         );
+        if args.dry_run {
+            for a in &c.added {
+                println!("  + {a}");
+            }
+        }
     }
     if applied.changes.is_empty() && applied.refused.is_empty() {
         out.line(
@@ -344,9 +369,10 @@ fn ci(root: &Path, args: &InitArgs, src: &Source, out: &mut Out) -> Result<()> {
         }
         Ci::Gitlab => {
             let rel = init::GITLAB_CI;
-            let (new, verb) = match init::read_text(root, rel)? {
+            let existing = init::read_text(root, rel)?;
+            let (new, verb) = match &existing {
                 None => (init::gitlab_job(src), out.verb("wrote", "would write")),
-                Some(text) => match init::add_to_gitlab_ci(&text, src) {
+                Some(text) => match init::add_to_gitlab_ci(text, src) {
                     Edit::Already => {
                         out.line(item, &format!("already set up: {rel} has a credgate job"));
                         return Ok(());
@@ -361,7 +387,7 @@ fn ci(root: &Path, args: &InitArgs, src: &Source, out: &mut Out) -> Result<()> {
                         return Ok(());
                     }
                     Edit::Changed(new) => {
-                        if init::gitlab_lacks_test_stage(&text) {
+                        if init::gitlab_lacks_test_stage(text) {
                             out.line(
                                 item,
                                 &format!(
@@ -390,6 +416,9 @@ fn ci(root: &Path, args: &InitArgs, src: &Source, out: &mut Out) -> Result<()> {
                     "{verb} {rel} (GitLab: secret detection report for merge requests, fails on new high-risk findings)"
                 ),
             );
+            if let (true, Some(text)) = (args.dry_run, &existing) {
+                out.added(text, &new);
+            }
             out.placeholders.push(rel);
         }
     }

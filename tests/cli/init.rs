@@ -135,6 +135,8 @@ fn dry_run_writes_nothing_and_says_what_it_would_do() {
         "baseline: would write 5 fingerprints",
         "agent policy: would add",
         "CI: would write .github/workflows/credgate.yml",
+        "\n  + /prod.ini\n",
+        "\n  + Read(./prod.ini)\n",
     ] {
         assert!(out.contains(want), "{want:?} not in:\n{out}");
     }
@@ -251,6 +253,16 @@ fn a_pre_commit_config_gets_the_entry_instead_of_a_git_hook() {
     let p = d.path();
     let mine = "# hooks\nrepos:\n  - repo: local\n    hooks:\n      - id: fmt # formats\n        name: fmt\n        entry: echo\n        language: system\n\ndefault_install_hook_types: [pre-commit]\n";
     fs::write(p.join(".pre-commit-config.yaml"), mine).unwrap();
+    let (_, out, _) = init(p, &["--skip", "baseline,agent-policy", "--dry-run"]);
+    assert!(
+        out.contains("pre-commit: would add credgate to .pre-commit-config.yaml"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n  +   - repo: https://github.com/acme/credgate\n  +     rev: v9.9.9\n  +     hooks:\n  +       - id: credgate\n"),
+        "{out}"
+    );
+    assert_eq!(read(p, ".pre-commit-config.yaml"), mine);
     let (code, out, err) = init(p, &["--skip", "baseline,agent-policy"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(
