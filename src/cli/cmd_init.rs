@@ -55,9 +55,6 @@ pub fn run(args: InitArgs) -> Result<u8> {
             cwd.display()
         )
     })?;
-    if !top.join(".git").is_dir() && !top.join(".git").is_file() {
-        return Err(anyhow!("init: {}: no .git found", top.display()));
-    }
     let root = if top == cwd { PathBuf::from(".") } else { top };
     let src = Source::new(args.credgate_repo.clone(), args.credgate_rev.clone());
     let mut out = Out {
