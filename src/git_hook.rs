@@ -44,6 +44,14 @@ fn is_ours(path: &Path) -> bool {
     std::fs::read_to_string(path).is_ok_and(|t| t.contains(HOOK_MARK))
 }
 
+/// The pre-commit hook of the repository containing `dir`, and whether one is there and is
+/// credgate's (`None`: no hook), for `init` to say what it would do before doing it.
+pub fn state(dir: &Path) -> Result<(PathBuf, Option<bool>)> {
+    let hook = hooks_dir(dir)?.join("pre-commit");
+    let present = std::fs::symlink_metadata(&hook).is_ok();
+    Ok((hook.clone(), present.then(|| is_ours(&hook))))
+}
+
 /// Installs the pre-commit hook. An existing hook that is not credgate's is never overwritten
 /// silently: without `chain` or `force` this refuses and explains; with `chain` the old hook is
 /// kept and runs first; with `force` it is kept aside for `uninstall` to restore.

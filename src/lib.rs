@@ -32,8 +32,9 @@
 //! git/           gitoxide: staged.rs (staged blobs, added lines), history.rs (the walk),
 //!                history_warnings.rs (what a partial or shallow clone lacks)
 //! git_hook.rs    the pre-commit hook: install, chain, uninstall
+//! init.rs        `credgate init`: the set-up steps' files and textual YAML edits
 //! verify/        --verify: one read-only request per secret; pairing.rs finds companions
-//! report/        text, JSON, JSON Lines, SARIF, GitLab, --stats
+//! report/        text, JSON, JSON Lines, SARIF, GitLab, HTML, --stats; merge.rs: `report merge`
 //! agent/         guard, the sandbox (sandbox.rs), deny policies (policy.rs), which agent can
 //!                read a finding (access/), the hooks of Claude Code, Cursor, Codex and Gemini
 //!                (hook/), and what a shell command reaches (shell.rs)
@@ -67,6 +68,7 @@ pub(crate) mod generic;
 pub(crate) mod git;
 pub(crate) mod git_hook;
 pub(crate) mod gitignore;
+pub(crate) mod init;
 pub(crate) mod model;
 pub(crate) mod path_glob;
 pub(crate) mod pipeline;

@@ -48,6 +48,15 @@ pub enum Command {
     /// Hooks that stop an agent before it reads a credential.
     #[command(subcommand)]
     Hook(HookCommand),
+    /// Set this repository up, saying what it did line by line: the git pre-commit hook (or,
+    /// with a .pre-commit-config.yaml, the pre-commit framework's entry), a baseline of today's
+    /// findings, deny rules for agents on the files holding credentials, and the CI workflow
+    /// for GitHub or GitLab (from the origin remote). Running it again changes nothing; a file
+    /// of yours is never replaced without --force.
+    Init(InitArgs),
+    /// Work with JSON reports (`scan --format json`).
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Print the completion script for SHELL, made from the same definitions as --help (so it
     /// never lags a flag): `credgate completions bash > ~/.local/share/bash-completion/completions/credgate`.
     Completions {
@@ -100,6 +109,83 @@ pub enum HookCommand {
     },
     /// Remove the git pre-commit hook and restore the hook that was there before.
     Uninstall,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct InitArgs {
+    /// Print what init would do, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Replace files of yours that differ from what init writes (the CI workflow, the
+    /// baseline), and set an existing pre-commit hook aside (`hook uninstall` restores it).
+    #[arg(long)]
+    pub force: bool,
+    /// The CI to write a workflow for [default: from `git remote get-url origin`: github.com
+    /// or gitlab; neither: none].
+    #[arg(long, value_enum, value_name = "CI")]
+    pub ci: Option<crate::init::Ci>,
+    /// Steps to leave out (comma-separated).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "STEP")]
+    pub skip: Vec<InitStep>,
+    /// The hook stops commits, and agents are denied files, with credentials of this risk or
+    /// higher [default: the config's fail_on, else high].
+    #[arg(long, value_parser = vocab!(Risk), value_name = "RISK")]
+    pub fail_on: Option<Risk>,
+    /// The agents whose deny rules are written (claude, cursor, gemini, copilot, all).
+    #[arg(long, value_parser = vocab!(Agent), value_delimiter = ',', value_name = "AGENT", default_value = "all")]
+    pub agent_policy: Vec<Agent>,
+    /// Where credgate's repository is, for the files that build it from source (the action,
+    /// the pre-commit entry, the GitLab job) [default: the package's repository URL, else the examples'
+    /// OWNER placeholder, which init then asks you to replace].
+    #[arg(long, value_name = "URL")]
+    pub credgate_repo: Option<String>,
+    /// The tag or commit of credgate those files build [default: this version as a tag, such as
+    /// v0.1.0].
+    #[arg(long, value_name = "REV")]
+    pub credgate_rev: Option<String>,
+    #[command(flatten)]
+    pub options: ScanOptionsArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// Combine JSON reports (of many repositories, or many scans of one) into one summary:
+    /// every finding keeps its repository and report; the same finding (repository,
+    /// fingerprint, place) twice counts once; credentials found in several repositories are
+    /// listed. Every input is checked before anything is written.
+    Merge {
+        /// The reports: FILE, named after the file (`api.json`: api), or NAME=FILE.
+        #[arg(value_name = "[NAME=]FILE", required = true)]
+        reports: Vec<String>,
+        #[arg(long, short = 'f', value_enum, default_value_t = MergeFormat::Text)]
+        format: MergeFormat,
+        /// Write the merged report to FILE (created with mode 0600) instead of standard output.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+/// The formats of `report merge`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MergeFormat {
+    Text,
+    /// The layout of `scan --format json`, with `repository` and `report` on each finding and
+    /// a `merged` section; it can be merged again.
+    Json,
+    Html,
+}
+
+/// The steps of `init`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InitStep {
+    /// The git pre-commit hook, or the pre-commit framework's entry.
+    Hook,
+    /// .credgate-baseline, of today's findings.
+    Baseline,
+    /// Deny rules for agents on the files holding credentials.
+    AgentPolicy,
+    /// The GitHub or GitLab CI workflow.
+    Ci,
 }
 
 /// What every agent hook takes.

@@ -8,14 +8,18 @@ mod cmd_config;
 mod cmd_detectors;
 mod cmd_guard;
 mod cmd_hook;
+mod cmd_init;
 mod cmd_man;
+mod cmd_report;
 mod cmd_scan;
 mod output;
 mod progress;
 mod settings;
 
 use crate::agent::hook::Host;
-use args::{BaselineCommand, Cli, Command, ConfigCommand, DetectorsCommand, HookCommand};
+use args::{
+    BaselineCommand, Cli, Command, ConfigCommand, DetectorsCommand, HookCommand, ReportCommand,
+};
 use clap::Parser;
 use std::process::ExitCode;
 
@@ -61,6 +65,12 @@ pub fn run() -> ExitCode {
             }
             HookCommand::Uninstall => cmd_hook::uninstall_git(),
         },
+        Command::Init(args) => cmd_init::run(args),
+        Command::Report(ReportCommand::Merge {
+            reports,
+            format,
+            output,
+        }) => cmd_report::merge(&reports, format, output.as_deref()),
         Command::Completions { shell } => cmd_completions::run(shell),
         Command::Man { command, dir } => cmd_man::run(&command, dir.as_deref()),
     };

@@ -19,10 +19,10 @@ use std::collections::BTreeSet;
 use std::io::{self, Write};
 
 const STYLE: &str = include_str!("html.css");
-const SCRIPT: &str = include_str!("html.js");
+pub(super) const SCRIPT: &str = include_str!("html.js");
 
 /// Worst first, as the text report groups them.
-const RISKS: [Risk; 5] = [
+pub(super) const RISKS: [Risk; 5] = [
     Risk::Critical,
     Risk::High,
     Risk::Medium,
@@ -59,7 +59,7 @@ pub fn escape(s: &str) -> String {
 
 /// Text that may come from a scanned file: control characters and invalid bytes made visible
 /// (as the text report does), then escaped.
-fn text(s: &str) -> String {
+pub(super) fn text(s: &str) -> String {
     escape(&printable(s.as_bytes()))
 }
 
@@ -74,12 +74,9 @@ fn csp_hash(s: &str) -> String {
     )
 }
 
-pub fn write(result: &ScanResult, _opts: &ReportOptions, out: &mut dyn Write) -> io::Result<()> {
-    let s = &result.summary;
-    let mut findings: Vec<&Finding> = result.findings.iter().collect();
-    // Stable: each risk group stays in path order.
-    findings.sort_by_key(|f| std::cmp::Reverse(f.assessment.risk));
-
+/// The page up to `<body>`: the Content-Security-Policy that allows only this page's own style
+/// and script, and the style; `title` after "credgate: ". Shared with `report merge`.
+pub(super) fn head(title: &str, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">"
@@ -98,8 +95,18 @@ pub fn write(result: &ScanResult, _opts: &ReportOptions, out: &mut dyn Write) ->
     writeln!(
         out,
         "<title>credgate: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>",
-        count(s.findings, "finding")
+        text(title)
     )?;
+    Ok(())
+}
+
+pub fn write(result: &ScanResult, _opts: &ReportOptions, out: &mut dyn Write) -> io::Result<()> {
+    let s = &result.summary;
+    let mut findings: Vec<&Finding> = result.findings.iter().collect();
+    // Stable: each risk group stays in path order.
+    findings.sort_by_key(|f| std::cmp::Reverse(f.assessment.risk));
+
+    head(&count(s.findings, "finding"), out)?;
     writeln!(
         out,
         "<header class=\"top\"><h1>credgate report</h1><p>{} in {} ({}) scanned in {:.2}s · credgate {}</p></header>\n<main>",
@@ -137,7 +144,7 @@ pub fn write(result: &ScanResult, _opts: &ReportOptions, out: &mut dyn Write) ->
     writeln!(out, "</main>\n<script>{SCRIPT}</script>\n</body>\n</html>")
 }
 
-fn count(n: usize, what: &str) -> String {
+pub(super) fn count(n: usize, what: &str) -> String {
     format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
@@ -273,7 +280,7 @@ fn filters(findings: &[&Finding], out: &mut dyn Write) -> io::Result<()> {
     )
 }
 
-fn select<'a>(
+pub(super) fn select<'a>(
     out: &mut dyn Write,
     name: &str,
     label: &str,

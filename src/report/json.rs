@@ -1,6 +1,7 @@
 //! JSON and JSON Lines reports. The schema is the serde form of [`Finding`], [`Skipped`](crate::result::Skipped),
 //! [`Warning`](crate::result::Warning) and [`Summary`](crate::result::Summary); the raw secret
-//! appears (as `secret`) only with `--show-secrets`.
+//! appears (as `secret`) only with `--show-secrets`. `docs/report.schema.json` writes the layout
+//! down as a JSON Schema; `tests/cli/report_merge.rs` checks scans of the fixtures against it.
 
 use super::ReportOptions;
 use crate::finding::Finding;

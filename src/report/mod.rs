@@ -4,6 +4,7 @@
 pub mod gitlab;
 pub mod html;
 pub mod json;
+pub mod merge;
 pub mod sarif;
 pub mod stats;
 pub mod text;

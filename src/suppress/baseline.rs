@@ -71,6 +71,17 @@ pub fn write(path: &Path, findings: &[Finding]) -> Result<usize> {
 /// Makes sure `.gitattributes` beside the baseline marks it `merge=union`, never writing through
 /// a symbolic link. Returns whether the file was changed.
 pub fn ensure_union_merge(baseline: &Path) -> Result<bool> {
+    union_merge(baseline, true)
+}
+
+/// Whether `.gitattributes` beside the baseline already marks it `merge=union` (what
+/// [`ensure_union_merge`] would leave alone), without writing.
+pub fn has_union_merge(baseline: &Path) -> Result<bool> {
+    Ok(!union_merge(baseline, false)?)
+}
+
+/// Whether the line is missing (and with `write`, adds it).
+fn union_merge(baseline: &Path, write: bool) -> Result<bool> {
     let dir = baseline
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -85,6 +96,9 @@ pub fn ensure_union_merge(baseline: &Path) -> Result<bool> {
     let wanted = format!("{name} merge=union");
     if current.lines().any(|l| l.trim() == wanted) {
         return Ok(false);
+    }
+    if !write {
+        return Ok(true);
     }
     let mut text = current;
     if !text.is_empty() && !text.ends_with('\n') {

@@ -314,7 +314,7 @@ fn hooks_path_and_worktrees() {
 
 /// The `pre-commit` tool: from PATH (or $PRE_COMMIT), else installed from PyPI into a virtual
 /// environment under the target directory, so that `cargo test` works on a fresh machine.
-fn pre_commit_tool() -> String {
+pub fn pre_commit_tool() -> String {
     let named = std::env::var("PRE_COMMIT").unwrap_or_else(|_| "pre-commit".into());
     if Command::new(&named)
         .arg("--version")

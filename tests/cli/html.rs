@@ -119,7 +119,7 @@ fn html_refuses_show_secrets() {
 }
 
 /// Headless Chromium: `$CHROMIUM`, else `chromium` on PATH (Debian's package).
-fn chromium() -> String {
+pub fn chromium() -> String {
     let named = std::env::var("CHROMIUM").unwrap_or_else(|_| "chromium".into());
     let runs = Command::new(&named)
         .arg("--version")
@@ -134,7 +134,7 @@ fn chromium() -> String {
 
 /// Runs headless Chromium on `page` with `what` (`--dump-dom`, `--screenshot=…`), offline: a
 /// proxy that does not exist, so that a report that tried to fetch something would fail.
-fn browse(browser: &str, page: &Path, what: &str) -> Vec<u8> {
+pub fn browse(browser: &str, page: &Path, what: &str) -> Vec<u8> {
     let profile = tempfile::tempdir().unwrap();
     let out = Command::new(browser)
         .env("HOME", profile.path())

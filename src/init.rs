@@ -1,0 +1,406 @@
+//! `credgate init`: the set-up of a repository as steps that each say what they did, would do
+//! (`--dry-run`), or found already done, so that running it twice changes nothing and a user's
+//! file is never replaced without `--force`.
+//!
+//! What it deliberately does not do: install agent hooks (they change how every teammate's
+//! agent runs, and a hook whose binary a teammate lacks blocks their agent; `credgate hook
+//! install --agent` is one command away), touch anything outside the repository (the user's
+//! home, their global git or agent configuration), run `pre-commit install`, commit, or reach
+//! the network.
+//!
+//! The YAML files are edited as text, never parsed and re-emitted, so the user's comments,
+//! order and quoting stay; when a file's shape is not one the edit is sure of, the step says
+//! what to add instead of guessing.
+
+use crate::safe_write;
+use anyhow::{Context, Result, anyhow};
+use std::path::Path;
+
+/// Where the repository's CI runs, and so which workflow file `init` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Ci {
+    Github,
+    Gitlab,
+    /// Write no CI file.
+    None,
+}
+
+/// The baseline file `init` writes, the one the action and the GitLab job pick up by default.
+pub const BASELINE: &str = ".credgate-baseline";
+pub const GITHUB_WORKFLOW: &str = ".github/workflows/credgate.yml";
+pub const GITLAB_CI: &str = ".gitlab-ci.yml";
+pub const PRE_COMMIT_CONFIG: &str = ".pre-commit-config.yaml";
+
+const GITHUB_TEMPLATE: &str = include_str!("../examples/github-actions.yml");
+const GITLAB_TEMPLATE: &str = include_str!("../examples/gitlab-ci.yml");
+
+/// The placeholder for credgate's repository in the examples, kept when it is not known.
+pub const PLACEHOLDER_REPO: &str = "https://github.com/OWNER/credgate";
+
+/// Where credgate's own repository is, for the files that build it from source (the action,
+/// the pre-commit framework, the GitLab job).
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// A git URL (`https://github.com/OWNER/credgate`).
+    pub repo: String,
+    /// The tag or commit to build.
+    pub rev: String,
+}
+
+impl Source {
+    /// `--credgate-repo`, else the crate's `repository`, else the examples' placeholder.
+    pub fn new(repo: Option<String>, rev: Option<String>) -> Source {
+        let known = env!("CARGO_PKG_REPOSITORY");
+        Source {
+            repo: repo
+                .or_else(|| (!known.is_empty()).then(|| known.to_string()))
+                .unwrap_or_else(|| PLACEHOLDER_REPO.to_string())
+                .trim_end_matches('/')
+                .trim_end_matches(".git")
+                .to_string(),
+            rev: rev.unwrap_or_else(|| format!("v{}", env!("CARGO_PKG_VERSION"))),
+        }
+    }
+
+    /// Whether the repository is still the placeholder, which the user must replace.
+    pub fn is_placeholder(&self) -> bool {
+        self.repo.contains("/OWNER/")
+    }
+
+    /// `OWNER/NAME` for a `uses:` line, when the repository is on GitHub.
+    fn github_slug(&self) -> Option<&str> {
+        self.repo
+            .strip_prefix("https://github.com/")
+            .filter(|s| s.split('/').count() == 2)
+    }
+}
+
+/// How a file step ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum FileOutcome {
+    Written,
+    Already,
+    /// Kept the user's file; the reason.
+    Kept(String),
+}
+
+/// Writes `bytes` to `rel` in `root` unless it already holds them; a different file is kept
+/// unless `force`. Never through a symbolic link, never outside `root`.
+pub fn put_file(
+    root: &Path,
+    rel: &str,
+    bytes: &[u8],
+    force: bool,
+    dry_run: bool,
+) -> Result<FileOutcome> {
+    let current = safe_write::read_in(root, Path::new(rel))?;
+    match current {
+        Some(c) if c == bytes => return Ok(FileOutcome::Already),
+        Some(_) if !force => {
+            return Ok(FileOutcome::Kept(format!(
+                "{rel} exists and differs from what init writes; kept it (--force replaces it)"
+            )));
+        }
+        _ => {}
+    }
+    if !dry_run {
+        safe_write::write_in(root, Path::new(rel), bytes, safe_write::SHARED)?;
+    }
+    Ok(FileOutcome::Written)
+}
+
+/// The workflow for GitHub: the example, using the action from credgate's repository.
+pub fn github_workflow(src: &Source) -> String {
+    let uses = format!(
+        "uses: {}@{}",
+        src.github_slug().unwrap_or("OWNER/credgate"),
+        src.rev
+    );
+    GITHUB_TEMPLATE.replace("uses: OWNER/credgate@main", &uses)
+}
+
+/// The GitLab job: the example, building credgate from its repository at the rev.
+pub fn gitlab_job(src: &Source) -> String {
+    GITLAB_TEMPLATE
+        .replace(
+            "CREDGATE_GIT: \"https://github.com/OWNER/credgate\"",
+            &format!("CREDGATE_GIT: \"{}\"", src.repo),
+        )
+        .replace(
+            "CREDGATE_REV: \"COMMIT\"",
+            &format!("CREDGATE_REV: \"{}\"", src.rev),
+        )
+}
+
+/// The pre-commit framework's entry for credgate, its lines indented by `indent`.
+pub fn pre_commit_entry(src: &Source, indent: &str) -> String {
+    format!(
+        "{indent}- repo: {}\n{indent}  rev: {}\n{indent}  hooks:\n{indent}    - id: credgate\n",
+        src.repo, src.rev
+    )
+}
+
+/// The result of adding credgate to a YAML file as text.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Edit {
+    /// The file already has it.
+    Already,
+    /// The new text.
+    Changed(String),
+    /// The shape is not one the textual edit is sure of: why.
+    Unusual(String),
+}
+
+/// Whether a line is a comment or blank.
+fn is_blank(l: &str) -> bool {
+    let t = l.trim_start();
+    t.is_empty() || t.starts_with('#')
+}
+
+/// A top-level key line `key:` (value after it, if any, returned trimmed, comment removed).
+fn top_key<'a>(line: &'a str, key: &str) -> Option<&'a str> {
+    let rest = line.strip_prefix(key)?.strip_prefix(':')?;
+    if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
+        return None;
+    }
+    let value = rest.split(" #").next().unwrap_or("").trim();
+    Some(value)
+}
+
+/// Adds credgate's entry to a `.pre-commit-config.yaml`: after the last item of the top-level
+/// `repos:` block sequence, indented as its items are. A flow sequence (`repos: [...]`), tabs,
+/// or several documents are left to the user.
+pub fn add_to_pre_commit(text: &str, src: &Source) -> Edit {
+    if text.lines().any(|l| {
+        let t = l.trim().trim_start_matches("- ").trim();
+        t == "id: credgate" || t == "id: credgate-system"
+    }) {
+        return Edit::Already;
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.iter().filter(|l| l.trim() == "---").count() > 1 {
+        return Edit::Unusual("it holds several YAML documents".into());
+    }
+    if lines.iter().any(|l| l.starts_with('\t')) {
+        return Edit::Unusual("it is indented with tabs".into());
+    }
+    let Some(start) = lines.iter().position(|l| top_key(l, "repos").is_some()) else {
+        if lines.iter().all(|l| is_blank(l) || l.trim() == "---") {
+            let mut out = text.to_string();
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push_str("repos:\n");
+            out.push_str(&pre_commit_entry(src, "  "));
+            return Edit::Changed(out);
+        }
+        return Edit::Unusual("it has no top-level `repos:` list".into());
+    };
+    if !top_key(lines[start], "repos").unwrap_or("").is_empty() {
+        return Edit::Unusual(
+            "its `repos:` is not a block list (`repos: [...]` or an alias)".into(),
+        );
+    }
+    // The block: the lines after `repos:` up to the next top-level key.
+    let mut end = start + 1;
+    let mut last_content = start;
+    let mut indent: Option<String> = None;
+    while end < lines.len() {
+        let l = lines[end];
+        if !is_blank(l) {
+            let top_level = !l.starts_with(' ') && !l.starts_with('-');
+            if top_level {
+                break;
+            }
+            let lead = l.len() - l.trim_start().len();
+            if indent.is_none() && l.trim_start().starts_with("- ") {
+                indent = Some(l[..lead].to_string());
+            }
+            last_content = end;
+        }
+        end += 1;
+    }
+    let indent = indent.unwrap_or_else(|| "  ".to_string());
+    let entry = pre_commit_entry(src, &indent);
+    let mut out = String::new();
+    for (i, l) in lines.iter().enumerate() {
+        out.push_str(l);
+        out.push('\n');
+        if i == last_content {
+            out.push_str(&entry);
+        }
+    }
+    Edit::Changed(out)
+}
+
+/// Adds the credgate job to an existing `.gitlab-ci.yml`: appended at the end, since the
+/// top level of a pipeline file is a mapping of jobs. A file that already has a top-level
+/// `credgate:` key has it; a file that is not a block mapping is left to the user.
+pub fn add_to_gitlab_ci(text: &str, src: &Source) -> Edit {
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.iter().any(|l| top_key(l, "credgate").is_some()) {
+        return Edit::Already;
+    }
+    if lines.iter().any(|l| l.starts_with('\t')) {
+        return Edit::Unusual("it is indented with tabs".into());
+    }
+    let flow = lines
+        .iter()
+        .find(|l| !is_blank(l) && l.trim() != "---")
+        .is_some_and(|l| l.starts_with(['{', '[', '-']));
+    if flow || lines.iter().filter(|l| l.trim() == "---").count() > 1 {
+        return Edit::Unusual("its top level is not a plain mapping of jobs".into());
+    }
+    let mut out = text.to_string();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(&gitlab_job(src));
+    Edit::Changed(out)
+}
+
+/// Whether a pipeline's `stages:` list, if it has one, lacks `test` (the job's stage).
+pub fn gitlab_lacks_test_stage(text: &str) -> bool {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(start) = lines.iter().position(|l| top_key(l, "stages").is_some()) else {
+        return false;
+    };
+    let inline = top_key(lines[start], "stages").unwrap_or("");
+    let mut words: Vec<String> = inline
+        .trim_matches(['[', ']'])
+        .split(',')
+        .map(|s| s.trim().trim_matches(['"', '\'']).to_string())
+        .collect();
+    for l in &lines[start + 1..] {
+        if is_blank(l) {
+            continue;
+        }
+        if !l.starts_with(' ') && !l.starts_with('-') {
+            break;
+        }
+        words.push(
+            l.trim()
+                .trim_start_matches('-')
+                .trim()
+                .trim_matches(['"', '\''])
+                .to_string(),
+        );
+    }
+    !words.iter().any(|w| w == "test")
+}
+
+/// Where `origin` points, classified: the CI that repository's host runs.
+pub fn ci_of_remote(url: &str) -> Option<Ci> {
+    let u = url.to_ascii_lowercase();
+    if u.contains("github.com") {
+        Some(Ci::Github)
+    } else if u.contains("gitlab") {
+        Some(Ci::Gitlab)
+    } else {
+        None
+    }
+}
+
+/// `remote.origin.url` of the repository at `root`, if there is one.
+pub fn origin_url(root: &Path) -> Result<Option<String>> {
+    let repo = gix::open(root).with_context(|| format!("{}: cannot open", root.display()))?;
+    Ok(repo
+        .config_snapshot()
+        .string("remote.origin.url")
+        .map(|s| s.to_string()))
+}
+
+/// Reads a text file in the repository (never through a link); `None` when it is missing.
+pub fn read_text(root: &Path, rel: &str) -> Result<Option<String>> {
+    match safe_write::read_in(root, Path::new(rel))? {
+        Some(b) => String::from_utf8(b)
+            .map(Some)
+            .map_err(|_| anyhow!("{rel}: not UTF-8 text; not changing it")),
+        None => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src() -> Source {
+        Source {
+            repo: "https://github.com/acme/credgate".into(),
+            rev: "v1.2.3".into(),
+        }
+    }
+
+    #[test]
+    fn pre_commit_entry_goes_after_the_last_repo_with_its_indentation() {
+        let text = "# mine\nrepos:\n- repo: https://example.invalid/x\n  rev: v1\n  hooks:\n  - id: x\n\ndefault_stages: [pre-commit]\n";
+        let Edit::Changed(out) = add_to_pre_commit(text, &src()) else {
+            panic!()
+        };
+        assert_eq!(
+            out,
+            "# mine\nrepos:\n- repo: https://example.invalid/x\n  rev: v1\n  hooks:\n  - id: x\n- repo: https://github.com/acme/credgate\n  rev: v1.2.3\n  hooks:\n    - id: credgate\n\ndefault_stages: [pre-commit]\n"
+        );
+        assert_eq!(add_to_pre_commit(&out, &src()), Edit::Already);
+    }
+
+    #[test]
+    fn pre_commit_entry_at_the_end_without_a_final_newline() {
+        let text = "repos:\n  - repo: local\n    hooks:\n      - id: y";
+        let Edit::Changed(out) = add_to_pre_commit(text, &src()) else {
+            panic!()
+        };
+        assert!(
+            out.ends_with("      - id: y\n  - repo: https://github.com/acme/credgate\n    rev: v1.2.3\n    hooks:\n      - id: credgate\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn unusual_pre_commit_files_are_left_to_the_user() {
+        assert!(matches!(
+            add_to_pre_commit("repos: []\n", &src()),
+            Edit::Unusual(_)
+        ));
+        assert!(matches!(
+            add_to_pre_commit("minimum_pre_commit_version: '3'\n", &src()),
+            Edit::Unusual(_)
+        ));
+        assert!(matches!(add_to_pre_commit("", &src()), Edit::Changed(_)));
+    }
+
+    #[test]
+    fn gitlab_job_is_appended_once() {
+        let text = "stages: [build, test]\nbuild:\n  script: make\n";
+        let Edit::Changed(out) = add_to_gitlab_ci(text, &src()) else {
+            panic!()
+        };
+        assert!(out.starts_with(text));
+        assert!(out.contains("\ncredgate:\n"));
+        assert!(out.contains("CREDGATE_REV: \"v1.2.3\""));
+        assert_eq!(add_to_gitlab_ci(&out, &src()), Edit::Already);
+        assert!(!gitlab_lacks_test_stage(text));
+        assert!(gitlab_lacks_test_stage("stages:\n  - build\n  - deploy\n"));
+        assert!(!gitlab_lacks_test_stage("build:\n  script: x\n"));
+    }
+
+    #[test]
+    fn remotes_and_sources() {
+        assert_eq!(
+            ci_of_remote("git@github.com:acme/api.git"),
+            Some(Ci::Github)
+        );
+        assert_eq!(
+            ci_of_remote("https://gitlab.example.com/a/b"),
+            Some(Ci::Gitlab)
+        );
+        assert_eq!(ci_of_remote("ssh://git.example.com/a"), None);
+        assert!(github_workflow(&src()).contains("uses: acme/credgate@v1.2.3"));
+        let s = Source::new(Some("https://github.com/acme/credgate.git/".into()), None);
+        assert_eq!(s.repo, "https://github.com/acme/credgate");
+        assert!(!s.is_placeholder());
+    }
+}
