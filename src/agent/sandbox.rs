@@ -35,8 +35,10 @@ pub struct Plan {
     pub files: Vec<Hidden>,
     /// Environment variables to remove.
     pub env: Vec<Hidden>,
-    /// The agent's own configuration files with a credential, left readable because the agent
-    /// needs them to run (`--mask-agent-config` masks them too).
+    /// The started agent's own configuration files with a credential, left readable because
+    /// the agent needs them to run (`--mask-agent-config` masks them too). Other agents'
+    /// configurations are masked: the agent does not need them, and an MCP token in Cursor's
+    /// `~/.cursor/mcp.json` is as good to Claude Code as to Cursor.
     pub left_readable: Vec<Hidden>,
     /// Findings at or above `--fail-on` in files git tracks, or once committed: masking the
     /// file would not hide them from `git show` or `git log -p`, so the command is not started.
@@ -79,11 +81,14 @@ fn push_worst(list: &mut Vec<Hidden>, what: String, f: &Finding) {
 
 impl Plan {
     /// The plan for `findings`: what to mask at `mask_at`, and what to refuse at `fail_on`.
+    /// `own_stores` are the store ids of the started agent's own configuration
+    /// ([`agent_stores`]), left readable unless `mask_agent_config`.
     pub fn new(
         findings: &[Finding],
         mask_at: Risk,
         fail_on: Risk,
         mask_agent_config: bool,
+        own_stores: &[&str],
     ) -> Plan {
         let mut plan = Plan::default();
         for f in findings {
@@ -104,7 +109,11 @@ impl Plan {
             if risk < mask_at {
                 continue;
             }
-            if f.assessment.location == Location::AgentConfig && !mask_agent_config {
+            let own = f
+                .store
+                .as_ref()
+                .is_some_and(|s| own_stores.contains(&s.id.as_str()));
+            if f.assessment.location == Location::AgentConfig && own && !mask_agent_config {
                 push_worst(&mut plan.left_readable, shown, f);
             } else {
                 push_worst(&mut plan.files, shown, f);
@@ -238,6 +247,41 @@ impl Plan {
         a.extend(argv.iter().cloned());
         a
     }
+}
+
+/// The programs that start another one: `npx @anthropic-ai/claude-code`, `env X=1 codex`.
+const LAUNCHERS: &[&str] = &[
+    "npx", "bunx", "pnpx", "node", "bun", "deno", "env", "exec", "nice",
+];
+
+/// The store ids (`stores.toml`) of the configuration of the agent `argv` starts: its program
+/// name (`claude`, `/usr/local/bin/codex`), or the first word after a launcher (`npx
+/// @google/gemini-cli@latest`), with a package scope and version stripped. Empty for a command
+/// that is no agent we know: then no agent configuration is its own, and all are masked.
+pub fn agent_stores(argv: &[OsString]) -> &'static [&'static str] {
+    for arg in argv {
+        let arg = arg.to_string_lossy();
+        if arg.starts_with('-') || arg.contains('=') {
+            continue;
+        }
+        let name = arg.rsplit('/').next().unwrap_or(&arg);
+        // `@google/gemini-cli@0.9.0` is `gemini-cli@0.9.0` here; a scoped name's `@` was
+        // before the slash.
+        let name = name.split('@').next().unwrap_or(name);
+        if LAUNCHERS.contains(&name) {
+            continue;
+        }
+        return match name {
+            "claude" | "claude-code" => &["claude-code"],
+            "codex" => &["codex", "codex-auth"],
+            "gemini" | "gemini-cli" => &["gemini"],
+            "cursor-agent" | "cursor" => &["cursor"],
+            "copilot" | "code" => &["vscode"],
+            "windsurf" => &["windsurf"],
+            _ => &[],
+        };
+    }
+    &[]
 }
 
 /// A macOS `sandbox-exec` profile with the same effect: everything allowed but reading the
@@ -399,6 +443,85 @@ mod tests {
             sandbox_exec_profile(&Plan::default()),
             "(version 1)\n(allow default)\n"
         );
+    }
+
+    fn os(args: &[&str]) -> Vec<OsString> {
+        args.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn the_started_agent_is_named_by_its_program_or_after_a_launcher() {
+        assert_eq!(agent_stores(&os(&["claude", "-p", "x"])), ["claude-code"]);
+        assert_eq!(
+            agent_stores(&os(&["/opt/agents/node_modules/.bin/claude"])),
+            ["claude-code"]
+        );
+        assert_eq!(
+            agent_stores(&os(&["npx", "-y", "@anthropic-ai/claude-code@2.1.332"])),
+            ["claude-code"]
+        );
+        assert_eq!(
+            agent_stores(&os(&["env", "DEBUG=1", "codex", "exec"])),
+            ["codex", "codex-auth"]
+        );
+        assert_eq!(
+            agent_stores(&os(&["npx", "@google/gemini-cli"])),
+            ["gemini"]
+        );
+        assert!(agent_stores(&os(&["sh", "-c", "claude"])).is_empty());
+        assert!(agent_stores(&os(&["python3", "agent.py"])).is_empty());
+    }
+
+    /// The bug the real Claude Code found (issue 19): under `guard --sandbox -- claude`,
+    /// Cursor's `~/.cursor/mcp.json` was left readable as "the agent's own", and its Slack
+    /// token reached the model. Only the started agent's own configuration stays readable.
+    #[test]
+    fn only_the_started_agents_own_config_stays_readable() {
+        let home = tempfile::tempdir().unwrap();
+        let scanner = crate::Scanner::builtin().unwrap();
+        let config = |path: &str, store: &str| {
+            let mut f = scanner
+                .scan_bytes(
+                    "mcp.json",
+                    b"SLACK_BOT_TOKEN=xoxb-139520400692-8347654136413-FAKEsOY97MGcxlHjT3jORvt3\n",
+                )
+                .remove(0);
+            f.origin = Origin::Home {
+                home: home.path().to_path_buf(),
+                path: path.into(),
+            };
+            f.assessment.location = Location::AgentConfig;
+            f.assessment.risk = Risk::Critical;
+            f.store = Some(crate::finding::StoreRef {
+                id: store.into(),
+                tool: store.into(),
+                context: None,
+            });
+            f
+        };
+        let findings = [
+            config(".claude.json", "claude-code"),
+            config(".cursor/mcp.json", "cursor"),
+        ];
+        let at = |p: &str| home.path().join(p).display().to_string();
+        let names = |l: &[Hidden]| l.iter().map(|h| h.what.clone()).collect::<Vec<_>>();
+
+        let claude = Plan::new(&findings, Risk::Medium, Risk::High, false, &["claude-code"]);
+        assert_eq!(names(&claude.left_readable), [at(".claude.json")]);
+        assert_eq!(names(&claude.files), [at(".cursor/mcp.json")]);
+
+        let cursor = Plan::new(&findings, Risk::Medium, Risk::High, false, &["cursor"]);
+        assert_eq!(names(&cursor.left_readable), [at(".cursor/mcp.json")]);
+        assert_eq!(names(&cursor.files), [at(".claude.json")]);
+
+        // No agent we know: nothing is its own.
+        let unknown = Plan::new(&findings, Risk::Medium, Risk::High, false, &[]);
+        assert!(unknown.left_readable.is_empty());
+        assert_eq!(unknown.files.len(), 2);
+
+        let all = Plan::new(&findings, Risk::Medium, Risk::High, true, &["claude-code"]);
+        assert!(all.left_readable.is_empty());
+        assert_eq!(all.files.len(), 2);
     }
 
     #[test]

@@ -145,8 +145,9 @@ pub struct GuardArgs {
     #[arg(long, value_parser = vocab!(Risk), value_name = "RISK", default_value_t = Risk::Medium, requires = "sandbox")]
     pub mask_at: Risk,
 
-    /// With --sandbox: mask the agent's own settings and MCP configuration too (by default they
-    /// stay readable, because the agent needs them to run).
+    /// With --sandbox: mask the started agent's own settings and MCP configuration too (by
+    /// default they stay readable, because the agent needs them to run; other agents'
+    /// configurations are always masked).
     #[arg(long, requires = "sandbox")]
     pub mask_agent_config: bool,
 

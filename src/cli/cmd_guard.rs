@@ -49,7 +49,13 @@ pub fn run(g: GuardArgs) -> anyhow::Result<u8> {
         return Ok(EXIT_ERROR);
     }
     if let Some(mode) = &g.sandbox {
-        let mut plan = Plan::new(&result.findings, g.mask_at, fail_on, g.mask_agent_config);
+        let mut plan = Plan::new(
+            &result.findings,
+            g.mask_at,
+            fail_on,
+            g.mask_agent_config,
+            sandbox::agent_stores(&g.command),
+        );
         plan.refuse_committed(&result.findings, fail_on);
         if !plan.tracked.is_empty() {
             eprint!("{}", plan.describe_tracked());

@@ -287,14 +287,34 @@ fn the_incident_under_the_sandbox_leaks_nothing() {
         assert!(!err.contains(s.as_str()), "guard printed a secret");
     }
 
-    // By default the agent's own settings stay readable, and say so.
-    let (_, _, err) = run_agent(ws.path(), home.path(), true, &[]);
+    // By default the started agent's own settings stay readable, and say so; other agents'
+    // configurations are masked (a path that does not exist: only the plan printed before
+    // the start matters here).
+    let out = credgate()
+        .current_dir(ws.path())
+        .env("HOME", home.path())
+        .env("CREDGATE_NOW", NOW)
+        .args(["guard", "--sandbox", "--home"])
+        .arg(home.path())
+        .args(["--", "/nonexistent/bin/claude", "-p", "x"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains(
             ".claude.json  github.pat.classic (critical): left readable, needed by the agent"
         ),
         "{err}"
     );
+    assert!(err.contains("masked   "), "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("  masked ") && l.contains(".cursor/mcp.json")),
+        "Cursor's config is not Claude Code's: {err}"
+    );
+    // A command that is no agent we know has no configuration of its own: all are masked.
+    let (_, _, err) = run_agent(ws.path(), home.path(), true, &[]);
+    assert!(!err.contains("left readable"), "{err}");
 }
 
 #[test]
