@@ -22,7 +22,7 @@ response.output_item.done, then response.completed. The next request carries eve
 item of the turn in "input", with the tool's result as a function_call_output.
 Only loopback: it binds 127.0.0.1.
 """
-import json, sys
+import json, re, sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -43,6 +43,17 @@ def offered(tools):
         elif t.get("name"):
             out[t["name"]] = {"name": t["name"], "kind": t.get("type")}
     return out
+
+
+def fill(value, items):
+    """`"{{session_id}}"` in a planned input becomes the id of the last shell session Codex said
+    it kept running ("Process running with session ID N"), for a plan that writes to it."""
+    if value == "{{session_id}}":
+        ids = re.findall(r"session ID (\d+)", json.dumps([i.get("output") for i in items]))
+        return int(ids[-1]) if ids else 0
+    if isinstance(value, dict):
+        return {k: fill(v, items) for k, v in value.items()}
+    return value
 
 
 class Model(BaseHTTPRequestHandler):
@@ -77,7 +88,7 @@ class Model(BaseHTTPRequestHandler):
         n = done
         if tools and done < len(todo):
             call, tool = todo[done], tools[todo[done]["name"]]
-            args = call["input"] if isinstance(call["input"], str) else json.dumps(call["input"])
+            args = call["input"] if isinstance(call["input"], str) else json.dumps(fill(call["input"], items))
             item = {"type": "function_call", "id": f"fc_{n:04d}", "call_id": f"call_{n:04d}",
                     "name": tool["name"], "arguments": args, "status": "completed"}
             if tool.get("namespace"):
