@@ -58,8 +58,9 @@ impl Mode {
     }
 }
 
-/// The installed CLI `target/agents/DIR/node_modules/.bin/BIN`, or why the test cannot run. A
-/// missing CLI fails under CI (`.ci/run` installs it) and skips elsewhere, saying how to get it.
+/// The installed CLI `target/agents/DIR/node_modules/.bin/BIN`. A missing CLI fails the test
+/// (`.ci/run` installs it: CI must never pass by not running the agent) unless
+/// `CREDGATE_SKIP_AGENTS=1` says to skip (a developer without Node), as `agents_claude.rs` does.
 pub fn agent_cli(dir: &str, bin: &str) -> Option<PathBuf> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("target/agents")
@@ -73,9 +74,11 @@ pub fn agent_cli(dir: &str, bin: &str) -> Option<PathBuf> {
         "{} is not installed: `bash .ci/run` installs it (npm, pinned)",
         path.display()
     );
-    assert!(std::env::var_os("CI").is_none(), "{why}");
-    eprintln!("skipped: {why}");
-    None
+    if std::env::var_os("CREDGATE_SKIP_AGENTS").is_some_and(|v| v == "1") {
+        eprintln!("skipped: {why}, and CREDGATE_SKIP_AGENTS=1");
+        return None;
+    }
+    panic!("{why}; CREDGATE_SKIP_AGENTS=1 skips the real-agent tests");
 }
 
 /// Why `guard --sandbox` cannot run here (no bubblewrap, or no namespaces), if it cannot.
@@ -202,6 +205,11 @@ pub fn run(
     }
 }
 
+/// The text of a tool result as the agent sent it: a string as it is, anything else as JSON.
+pub fn text(v: &Value) -> String {
+    v.as_str().map_or_else(|| v.to_string(), str::to_string)
+}
+
 /// A request with the model's own earlier calls taken out (Responses API `function_call` items,
 /// Gemini `functionCall` parts), as text to search.
 pub fn sent_by_agent(request: &Value) -> String {
@@ -294,6 +302,11 @@ pub struct Row {
     pub planned: usize,
     /// Tool calls whose result (or denial) came back to the model.
     pub answered: usize,
+    /// Calls credgate stopped before they ran, and outputs it withheld after.
+    pub blocked: usize,
+    pub withheld: usize,
+    /// Planted secrets in this mode's world.
+    pub planted: usize,
     /// Planted secrets found in the agent's requests to the model.
     pub to_model: BTreeSet<&'static str>,
     /// Planted secrets the MCP server received.
@@ -311,13 +324,22 @@ pub fn tally(
     own: &[&str],
     planned: usize,
     requests: &[Value],
-    answered: usize,
+    results: &[String],
 ) -> Row {
     let sent: String = requests.iter().map(sent_by_agent).collect();
     Row {
         mode,
         planned,
-        answered,
+        answered: results.len(),
+        blocked: results
+            .iter()
+            .filter(|r| r.contains("credgate blocked"))
+            .count(),
+        withheld: results
+            .iter()
+            .filter(|r| r.contains("credgate withheld"))
+            .count(),
+        planted: world.secrets.len(),
         to_model: world.found_in(&sent),
         to_mcp: world.found_in_file(&mcp_server(world).1),
         own_config: world
@@ -336,19 +358,20 @@ pub fn tally(
 /// to run): a secret planted there ([`Row::own_config`]) may reach the model in that mode only,
 /// and is reported as such; `--mask-agent-config` and the hook stop it.
 pub fn report(agent: &str, version: &str, rows: &[Row], out: &[Outcome]) {
-    eprintln!("{agent} {version}");
     eprintln!(
-        "| mode | calls planned, answered | secrets to the model | secrets to the MCP server |"
+        "| agent | mode | calls tried | blocked before / withheld after by credgate | secrets that reached the model | MCP server got the pasted key |"
     );
     for r in rows {
         eprintln!(
-            "| {} | {}, {} | {} {:?} | {} |",
+            "| {agent} {version} | {} | {} | {} / {} | {} of {} {:?} | {} |",
             r.mode.name(),
-            r.planned,
             r.answered,
+            r.blocked,
+            r.withheld,
             r.to_model.len(),
+            r.planted,
             r.to_model,
-            r.to_mcp.len()
+            if r.to_mcp.is_empty() { "no" } else { "yes" }
         );
     }
     for (r, o) in rows.iter().zip(out) {

@@ -92,21 +92,22 @@ fn codex_cli_gated_sends_no_planted_secret_to_the_model() {
             mode,
         );
         let requests = model.requests();
-        let answered = requests.last().map_or(0, |r| {
-            r["input"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter(|i| i["type"] == "function_call_output")
-                .count()
-        });
+        // The last request holds every tool's result, in order.
+        let results: Vec<String> = requests
+            .last()
+            .and_then(|r| r["input"].as_array())
+            .into_iter()
+            .flatten()
+            .filter(|i| i["type"] == "function_call_output")
+            .map(|i| stand_in::text(&i["output"]))
+            .collect();
         rows.push(stand_in::tally(
             &world,
             mode,
             OWN,
             plan.as_array().unwrap().len(),
             &requests,
-            answered,
+            &results,
         ));
         outs.push(out);
     }

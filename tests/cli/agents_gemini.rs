@@ -98,8 +98,8 @@ fn gemini_cli_gated_sends_no_planted_secret_to_the_model() {
             mode,
         );
         let requests = model.requests();
-        // The main turn's last request holds every tool's response.
-        let answered = requests
+        // The main turn's last request holds every tool's response, in order.
+        let results: Vec<String> = requests
             .iter()
             .map(|r| {
                 r["contents"]
@@ -107,18 +107,19 @@ fn gemini_cli_gated_sends_no_planted_secret_to_the_model() {
                     .into_iter()
                     .flatten()
                     .flat_map(|c| c["parts"].as_array().into_iter().flatten())
-                    .filter(|p| p.get("functionResponse").is_some())
-                    .count()
+                    .filter_map(|p| p.get("functionResponse"))
+                    .map(|f| stand_in::text(&f["response"]))
+                    .collect::<Vec<String>>()
             })
-            .max()
-            .unwrap_or(0);
+            .max_by_key(Vec::len)
+            .unwrap_or_default();
         rows.push(stand_in::tally(
             &world,
             mode,
             OWN,
             plan.as_array().unwrap().len(),
             &requests,
-            answered,
+            &results,
         ));
         outs.push(out);
     }

@@ -8,6 +8,7 @@ mod access;
 mod agent;
 mod agent_stand_in;
 mod agent_world;
+mod agents_claude;
 mod agents_codex;
 mod agents_gemini;
 mod assessment;
