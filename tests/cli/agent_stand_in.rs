@@ -41,11 +41,11 @@ impl Mode {
 
     pub fn name(self) -> &'static str {
         match self {
-            Mode::None => "no gate",
+            Mode::None => "none",
             Mode::Hook => "hook",
-            Mode::Sandbox => "guard --sandbox",
-            Mode::SandboxMasked => "guard --sandbox --mask-agent-config",
-            Mode::Both => "hook + guard --sandbox",
+            Mode::Sandbox => "sandbox",
+            Mode::SandboxMasked => "sandbox --mask-agent-config",
+            Mode::Both => "both",
         }
     }
 
