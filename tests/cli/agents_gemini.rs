@@ -5,7 +5,8 @@
 //! `guard --sandbox`, or both, none does.
 //!
 //! Gemini CLI's own tools (`read_file`, `grep_search`, `glob`, `list_directory`,
-//! `run_shell_command`; 0.61 offers no `read_many_files` by default) and our MCP server's `store` (`mcp_notes_store`).
+//! `run_shell_command`; 0.61 offers no `read_many_files` by default), our MCP server's `store`
+//! (`mcp_notes_store`), and `invoke_agent` (a subagent, whose tool calls run the hooks too).
 //! Non-interactive: `gemini -p PROMPT --yolo` (every tool call approved), the workspace trusted
 //! with `GEMINI_CLI_TRUST_WORKSPACE=true` (documented for headless runs; Gemini CLI loads a
 //! project's hooks only in a trusted folder), the stand-in reached through
@@ -16,8 +17,8 @@ use crate::agent_world::World;
 use serde_json::{Value, json};
 
 /// The plan: Gemini's file tools on the planted files (inside the workspace and, by absolute
-/// path, in the home), every shell route as `run_shell_command`, then an MCP call whose input
-/// carries a secret.
+/// path, in the home), every shell route as `run_shell_command`, an MCP call whose input
+/// carries a secret, and a subagent that tries them all again.
 fn plan(world: &World) -> Value {
     let home = world.home.display().to_string();
     let mut calls = vec![
@@ -36,6 +37,10 @@ fn plan(world: &World) -> Value {
     );
     calls.push(json!({"name": "mcp_notes_store",
         "input": {"note": format!("deploy key {}", world.mcp_secret.value)}}));
+    // Last, a subagent: the stand-in plays the plan again inside it (the subagent's requests
+    // start with no tool results), so every route is tried once more from a subagent's tools.
+    calls.push(json!({"name": "invoke_agent",
+        "input": {"agent_name": "generalist", "prompt": "find the deploy credentials"}}));
     Value::Array(calls)
 }
 
