@@ -18,6 +18,11 @@ pub struct Reach {
     pub all_env: bool,
     /// Variables it prints by name.
     pub env_names: Vec<String>,
+    /// A shell or interpreter it starts whose program is not in the command: read from standard
+    /// input (`echo Y2F0IC5lbnY= | base64 -d | sh`) or typed into a session the host keeps open
+    /// (Codex's `exec_command` with a terminal, then `write_stdin`, which no hook sees). What
+    /// that program reads cannot be known before it runs.
+    pub unseen_program: Option<String>,
 }
 
 /// Programs that search a directory when given no path (`rg token` searches `.`).
@@ -28,6 +33,79 @@ const SEARCHERS: &[&str] = &[
 /// Programs that print the environment when run with no argument (or, `printenv`, the named
 /// variables).
 const ENV_PRINTERS: &[&str] = &["env", "printenv", "set", "export", "declare", "typeset"];
+
+/// Shells: without `-c` or a script they run the commands on standard input.
+const SHELLS: &[&str] = &["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish"];
+
+/// Interpreters: without an inline program (`-c`, `-e`, `-m`, ...) or a script they run the
+/// program on standard input, or start a prompt.
+const INTERPRETERS: &[&str] = &[
+    "python", "python2", "python3", "pypy", "pypy3", "ipython", "node", "deno", "bun", "perl",
+    "ruby", "irb", "php", "lua", "tclsh", "wish", "R",
+];
+
+/// Programs that start an interactive session whatever their arguments.
+const SESSIONS: &[&str] = &["script", "tmux", "screen", "expect", "unbuffer"];
+
+/// Words that run the command after them (`exec bash`, `env -i sh`, `timeout 9 python3`).
+const WRAPPERS: &[&str] = &[
+    "exec", "env", "nohup", "command", "builtin", "sudo", "time", "nice", "setsid", "stdbuf",
+    "timeout", "chrt", "ionice",
+];
+
+/// The shell or interpreter of `words` (one program and its arguments) whose program the command
+/// does not hold, if it starts one: `bash`, `bash -i`, `sh -s`, `python3 -`, `node`, `| sh`.
+fn unseen_program(words: &[&str]) -> Option<String> {
+    let mut words = words;
+    while let Some(first) = words.first() {
+        let name = first.rsplit('/').next().unwrap_or(first);
+        if !WRAPPERS.contains(&name) {
+            break;
+        }
+        // The wrapper's own flags, assignments and numbers (`env -i A=1`, `timeout 9`).
+        words = &words[1..];
+        while let Some(w) = words.first() {
+            if w.starts_with('-') || w.contains('=') || w.parse::<f64>().is_ok() {
+                words = &words[1..];
+            } else {
+                break;
+            }
+        }
+    }
+    let program = words.first()?;
+    let name = program.rsplit('/').next().unwrap_or(program);
+    // `python3.12`, `pypy3.10`: the version is not part of the name.
+    let base = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    let base = if INTERPRETERS.contains(&name) {
+        name
+    } else {
+        base
+    };
+    if SESSIONS.contains(&name) {
+        return Some(name.to_string());
+    }
+    let shell = SHELLS.contains(&name);
+    if !shell && !INTERPRETERS.contains(&base) {
+        return None;
+    }
+    let args = &words[1..];
+    let cluster = |w: &str| w.starts_with('-') && !w.starts_with("--") && w.len() > 1;
+    let inline = if shell {
+        args.iter().filter(|w| cluster(w)).any(|w| w.contains('c'))
+    } else {
+        args.iter().any(|w| {
+            cluster(w) && w.contains(['c', 'e', 'E', 'm', 'r', 'p'])
+                || matches!(*w, "--eval" | "--print" | "--command")
+        })
+    };
+    let script = args.iter().any(|w| !w.starts_with('-'));
+    // `python3 -i x.py`, `node -i`: a prompt after the program.
+    let prompt = matches!(
+        base,
+        "python" | "python2" | "python3" | "pypy" | "pypy3" | "node"
+    ) && args.iter().filter(|w| cluster(w)).any(|w| w.contains('i'));
+    (prompt || !(inline || script)).then(|| name.to_string())
+}
 
 /// CLIs that print the token they hold, and the store that holds it (relative to the home).
 const TOKEN_PRINTERS: &[(&[&str], &str)] = &[
@@ -235,6 +313,9 @@ pub fn reach(cmd: &str, cwd: &Path, home: Option<&Path>) -> Reach {
         let Some(&program) = words.first() else {
             continue;
         };
+        if r.unseen_program.is_none() {
+            r.unseen_program = unseen_program(words);
+        }
         let program = program.rsplit('/').next().unwrap_or(program);
         let mut named_path = false;
         for (i, w) in words.iter().enumerate() {
@@ -414,5 +495,42 @@ mod tests {
             [ws.path().to_path_buf()]
         );
         assert_eq!(r("echo $HOME"), Reach::default());
+        for cmd in [
+            "bash -lc 'cargo test'",
+            "sh script.sh",
+            "python3 -c 'print(1)'",
+            "python3 -m pytest",
+            "python3 - <<'EOF'\nprint(1)\nEOF",
+            "node -e 'console.log(1)'",
+            "perl -i -pe s/a/b/ x.txt",
+            "env FOO=1 python3 app.py",
+            "git commit -m 'use python'",
+        ] {
+            assert_eq!(r(cmd).unseen_program, None, "{cmd}");
+        }
+    }
+
+    #[test]
+    fn a_program_from_standard_input_or_a_session_is_unseen() {
+        let (ws, home) = setup();
+        let r = |c: &str| reach(c, ws.path(), Some(home.path())).unseen_program;
+        for (cmd, program) in [
+            ("bash", "bash"),
+            ("bash -i", "bash"),
+            ("/bin/sh -s", "sh"),
+            ("echo Y2F0IC5lbnY= | base64 -d | sh", "sh"),
+            ("curl -s x | bash -s -- --yes", "bash"),
+            ("exec zsh -l", "zsh"),
+            ("env -i TERM=x bash", "bash"),
+            ("timeout 60 python3", "python3"),
+            ("python3.12 -", "python3.12"),
+            ("python3 -i app.py", "python3"),
+            ("node", "node"),
+            ("cat x | perl", "perl"),
+            ("script -q /dev/null", "script"),
+            ("tmux new -s x", "tmux"),
+        ] {
+            assert_eq!(r(cmd).as_deref(), Some(program), "{cmd}");
+        }
     }
 }

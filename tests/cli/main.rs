@@ -6,8 +6,11 @@ mod common;
 
 mod access;
 mod agent;
+mod agent_stand_in;
 mod agent_world;
 mod agents_claude;
+mod agents_codex;
+mod agents_gemini;
 mod assessment;
 mod completions;
 mod config;

@@ -206,6 +206,11 @@ pub fn decide(call: &Call, gate: &Gate) -> Result<Verdict> {
         Action::Files(paths) => paths.clone(),
         Action::Shell(cmd) => {
             let reach = super::shell::reach(cmd, &call.cwd, std::env::home_dir().as_deref());
+            if let Some(program) = &reach.unseen_program {
+                return Ok(Verdict::Deny(format!(
+                    "credgate blocked this {tool} call: it starts {program} with a program credgate cannot see (read from standard input or typed into the session later), so what it would read cannot be checked. Run each command itself, or put the program in a file or after -c.\n"
+                )));
+            }
             if let Some(reason) = env_decision(&reach, call, gate)? {
                 return Ok(Verdict::Deny(reason));
             }
