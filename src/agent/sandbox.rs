@@ -312,6 +312,7 @@ pub fn run(plan: &Plan, argv: &[OsString]) -> anyhow::Result<i32> {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
     let dir = std::env::temp_dir().join(format!("credgate-sandbox-{}-{nanos}", std::process::id()));
+    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut builder = std::fs::DirBuilder::new();
     #[cfg(unix)]
     {
