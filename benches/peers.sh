@@ -22,7 +22,7 @@
 # the warm-up is its one run; PEERS_SKIP=kingfisher,betterleaks (any of ripgrep, kingfisher,
 # betterleaks, history, staged, startup); HISTORY=DIR: the repository whose history is scanned
 # (default $CORPUS_DIR/history; `git clone --no-checkout https://github.com/hashicorp/terraform`
-# is the one the README quotes). All corpora with all peers take about 25 minutes.
+# is the one benches/README.md quotes). All corpora with all peers take about 25 minutes.
 # Usage: benches/peers.sh [CORPUS...]    e.g. PEERS_SKIP=betterleaks benches/peers.sh /tmp/corp/src
 set -euo pipefail
 case ${1:-} in -h|--help) sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0;; esac

@@ -104,7 +104,9 @@ pub mod testing {
     pub use crate::assessment::token::{Analyzer, analyze};
     pub use crate::config::Config;
     pub use crate::detectors::examples::{self, expand_generators};
-    pub use crate::detectors::{Catalog, Validator, compile_checked, markdown_table};
+    pub use crate::detectors::{
+        Catalog, Validator, compile_checked, markdown_table, verify_markdown,
+    };
     pub use crate::engine::Engine;
     pub use crate::finding::fingerprint;
     pub use crate::generic::model::feature_names;

@@ -356,13 +356,16 @@ pub fn run(plan: &Plan, argv: &[OsString]) -> anyhow::Result<i32> {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
     let dir = std::env::temp_dir().join(format!("credgate-sandbox-{}-{nanos}", std::process::id()));
+    #[cfg_attr(not(unix), allow(unused_mut))]
+    let mut builder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
     {
         use std::os::unix::fs::DirBuilderExt;
-        std::fs::DirBuilder::new()
-            .mode(0o700)
-            .create(&dir)
-            .map_err(|e| anyhow::anyhow!("guard: cannot create {}: {e}", dir.display()))?;
+        builder.mode(0o700);
     }
+    builder
+        .create(&dir)
+        .map_err(|e| anyhow::anyhow!("guard: cannot create {}: {e}", dir.display()))?;
     let empty = dir.join("empty");
     std::fs::write(&empty, b"")?;
     let code = run_in(plan, argv, &empty);

@@ -298,6 +298,8 @@ pub enum ListFormat {
     Json,
     /// The table kept in detectors/README.md.
     Markdown,
+    /// The table of verification requests kept in docs/verify.md.
+    VerifyMarkdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -1,5 +1,5 @@
-//! `credgate detectors list`: the catalog, as text, JSON or the Markdown table of
-//! `detectors/README.md`; `credgate detectors check`: detector files against their examples.
+//! `credgate detectors list`: the catalog, as text, JSON, the Markdown table of
+//! `detectors/README.md` or that of `docs/verify.md`; `credgate detectors check`: detector files against their examples.
 
 use super::args::ListFormat;
 use super::{EXIT_CLEAN, EXIT_FINDINGS};
@@ -39,6 +39,9 @@ pub fn list(format: ListFormat, extra: &[PathBuf]) -> anyhow::Result<u8> {
         }
         ListFormat::Markdown => {
             write!(w, "{}", crate::detectors::markdown_table(&catalog))?;
+        }
+        ListFormat::VerifyMarkdown => {
+            write!(w, "{}", crate::detectors::verify_markdown(&catalog))?;
         }
         ListFormat::Text => {
             for d in &catalog.detectors {

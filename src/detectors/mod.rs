@@ -323,6 +323,95 @@ pub fn markdown_table(catalog: &Catalog) -> String {
     out
 }
 
+/// The verification requests as a Markdown table (`credgate detectors list --format
+/// verify-markdown`), one row per detector with a `[detector.verify]` table, sorted by id.
+/// `docs/verify.md` holds it between markers, and a test keeps it current.
+pub fn verify_markdown(catalog: &Catalog) -> String {
+    let mut ds: Vec<(&Detector, &VerifySpec)> = catalog
+        .detectors
+        .iter()
+        .filter_map(|d| d.verify.as_ref().map(|v| (d, v)))
+        .collect();
+    ds.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    let providers: HashSet<&str> = ds.iter().map(|(d, _)| d.provider.as_str()).collect();
+    let mut out = format!(
+        "{} detectors of {} providers declare a request.\n\n| detector | request | the secret goes in | learned |\n|---|---|---|---|\n",
+        ds.len(),
+        providers.len()
+    );
+    // What the secret fills, as a reader of the request sees it.
+    let holds_secret = |s: &str| {
+        [
+            "{secret}",
+            "{secret_basic}",
+            "{basic_password}",
+            "{basic:",
+            "{pair_basic}",
+        ]
+        .iter()
+        .any(|p| s.contains(p))
+    };
+    for (d, v) in ds {
+        let url = v
+            .url
+            .replace("{secret}", "SECRET")
+            .replace("{pair}", "PAIR");
+        let mut carries: Vec<String> = Vec::new();
+        match v.sign.as_deref() {
+            Some(s) if s.starts_with("aws-sigv4") => {
+                carries.push("SigV4 signature (the secret itself is not sent)".into())
+            }
+            Some("google-jwt") => {
+                carries.push("an RS256-signed token request (the key itself is not sent)".into())
+            }
+            _ => {
+                for (name, value) in &v.headers {
+                    if holds_secret(value) {
+                        carries.push(format!("`{name}` header"));
+                    }
+                }
+                let (path, query) = v.url.split_once('?').unwrap_or((&v.url, ""));
+                if path.contains("{secret}") {
+                    carries.push("URL path".into());
+                }
+                if query.contains("{secret}") {
+                    carries.push("URL query".into());
+                }
+                if v.body.as_deref().is_some_and(holds_secret) {
+                    carries.push("request body".into());
+                }
+            }
+        }
+        let mut goes = carries.join(" and ");
+        if let Some(p) = &v.pair {
+            goes.push_str(&format!(", with `{p}` from the same file"));
+        } else if let Some(k) = &v.pair_json {
+            goes.push_str(&format!(", with `{k}` from the same file"));
+        }
+        let mut learned = vec!["live or not"];
+        // A live answer names its owner, or the companion value (`client_email`) does.
+        if v.identity.is_some() || v.pair_json.is_some() {
+            learned.push("identity");
+        }
+        if v.scopes.is_some() || v.scopes_header.is_some() {
+            learned.push("scopes");
+        }
+        if v.expiry.is_some() || v.expiry_header.is_some() {
+            learned.push("expiry");
+        }
+        let cell = |s: &str| s.replace('|', "\\|");
+        out.push_str(&format!(
+            "| `{}` | {} `{}` | {} | {} |\n",
+            d.id,
+            v.method,
+            cell(&url),
+            cell(&goes),
+            learned.join(", ")
+        ));
+    }
+    out
+}
+
 /// Compiles a detector's regex and checks it has exactly the captures the engine needs. Used at
 /// load time for user files and by the test suite for the embedded catalog.
 pub fn compile_checked(d: &Detector) -> Result<Regex> {

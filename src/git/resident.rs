@@ -12,13 +12,16 @@
 //! that was never written loses nothing, whichever thread reads it next. Elsewhere than Linux
 //! this does nothing.
 
-use std::path::{Path, PathBuf};
+#[cfg(target_os = "linux")]
+use std::path::Path;
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Drops the pack pages of one repository every `every` bytes read.
 pub struct PackPages {
-    /// The repository's pack directory, as the maps name it.
+    /// The repository's pack directory, as the maps name it (read on Linux only).
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     dir: PathBuf,
     every: u64,
     read: AtomicU64,
@@ -73,6 +76,7 @@ impl PackPages {
 }
 
 /// The address ranges of read-only maps of `*.pack` files in `dir`, from `/proc/self/maps`.
+#[cfg(target_os = "linux")]
 fn pack_maps(maps: &str, dir: &Path) -> Vec<(usize, usize)> {
     maps.lines()
         .filter_map(|line| {
@@ -100,7 +104,7 @@ fn pack_maps(maps: &str, dir: &Path) -> Vec<(usize, usize)> {
         .collect()
 }
 
-#[cfg(test)]
+#[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
 

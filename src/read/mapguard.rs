@@ -13,6 +13,7 @@
 //! The handler uses only atomics and the `mmap` system call, and the registry is a fixed array,
 //! so nothing in it allocates or locks.
 
+#[cfg(unix)]
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -35,6 +36,7 @@ const EMPTY: Slot = Slot {
 };
 
 static REGISTRY: [Slot; SLOTS] = [EMPTY; SLOTS];
+#[cfg(unix)]
 static INSTALL: Once = Once::new();
 static INSTALLED: AtomicBool = AtomicBool::new(false);
 

@@ -151,6 +151,62 @@ fn readme_table_is_current() {
     );
 }
 
+/// docs/verify.md holds the table of verification requests between markers, generated from each
+/// detector's `[detector.verify]` by `credgate detectors list --format verify-markdown`.
+/// `CREDGATE_UPDATE_DOCS=1` rewrites the table instead of failing.
+#[test]
+fn verify_doc_is_current() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/verify.md");
+    let doc = std::fs::read_to_string(path).unwrap();
+    let out = crate::common::credgate()
+        .args(["detectors", "list", "--format", "verify-markdown"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let table = String::from_utf8(out.stdout).unwrap();
+    // Every detector that declares a request has its row, and no other detector has one.
+    let catalog = Catalog::builtin().unwrap();
+    let declared: Vec<&str> = catalog
+        .detectors
+        .iter()
+        .filter(|d| d.verify.is_some())
+        .map(|d| d.id.as_str())
+        .collect();
+    assert!(declared.len() > 10, "{declared:?}");
+    let rows = table.lines().filter(|l| l.starts_with("| `")).count();
+    assert_eq!(rows, declared.len(), "{table}");
+    for id in &declared {
+        assert!(table.contains(&format!("| `{id}` | ")), "{id} has no row");
+    }
+    let aws = table
+        .lines()
+        .find(|l| l.starts_with("| `aws.secret-access-key` |"))
+        .unwrap();
+    assert!(aws.contains("POST `https://sts.amazonaws.com/`"), "{aws}");
+    assert!(aws.contains("the secret itself is not sent"), "{aws}");
+    let telegram = table
+        .lines()
+        .find(|l| l.starts_with("| `telegram.bot-token` |"))
+        .unwrap();
+    assert!(
+        telegram.contains("botSECRET/getMe` | URL path |"),
+        "{telegram}"
+    );
+
+    let begin = "<!-- verify:begin -->\n";
+    let end = "<!-- verify:end -->";
+    let start = doc.find(begin).expect("verify:begin marker") + begin.len();
+    let stop = doc.find(end).expect("verify:end marker");
+    if doc[start..stop] != table && std::env::var_os("CREDGATE_UPDATE_DOCS").is_some() {
+        std::fs::write(path, format!("{}{table}{}", &doc[..start], &doc[stop..])).unwrap();
+        return;
+    }
+    assert!(
+        doc[start..stop] == table,
+        "docs/verify.md is out of date: CREDGATE_UPDATE_DOCS=1 cargo test --test cli verify_doc_is_current rewrites it"
+    );
+}
+
 #[test]
 fn the_providers_fix_reaches_every_report_format() {
     // A user file whose provider-level [defaults] carry the remediation and the revoke page.

@@ -15,6 +15,7 @@ mod assessment;
 mod completions;
 mod config;
 mod detectors;
+mod docs;
 mod fuzz_regressions;
 mod git;
 mod git_partial;

@@ -268,7 +268,7 @@ fn the_incident_under_the_sandbox_leaks_nothing() {
         }
     }
     assert_eq!(by_route(&inside).len(), ROUTES.len(), "{inside}");
-    // The table the closing note and the README quote (`cargo test sandbox -- --nocapture`).
+    // The table the closing note and GUIDE.md quote (`cargo test sandbox -- --nocapture`).
     let outside_routes = by_route(&outside);
     eprintln!("route | secrets outside | secrets inside");
     for (label, body) in by_route(&inside) {

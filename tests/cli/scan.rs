@@ -88,7 +88,7 @@ fn findings_carry_the_documented_fields() {
     assert_eq!(f["assessment"]["scope"], "account");
     assert!(f.get("secret").is_none());
     // The fingerprint is sha256("credgate:v1:" + id + "\0" + secret), 32 hex digits, as the
-    // README documents it: computed here from that text, not with credgate's own function.
+    // GUIDE.md documents it: computed here from that text, not with credgate's own function.
     let (_, shown) = scan_json(ws.path(), &["--show-secrets"]);
     let secret = by_id(&shown, "aws.access-key-id")["secret"]
         .as_str()
