@@ -5,6 +5,7 @@
 //! that starts the agent where those credentials read as empty ([`sandbox`]).
 
 pub mod access;
+pub mod codex_login;
 pub mod config_file;
 pub mod guard;
 pub mod hook;

@@ -284,6 +284,17 @@ pub fn agent_stores(argv: &[OsString]) -> &'static [&'static str] {
     &[]
 }
 
+/// [`agent_stores`] less what the agent, as configured, does not read: Codex's login when it
+/// talks to a provider of its own ([`super::codex_login`]). What is left stays readable under
+/// plain `guard --sandbox`; the rest is masked like any other file holding a credential.
+pub fn own_stores(argv: &[OsString]) -> Vec<&'static str> {
+    agent_stores(argv)
+        .iter()
+        .copied()
+        .filter(|&id| id != "codex-auth" || super::codex_login::needed_here(argv))
+        .collect()
+}
+
 /// A macOS `sandbox-exec` profile with the same effect: everything allowed but reading the
 /// masked files. (Generated and tested as text; `guard --sandbox` does not run it yet, and
 /// macOS is not run in CI.)

@@ -54,7 +54,7 @@ pub fn run(g: GuardArgs) -> anyhow::Result<u8> {
             g.mask_at,
             fail_on,
             g.mask_agent_config,
-            sandbox::agent_stores(&g.command),
+            &sandbox::own_stores(&g.command),
         );
         plan.refuse_committed(&result.findings, fail_on);
         if !plan.tracked.is_empty() {

@@ -51,8 +51,10 @@ fn configure(world: &World, port: u16) {
     std::fs::write(world.home.join(".codex/config.toml"), config).unwrap();
 }
 
-/// Its own stores in `stores.toml`: what `guard --sandbox` leaves readable for it.
-const OWN: &[&str] = &["codex", "codex-auth"];
+/// Its own stores in `stores.toml`: what `guard --sandbox` leaves readable for it. Not its
+/// login (`codex-auth`, `~/.codex/auth.json`): Codex talks to the stand-in, a provider of its
+/// own with `env_key`, and never reads the login, so guard masks it.
+const OWN: &[&str] = &["codex"];
 
 #[test]
 fn codex_cli_gated_sends_no_planted_secret_to_the_model() {

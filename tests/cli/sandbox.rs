@@ -448,3 +448,58 @@ fn without_a_sandbox_tool_it_never_starts_unprotected() {
     );
     assert!(!marker.exists());
 }
+
+/// Codex's login (`~/.codex/auth.json`) is its own configuration, left readable under plain
+/// `guard --sandbox -- codex`, only while Codex would read it: with a provider of its own in
+/// `config.toml` (the key from `env_key`), Codex never opens it, and guard masks it.
+#[test]
+fn codex_login_is_masked_when_codex_talks_to_its_own_provider() {
+    let home = tempfile::tempdir().unwrap();
+    let ws = tempfile::tempdir().unwrap();
+    fs::create_dir_all(home.path().join(".codex")).unwrap();
+    let key = "sk-proj-FAKEQ1mTyqicfNanvs5rn4mnNC0tpj8uPanpKorR8cqD2FTDFjqrkFvAuZUKXAottzRTM4wAZ8\
+               T3BlbkFJFAKELocSrA10uoDjWpD7DzoVrCDP5VgaA6vmZEe99wBTpNXUPS6GFIbpeXBTq6jlF9u4DvNh0l";
+    fs::write(
+        home.path().join(".codex/auth.json"),
+        format!("{{\n  \"OPENAI_API_KEY\": \"{key}\"\n}}\n"),
+    )
+    .unwrap();
+    let plan = |config: Option<&str>| {
+        let path = home.path().join(".codex/config.toml");
+        match config {
+            Some(text) => fs::write(&path, text).unwrap(),
+            None => drop(fs::remove_file(&path)),
+        }
+        let out = credgate()
+            .current_dir(ws.path())
+            .env("HOME", home.path())
+            .env_remove("CODEX_HOME")
+            .env("CREDGATE_NOW", NOW)
+            .args(["guard", "--sandbox", "--home"])
+            .arg(home.path())
+            .args(["--", "/nonexistent/bin/codex", "exec", "x"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(!err.contains(key), "guard printed the key");
+        err.lines()
+            .find(|l| l.contains(".codex/auth.json"))
+            .unwrap_or_else(|| panic!("auth.json not in the plan: {err}"))
+            .to_string()
+    };
+    let own = "model_provider = \"gateway\"\n\n[model_providers.gateway]\n\
+               base_url = \"http://127.0.0.1:9/v1\"\nenv_key = \"GATEWAY_KEY\"\n";
+    let line = plan(Some(own));
+    assert!(line.trim_start().starts_with("masked"), "{line}");
+    // OpenAI's provider (no configuration, or the gateway with OpenAI's login): Codex reads it.
+    for config in [
+        None,
+        Some(own.replace("env_key", "requires_openai_auth = true\nenv_key")),
+    ] {
+        let line = plan(config.as_deref());
+        assert!(
+            line.contains("left readable, needed by the agent"),
+            "{line}"
+        );
+    }
+}
