@@ -20,6 +20,7 @@
 //! `CREDGATE_SKIP_AGENTS=1` says to skip them (a developer without Node). `cargo test --test
 //! cli agents_claude -- --nocapture` prints the README's table rows.
 
+use crate::agent_stand_in::cannot_sandbox;
 use crate::agent_world::World;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -31,50 +32,10 @@ use std::time::{Duration, Instant};
 /// The version the gate is proven with; `.ci/run` installs this one.
 const CLAUDE_CODE_VERSION: &str = "2.1.332";
 
-/// Where `.ci/run` installs the agent CLIs (`npm install --prefix target/agents`).
-fn agents_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/agents")
-}
-
-/// The `claude` executable, or `None` (after saying why) when `CREDGATE_SKIP_AGENTS=1` and it
-/// is not installed. Without that variable a missing CLI fails the test: CI must never pass
-/// by not running the agent.
+/// The `claude` executable (`target/agents/node_modules/.bin/claude`), or `None` when it is
+/// not installed and `CREDGATE_SKIP_AGENTS=1` ([`crate::agent_stand_in::agent_cli`]).
 fn claude() -> Option<PathBuf> {
-    let bin = agents_dir().join("node_modules/.bin/claude");
-    if bin.exists() {
-        return Some(bin);
-    }
-    if std::env::var_os("CREDGATE_SKIP_AGENTS").is_some_and(|v| v == "1") {
-        eprintln!("skipped: Claude Code is not installed and CREDGATE_SKIP_AGENTS=1");
-        return None;
-    }
-    panic!(
-        "Claude Code is needed for this test: npm install --prefix target/agents @anthropic-ai/claude-code@{CLAUDE_CODE_VERSION} (.ci/run does it), or CREDGATE_SKIP_AGENTS=1 to skip"
-    );
-}
-
-/// Why bubblewrap cannot be tried here, if it cannot (as `tests/cli/sandbox.rs` does).
-fn cannot_sandbox() -> Option<String> {
-    match Command::new("bwrap")
-        .args([
-            "--bind",
-            "/",
-            "/",
-            "--unshare-pid",
-            "--proc",
-            "/proc",
-            "--",
-            "true",
-        ])
-        .output()
-    {
-        Err(e) => Some(format!("bwrap not runnable: {e}")),
-        Ok(o) if !o.status.success() => Some(format!(
-            "bwrap cannot create a namespace: {}",
-            String::from_utf8_lossy(&o.stderr).trim()
-        )),
-        Ok(_) => None,
-    }
+    crate::agent_stand_in::agent_cli("", "claude")
 }
 
 /// A stdio MCP server (newline-delimited JSON-RPC, as the MCP stdio transport is) with one tool,

@@ -7,7 +7,6 @@
 use crate::common::{credgate, materialize};
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
 const NOW: &str = "2026-11-22T00:00:00Z";
 const RAILWAY_ENV_TOKEN: &str = "3f9c1a7e-5b2d-4e8f-a1c3-9d7e5b2f4a61";
@@ -60,29 +59,7 @@ const ROUTES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Why the sandbox cannot be tried here, if it cannot.
-fn cannot_sandbox() -> Option<String> {
-    match Command::new("bwrap")
-        .args([
-            "--bind",
-            "/",
-            "/",
-            "--unshare-pid",
-            "--proc",
-            "/proc",
-            "--",
-            "true",
-        ])
-        .output()
-    {
-        Err(e) => Some(format!("bwrap not runnable: {e}")),
-        Ok(o) if !o.status.success() => Some(format!(
-            "bwrap cannot create a namespace: {}",
-            String::from_utf8_lossy(&o.stderr).trim()
-        )),
-        Ok(_) => None,
-    }
-}
+use crate::agent_stand_in::cannot_sandbox;
 
 /// The staging workspace of the incident: a git repository whose `.env` is ignored.
 fn workspace(dir: &Path) {
