@@ -394,6 +394,15 @@ fn value(line: &[u8], name: Range<usize>, op: Op, i: usize) -> Option<Assignment
             (start..j, expression)
         }
     };
+    // `"\"v\""`: a string literal whose content is itself quoted, as Gradle's
+    // `buildConfigField "String", "API_KEY", "\"v\""` writes a Java string into generated code.
+    if !escaped && quote.is_some() && v.len() > 4 {
+        let body = &line[v.clone()];
+        let (first, last) = (&body[..2], &body[body.len() - 2..]);
+        if first[0] == b'\\' && matches!(first[1], b'"' | b'\'') && first == last {
+            v = v.start + 2..v.end - 2;
+        }
+    }
     // `"Bearer <token>"`, `"Basic <b64>"` quoted: the credential is the word after.
     let body = &line[v.clone()];
     for word in [&b"bearer "[..], b"basic ", b"token ", b"bot "] {
@@ -503,6 +512,28 @@ mod tests {
 
     fn value_of(line: &str, word: &str) -> Option<String> {
         parse(line, word).map(|p| p.1)
+    }
+
+    #[test]
+    fn a_quoted_string_inside_a_string_is_its_content() {
+        // Gradle writes a Java string literal into generated code.
+        assert_eq!(
+            value_of(
+                r#"buildConfigField "String", "API_KEY", "\"7c4e9a2f\"""#,
+                "key"
+            )
+            .as_deref(),
+            Some("7c4e9a2f")
+        );
+        assert_eq!(
+            value_of(r#"api_key = '\'7c4e9a2f\''"#, "key").as_deref(),
+            Some("7c4e9a2f")
+        );
+        // One escaped quote at one end only is part of the value.
+        assert_eq!(
+            value_of(r#"password = "\"7c4e9a2f""#, "password").as_deref(),
+            Some(r#"\"7c4e9a2f"#)
+        );
     }
 
     #[test]
