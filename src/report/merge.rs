@@ -84,6 +84,11 @@ pub fn load(arg: &str) -> Result<Input> {
             "{shown}: not a credgate report (not a JSON object); `credgate scan --format json` writes one"
         ));
     };
+    if doc.get("runs").is_some_and(Value::is_array) && doc.contains_key("version") {
+        return Err(anyhow!(
+            "{shown}: a SARIF log; merge reads the reports of `credgate scan --format json`"
+        ));
+    }
     if doc
         .get("tool")
         .and_then(|t| t.get("name"))

@@ -191,6 +191,13 @@ fn bad_inputs_are_one_line_errors_naming_the_file_and_write_nothing() {
         .unwrap()
         .stdout;
     fs::write(p.join("lines.json"), jsonl).unwrap();
+    let sarif = credgate()
+        .args(["scan", "--format", "sarif"])
+        .arg(fixture("assessments/aws"))
+        .output()
+        .unwrap()
+        .stdout;
+    fs::write(p.join("scan.sarif"), sarif).unwrap();
     for (file, want) in [
         ("truncated.json", "truncated.json: the JSON ends early"),
         ("other.json", "other.json: not a credgate report"),
@@ -203,6 +210,7 @@ fn bad_inputs_are_one_line_errors_naming_the_file_and_write_nothing() {
             "partial.json: findings[0] has no fingerprint",
         ),
         ("lines.json", "lines.json: a JSON Lines report"),
+        ("scan.sarif", "scan.sarif: a SARIF log"),
         ("missing.json", "missing.json: cannot read"),
     ] {
         let (code, out, err) = merge(p, &["good.json", file, "-f", "json", "-o", "out.json"]);
