@@ -85,6 +85,16 @@ impl<'a> Around<'a> {
         })
     }
 
+    /// `v` is the user of an address on this line or the three around it (`xmpp:v@host`,
+    /// `v@example.com`, `ssh://v@host`): a user name, as URL parsers' test tables and user
+    /// records show it beside its parts. Not when it follows a `//user:` (a URL's password).
+    fn user_of_address(&self, v: &[u8]) -> bool {
+        let this = &self.hay[self.line.0..self.line.1];
+        std::iter::once(this)
+            .chain(self.neighbours(3))
+            .any(|l| address_user_in(l, v))
+    }
+
     /// The line is inside an open `<script`/`<Script` tag (an attribute on a line of its own).
     fn script_tag(&self) -> bool {
         let before = self.before();
@@ -110,6 +120,43 @@ fn repeats_name(words: &[String], v: &[u8]) -> bool {
             && w.bytes().all(|c| c.is_ascii_lowercase())
             && lower.windows(w.len()).skip(1).any(|x| x == w.as_bytes())
     })
+}
+
+/// Whether `line` holds `v@` with `v` the whole user of an address: not the tail of a longer
+/// word, and not the password of a `//user:v@` URL.
+fn address_user_in(line: &[u8], v: &[u8]) -> bool {
+    if v.len() < 3 || v.contains(&b'@') {
+        return false;
+    }
+    let mut from = 0;
+    while let Some(p) = memchr::memmem::find(&line[from..], v).map(|p| from + p) {
+        from = p + 1;
+        if line.get(p + v.len()) != Some(&b'@') {
+            continue;
+        }
+        let before = &line[..p];
+        match before.last() {
+            Some(c)
+                if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-' | b'+' | b'%') =>
+            {
+                continue;
+            }
+            Some(b':') => {
+                // `scheme://user:v@`: `v` is the password.
+                let start = before
+                    .iter()
+                    .rposition(|c| c.is_ascii_whitespace() || matches!(c, b'"' | b'\'' | b'/'))
+                    .map_or(0, |i| i + 1);
+                let user = &before[start..before.len() - 1];
+                if !user.is_empty() && start >= 2 && &before[start - 2..start] == b"//" {
+                    continue;
+                }
+                return true;
+            }
+            _ => return true,
+        }
+    }
+    false
 }
 
 /// Field names of cryptographic test-vector files (`Key = ...`, `Input = ...`, `MAC = ...`).
@@ -443,6 +490,7 @@ impl Layer {
             // Last, because they read the neighbouring lines.
             || around.test_vector()
             || around.documented_example()
+            || around.user_of_address(v)
         {
             return None;
         }
@@ -562,4 +610,26 @@ fn hash_call_before(text: &[u8], name_start: usize) -> bool {
         .count();
     let f = open[open.len() - ident..].to_ascii_lowercase();
     f.windows(4).any(|w| w == b"hash")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_user_of_an_address_is_not_its_password() {
+        let u = |l: &str, v: &str| address_user_in(l.as_bytes(), v.as_bytes());
+        assert!(u(
+            "'href': 'xmpp:isaacschlueter@jabber.org',",
+            "isaacschlueter"
+        ));
+        assert!(u("email: jsmith@corp.example", "jsmith"));
+        assert!(u("ssh://deploy@git.corp.example/repo", "deploy"));
+        assert!(!u(
+            "postgres://app:Vb7Nq2Xz9Lm4@db.corp.example/prod",
+            "Vb7Nq2Xz9Lm4"
+        ));
+        assert!(!u("mail: a.jsmith@corp.example", "jsmith"), "a longer user");
+        assert!(!u("token Vb7Nq2Xz9Lm4 for x", "Vb7Nq2Xz9Lm4"), "no address");
+    }
 }
