@@ -292,16 +292,36 @@ pub fn gitlab_lacks_test_stage(text: &str) -> bool {
     !words.iter().any(|w| w == "test")
 }
 
-/// Where `origin` points, classified: the CI that repository's host runs.
+/// Where `origin` points, classified by its host: the CI that host runs. github.com (and
+/// ssh.github.com); a host named gitlab, self-hosted ones included. Only the host counts: a
+/// mirror's path naming github.com is not GitHub's.
 pub fn ci_of_remote(url: &str) -> Option<Ci> {
-    let u = url.to_ascii_lowercase();
-    if u.contains("github.com") {
+    let host = remote_host(url)?.to_ascii_lowercase();
+    if host == "github.com" || host.ends_with(".github.com") {
         Some(Ci::Github)
-    } else if u.contains("gitlab") {
+    } else if host.split('.').any(|label| label.contains("gitlab")) {
         Some(Ci::Gitlab)
     } else {
         None
     }
+}
+
+/// The host of a git URL: `scheme://[user@]host[:port]/path` or scp-like `[user@]host:path`;
+/// `None` for a local path.
+fn remote_host(url: &str) -> Option<&str> {
+    let authority = match url.split_once("://") {
+        Some((_, rest)) => rest.split('/').next()?,
+        None => {
+            let (before, _) = url.split_once(':')?;
+            if before.contains('/') {
+                return None;
+            }
+            before
+        }
+    };
+    let host = authority.rsplit('@').next()?;
+    let host = host.split(':').next()?;
+    (!host.is_empty()).then_some(host)
 }
 
 /// `remote.origin.url` of the repository at `root`, if there is one.
@@ -398,6 +418,21 @@ mod tests {
             Some(Ci::Gitlab)
         );
         assert_eq!(ci_of_remote("ssh://git.example.com/a"), None);
+        // The host decides, not a substring of the whole URL.
+        for (url, want) in [
+            ("https://github.com/o/r.git", Some(Ci::Github)),
+            ("https://user@GitHub.com/o/r", Some(Ci::Github)),
+            ("ssh://git@github.com:22/o/r", Some(Ci::Github)),
+            ("github.com:o/r", Some(Ci::Github)),
+            ("ssh://git@gitlab.example.com:2222/o/r", Some(Ci::Gitlab)),
+            ("git@gitlab.com:o/r.git", Some(Ci::Gitlab)),
+            ("https://notgithub.com.example/o/r", None),
+            ("https://git.example.com/mirrors/github.com/o/r", None),
+            ("https://git.example.com/gitlab/o/r", None),
+            ("/srv/git/gitlab-mirror/r.git", None),
+        ] {
+            assert_eq!(ci_of_remote(url), want, "{url}");
+        }
         assert!(github_workflow(&src()).contains("uses: acme/credgate@v1.2.3"));
         let s = Source::new(Some("https://github.com/acme/credgate.git/".into()), None);
         assert_eq!(s.repo, "https://github.com/acme/credgate");
