@@ -220,6 +220,23 @@ pub fn add_to_pre_commit(text: &str, src: &Source) -> Edit {
         }
         end += 1;
     }
+    if let Some(i) = &indent {
+        // Every line of the block is an item (`- ` at the items' indentation) or inside one.
+        let stray = lines[start + 1..end].iter().find(|l| {
+            let lead = l.len() - l.trim_start().len();
+            !is_blank(l)
+                && (lead < i.len() || (lead == i.len() && !l.trim_start().starts_with('-')))
+        });
+        if let Some(l) = stray {
+            return Edit::Unusual(format!(
+                "it is not valid YAML: `{}` is neither an item of `repos:` nor inside one",
+                l.trim()
+            ));
+        }
+    }
+    if unbalanced_flow(text) {
+        return Edit::Unusual("it is not valid YAML: a `[` or `{` is not closed".into());
+    }
     let indent = indent.unwrap_or_else(|| "  ".to_string());
     let entry = pre_commit_entry(src, &indent);
     let mut out = String::new();
@@ -231,6 +248,47 @@ pub fn add_to_pre_commit(text: &str, src: &Source) -> Edit {
         }
     }
     Edit::Changed(out)
+}
+
+/// Whether the flow brackets (`[ ]`, `{ }`) outside quotes and comments fail to pair up: the
+/// mark of a file pre-commit cannot parse (`rev: [unclosed`). Quotes are taken to end on
+/// their line, and to start only where a scalar can (`don't` is no quote).
+fn unbalanced_flow(text: &str) -> bool {
+    let mut depth: i64 = 0;
+    for line in text.lines() {
+        let mut quote: Option<char> = None;
+        let mut prev = ' ';
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match quote {
+                Some('"') if c == '\\' => {
+                    chars.next();
+                }
+                Some(q) if c == q => {
+                    if q == '\'' && chars.peek() == Some(&'\'') {
+                        chars.next();
+                    } else {
+                        quote = None;
+                    }
+                }
+                Some(_) => {}
+                None => match c {
+                    '#' if prev.is_whitespace() => break,
+                    '"' | '\'' if " \t:[{,-".contains(prev) => quote = Some(c),
+                    '[' | '{' => depth += 1,
+                    ']' | '}' => {
+                        depth -= 1;
+                        if depth < 0 {
+                            return true;
+                        }
+                    }
+                    _ => {}
+                },
+            }
+            prev = c;
+        }
+    }
+    depth != 0
 }
 
 /// Adds the credgate job to an existing `.gitlab-ci.yml`: appended at the end, since the
@@ -390,6 +448,26 @@ mod tests {
             Edit::Unusual(_)
         ));
         assert!(matches!(add_to_pre_commit("", &src()), Edit::Changed(_)));
+    }
+
+    #[test]
+    fn a_pre_commit_file_that_is_not_valid_yaml_is_not_edited() {
+        // pre-commit would reject these before and after; an entry appended to them would be
+        // one more thing for the user to untangle.
+        for text in [
+            "repos:\n  - repo: x\n    rev: v1\n  bad: key\n",
+            "repos:\n  - repo: x\n    rev: [unclosed\n    hooks:\n      - id: y\n",
+            "repos:\n  - repo: x\n    hooks:\n      - {id: y\n",
+            "repos:\n    - repo: x\n  - repo: y\n",
+        ] {
+            assert!(
+                matches!(add_to_pre_commit(text, &src()), Edit::Unusual(ref w) if w.contains("not valid YAML")),
+                "{text}"
+            );
+        }
+        // Brackets inside quotes or comments, and flow lists over several lines, are fine.
+        let ok = "repos:\n  - repo: x # [note\n    rev: '[v1'\n    hooks:\n      - id: y\n        args: [\n          \"--a=]\",\n        ]\n";
+        assert!(matches!(add_to_pre_commit(ok, &src()), Edit::Changed(_)));
     }
 
     #[test]
