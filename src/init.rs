@@ -60,6 +60,21 @@ impl Source {
                 .to_string(),
             rev: rev.unwrap_or_else(|| format!("v{}", env!("CARGO_PKG_VERSION"))),
         }
+        .scp_as_ssh()
+    }
+
+    /// `git@host:path` (git's scp-like form) as `ssh://git@host/path`, the same repository in
+    /// the URL form `cargo install --git` (the GitLab job) requires; git and pre-commit take
+    /// either.
+    fn scp_as_ssh(mut self) -> Source {
+        if !self.repo.contains("://")
+            && let Some((host, path)) = self.repo.split_once(':')
+            && host.contains('@')
+            && !host.contains('/')
+        {
+            self.repo = format!("ssh://{host}/{}", path.trim_start_matches('/'));
+        }
+        self
     }
 
     /// Whether the repository is still the placeholder, which the user must replace.
@@ -67,11 +82,21 @@ impl Source {
         self.repo.contains("/OWNER/")
     }
 
-    /// `OWNER/NAME` for a `uses:` line, when the repository is on GitHub.
-    fn github_slug(&self) -> Option<&str> {
-        self.repo
-            .strip_prefix("https://github.com/")
-            .filter(|s| s.split('/').count() == 2)
+    /// `OWNER/NAME` for a `uses:` line, when the repository is on GitHub, in any URL form
+    /// (`https://`, `ssh://`, `git@github.com:`): an action is only used from there.
+    pub fn github_slug(&self) -> Option<&str> {
+        if remote_host(&self.repo)
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+            != Some("github.com")
+        {
+            return None;
+        }
+        let path = match self.repo.split_once("://") {
+            Some((_, rest)) => rest.split_once('/')?.1,
+            None => self.repo.split_once(':')?.1,
+        };
+        (path.split('/').count() == 2 && !path.starts_with('/')).then_some(path)
     }
 }
 
@@ -514,6 +539,12 @@ mod tests {
         assert!(github_workflow(&src()).contains("uses: acme/credgate@v1.2.3"));
         let s = Source::new(Some("https://github.com/acme/credgate.git/".into()), None);
         assert_eq!(s.repo, "https://github.com/acme/credgate");
+        // cargo install --git takes no scp-like address.
+        let s = Source::new(Some("git@github.com:acme/credgate.git".into()), None);
+        assert_eq!(s.repo, "ssh://git@github.com/acme/credgate");
+        assert_eq!(s.github_slug(), Some("acme/credgate"));
+        let s = Source::new(Some("/srv/git/credgate".into()), None);
+        assert_eq!(s.repo, "/srv/git/credgate");
         assert!(!s.is_placeholder());
     }
 }

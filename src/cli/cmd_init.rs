@@ -146,6 +146,15 @@ pub fn run(args: InitArgs) -> Result<u8> {
                 out.placeholders.join(", ")
             ),
         );
+    } else if out.placeholders.contains(&init::GITHUB_WORKFLOW) {
+        out.line(
+            "to do",
+            &format!(
+                "replace OWNER in {} with the GitHub repository of credgate's action ({} is not on github.com; an action is used from there)",
+                init::GITHUB_WORKFLOW,
+                src.repo
+            ),
+        );
     }
     Ok(EXIT_CLEAN)
 }
@@ -405,7 +414,11 @@ fn ci(root: &Path, args: &InitArgs, src: &Source, out: &mut Out) -> Result<()> {
                             out.verb("wrote", "would write")
                         ),
                     );
-                    out.placeholders.push(rel);
+                    // The `uses:` line keeps OWNER whenever credgate's repository is not a
+                    // GitHub one, even one the user named.
+                    if src.is_placeholder() || src.github_slug().is_none() {
+                        out.placeholders.push(rel);
+                    }
                 }
             }
         }

@@ -433,3 +433,42 @@ fn a_bare_repository_is_named_as_such() {
     assert!(err.contains("is a bare repository"), "{err}");
     assert_eq!(tree(d.path()), before);
 }
+
+#[test]
+fn the_action_is_named_from_any_form_of_a_github_url_and_a_placeholder_left_is_said() {
+    for (repo_url, uses) in [
+        (
+            "git@github.com:acme/credgate.git",
+            Some("uses: acme/credgate@v9.9.9"),
+        ),
+        (
+            "ssh://git@github.com/acme/credgate",
+            Some("uses: acme/credgate@v9.9.9"),
+        ),
+        // An action is used from GitHub only: OWNER stays, and the to-do line says so.
+        ("https://gitlab.com/acme/credgate", None),
+    ] {
+        let d = repo(Some("https://github.com/acme/api"));
+        let o = credgate()
+            .current_dir(d.path())
+            .args(["init", "--skip", "baseline,agent-policy,hook"])
+            .args(["--credgate-repo", repo_url, "--credgate-rev", "v9.9.9"])
+            .output()
+            .unwrap();
+        let out = String::from_utf8(o.stdout).unwrap();
+        let wf = read(d.path(), ".github/workflows/credgate.yml");
+        match uses {
+            Some(u) => {
+                assert!(wf.contains(u), "{repo_url}: {wf}");
+                assert!(!out.contains("to do:"), "{repo_url}: {out}");
+            }
+            None => {
+                assert!(wf.contains("uses: OWNER/credgate@v9.9.9"), "{wf}");
+                assert!(
+                    out.contains("to do: replace OWNER in .github/workflows/credgate.yml"),
+                    "{repo_url}: {out}"
+                );
+            }
+        }
+    }
+}
