@@ -60,6 +60,21 @@ impl Source {
                 .to_string(),
             rev: rev.unwrap_or_else(|| format!("v{}", env!("CARGO_PKG_VERSION"))),
         }
+        .scp_as_ssh()
+    }
+
+    /// `git@host:path` (git's scp-like form) as `ssh://git@host/path`, the same repository in
+    /// the URL form `cargo install --git` (the GitLab job) requires; git and pre-commit take
+    /// either.
+    fn scp_as_ssh(mut self) -> Source {
+        if !self.repo.contains("://")
+            && let Some((host, path)) = self.repo.split_once(':')
+            && host.contains('@')
+            && !host.contains('/')
+        {
+            self.repo = format!("ssh://{host}/{}", path.trim_start_matches('/'));
+        }
+        self
     }
 
     /// Whether the repository is still the placeholder, which the user must replace.
@@ -67,11 +82,21 @@ impl Source {
         self.repo.contains("/OWNER/")
     }
 
-    /// `OWNER/NAME` for a `uses:` line, when the repository is on GitHub.
-    fn github_slug(&self) -> Option<&str> {
-        self.repo
-            .strip_prefix("https://github.com/")
-            .filter(|s| s.split('/').count() == 2)
+    /// `OWNER/NAME` for a `uses:` line, when the repository is on GitHub, in any URL form
+    /// (`https://`, `ssh://`, `git@github.com:`): an action is only used from there.
+    pub fn github_slug(&self) -> Option<&str> {
+        if remote_host(&self.repo)
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+            != Some("github.com")
+        {
+            return None;
+        }
+        let path = match self.repo.split_once("://") {
+            Some((_, rest)) => rest.split_once('/')?.1,
+            None => self.repo.split_once(':')?.1,
+        };
+        (path.split('/').count() == 2 && !path.starts_with('/')).then_some(path)
     }
 }
 
@@ -220,6 +245,23 @@ pub fn add_to_pre_commit(text: &str, src: &Source) -> Edit {
         }
         end += 1;
     }
+    if let Some(i) = &indent {
+        // Every line of the block is an item (`- ` at the items' indentation) or inside one.
+        let stray = lines[start + 1..end].iter().find(|l| {
+            let lead = l.len() - l.trim_start().len();
+            !is_blank(l)
+                && (lead < i.len() || (lead == i.len() && !l.trim_start().starts_with('-')))
+        });
+        if let Some(l) = stray {
+            return Edit::Unusual(format!(
+                "it is not valid YAML: `{}` is neither an item of `repos:` nor inside one",
+                l.trim()
+            ));
+        }
+    }
+    if unbalanced_flow(text) {
+        return Edit::Unusual("it is not valid YAML: a `[` or `{` is not closed".into());
+    }
     let indent = indent.unwrap_or_else(|| "  ".to_string());
     let entry = pre_commit_entry(src, &indent);
     let mut out = String::new();
@@ -231,6 +273,47 @@ pub fn add_to_pre_commit(text: &str, src: &Source) -> Edit {
         }
     }
     Edit::Changed(out)
+}
+
+/// Whether the flow brackets (`[ ]`, `{ }`) outside quotes and comments fail to pair up: the
+/// mark of a file pre-commit cannot parse (`rev: [unclosed`). Quotes are taken to end on
+/// their line, and to start only where a scalar can (`don't` is no quote).
+fn unbalanced_flow(text: &str) -> bool {
+    let mut depth: i64 = 0;
+    for line in text.lines() {
+        let mut quote: Option<char> = None;
+        let mut prev = ' ';
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match quote {
+                Some('"') if c == '\\' => {
+                    chars.next();
+                }
+                Some(q) if c == q => {
+                    if q == '\'' && chars.peek() == Some(&'\'') {
+                        chars.next();
+                    } else {
+                        quote = None;
+                    }
+                }
+                Some(_) => {}
+                None => match c {
+                    '#' if prev.is_whitespace() => break,
+                    '"' | '\'' if " \t:[{,-".contains(prev) => quote = Some(c),
+                    '[' | '{' => depth += 1,
+                    ']' | '}' => {
+                        depth -= 1;
+                        if depth < 0 {
+                            return true;
+                        }
+                    }
+                    _ => {}
+                },
+            }
+            prev = c;
+        }
+    }
+    depth != 0
 }
 
 /// Adds the credgate job to an existing `.gitlab-ci.yml`: appended at the end, since the
@@ -292,16 +375,36 @@ pub fn gitlab_lacks_test_stage(text: &str) -> bool {
     !words.iter().any(|w| w == "test")
 }
 
-/// Where `origin` points, classified: the CI that repository's host runs.
+/// Where `origin` points, classified by its host: the CI that host runs. github.com (and
+/// ssh.github.com); a host named gitlab, self-hosted ones included. Only the host counts: a
+/// mirror's path naming github.com is not GitHub's.
 pub fn ci_of_remote(url: &str) -> Option<Ci> {
-    let u = url.to_ascii_lowercase();
-    if u.contains("github.com") {
+    let host = remote_host(url)?.to_ascii_lowercase();
+    if host == "github.com" || host.ends_with(".github.com") {
         Some(Ci::Github)
-    } else if u.contains("gitlab") {
+    } else if host.split('.').any(|label| label.contains("gitlab")) {
         Some(Ci::Gitlab)
     } else {
         None
     }
+}
+
+/// The host of a git URL: `scheme://[user@]host[:port]/path` or scp-like `[user@]host:path`;
+/// `None` for a local path.
+fn remote_host(url: &str) -> Option<&str> {
+    let authority = match url.split_once("://") {
+        Some((_, rest)) => rest.split('/').next()?,
+        None => {
+            let (before, _) = url.split_once(':')?;
+            if before.contains('/') {
+                return None;
+            }
+            before
+        }
+    };
+    let host = authority.rsplit('@').next()?;
+    let host = host.split(':').next()?;
+    (!host.is_empty()).then_some(host)
 }
 
 /// `remote.origin.url` of the repository at `root`, if there is one.
@@ -373,6 +476,26 @@ mod tests {
     }
 
     #[test]
+    fn a_pre_commit_file_that_is_not_valid_yaml_is_not_edited() {
+        // pre-commit would reject these before and after; an entry appended to them would be
+        // one more thing for the user to untangle.
+        for text in [
+            "repos:\n  - repo: x\n    rev: v1\n  bad: key\n",
+            "repos:\n  - repo: x\n    rev: [unclosed\n    hooks:\n      - id: y\n",
+            "repos:\n  - repo: x\n    hooks:\n      - {id: y\n",
+            "repos:\n    - repo: x\n  - repo: y\n",
+        ] {
+            assert!(
+                matches!(add_to_pre_commit(text, &src()), Edit::Unusual(ref w) if w.contains("not valid YAML")),
+                "{text}"
+            );
+        }
+        // Brackets inside quotes or comments, and flow lists over several lines, are fine.
+        let ok = "repos:\n  - repo: x # [note\n    rev: '[v1'\n    hooks:\n      - id: y\n        args: [\n          \"--a=]\",\n        ]\n";
+        assert!(matches!(add_to_pre_commit(ok, &src()), Edit::Changed(_)));
+    }
+
+    #[test]
     fn gitlab_job_is_appended_once() {
         let text = "stages: [build, test]\nbuild:\n  script: make\n";
         let Edit::Changed(out) = add_to_gitlab_ci(text, &src()) else {
@@ -398,9 +521,30 @@ mod tests {
             Some(Ci::Gitlab)
         );
         assert_eq!(ci_of_remote("ssh://git.example.com/a"), None);
+        // The host decides, not a substring of the whole URL.
+        for (url, want) in [
+            ("https://github.com/o/r.git", Some(Ci::Github)),
+            ("https://user@GitHub.com/o/r", Some(Ci::Github)),
+            ("ssh://git@github.com:22/o/r", Some(Ci::Github)),
+            ("github.com:o/r", Some(Ci::Github)),
+            ("ssh://git@gitlab.example.com:2222/o/r", Some(Ci::Gitlab)),
+            ("git@gitlab.com:o/r.git", Some(Ci::Gitlab)),
+            ("https://notgithub.com.example/o/r", None),
+            ("https://git.example.com/mirrors/github.com/o/r", None),
+            ("https://git.example.com/gitlab/o/r", None),
+            ("/srv/git/gitlab-mirror/r.git", None),
+        ] {
+            assert_eq!(ci_of_remote(url), want, "{url}");
+        }
         assert!(github_workflow(&src()).contains("uses: acme/credgate@v1.2.3"));
         let s = Source::new(Some("https://github.com/acme/credgate.git/".into()), None);
         assert_eq!(s.repo, "https://github.com/acme/credgate");
+        // cargo install --git takes no scp-like address.
+        let s = Source::new(Some("git@github.com:acme/credgate.git".into()), None);
+        assert_eq!(s.repo, "ssh://git@github.com/acme/credgate");
+        assert_eq!(s.github_slug(), Some("acme/credgate"));
+        let s = Source::new(Some("/srv/git/credgate".into()), None);
+        assert_eq!(s.repo, "/srv/git/credgate");
         assert!(!s.is_placeholder());
     }
 }

@@ -21,7 +21,7 @@ struct Out {
 
 impl Out {
     fn line(&self, item: &str, message: &str) {
-        println!("{item}: {message}");
+        say(&format!("{item}: {message}"));
     }
 
     /// With `--dry-run`: the lines an edit adds to `old`, as `  + line`.
@@ -37,7 +37,7 @@ impl Out {
             .take_while(|(x, y)| x == y)
             .count();
         for l in &b[start..b.len() - end] {
-            println!("  + {l}");
+            say(&format!("  + {l}"));
         }
     }
 
@@ -47,9 +47,40 @@ impl Out {
     }
 }
 
+/// Prints a line of the report. A reader that went away (`credgate init | head -1`) must not
+/// stop init between its steps, leaving a repository half set up, so a failed write is
+/// ignored where `println!` would panic.
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout(), "{line}");
+}
+
+/// The path with `.` and `..` resolved as text (the directory may not exist yet), to tell
+/// whether it lies inside another.
+fn lexical(p: &Path) -> PathBuf {
+    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 pub fn run(args: InitArgs) -> Result<u8> {
     let cwd = std::path::absolute(".")?;
     let top = crate::util::work_tree_of(&cwd).ok_or_else(|| {
+        if gix::discover(&cwd).is_ok_and(|r| r.is_bare()) {
+            return anyhow!(
+                "init: {} is a bare repository: init sets up a work tree; run it in a clone",
+                cwd.display()
+            );
+        }
         anyhow!(
             "init: {} is not in a git repository (run `git init` first)",
             cwd.display()
@@ -62,7 +93,7 @@ pub fn run(args: InitArgs) -> Result<u8> {
         placeholders: Vec::new(),
     };
     if args.dry_run {
-        println!("credgate init --dry-run: nothing is written");
+        say("credgate init --dry-run: nothing is written");
     }
     let skip = |s: InitStep| args.skip.contains(&s);
 
@@ -115,6 +146,15 @@ pub fn run(args: InitArgs) -> Result<u8> {
                 out.placeholders.join(", ")
             ),
         );
+    } else if out.placeholders.contains(&init::GITHUB_WORKFLOW) {
+        out.line(
+            "to do",
+            &format!(
+                "replace OWNER in {} with the GitHub repository of credgate's action ({} is not on github.com; an action is used from there)",
+                init::GITHUB_WORKFLOW,
+                src.repo
+            ),
+        );
     }
     Ok(EXIT_CLEAN)
 }
@@ -125,7 +165,7 @@ fn or_skip(item: &str, r: Result<()>) -> Result<()> {
     match r {
         Err(e) => match e.downcast_ref::<crate::safe_write::Error>() {
             Some(crate::safe_write::Error::Symlink(s)) => {
-                println!("{item}: skipped: {s}");
+                say(&format!("{item}: skipped: {s}"));
                 Ok(())
             }
             _ => Err(e),
@@ -176,6 +216,20 @@ fn hook(root: &Path, args: &InitArgs, src: &Source, fail_on: Risk, out: &mut Out
         return Ok(());
     }
     let item = "git hook";
+    // A core.hooksPath outside the repository (often set globally, ~/.githooks) is shared by
+    // every repository using it; init touches nothing outside this one.
+    let hooks = lexical(&crate::git_hook::hooks_dir(root)?);
+    let git_dir = lexical(gix::discover(root)?.common_dir());
+    if !hooks.starts_with(lexical(root)) && !hooks.starts_with(&git_dir) {
+        out.line(
+            item,
+            &format!(
+                "skipped: core.hooksPath is outside this repository ({}): a hook there runs for every repository using it; `credgate hook install` puts one there if that is meant",
+                hooks.display()
+            ),
+        );
+        return Ok(());
+    }
     let (path, state) = crate::git_hook::state(root)?;
     let shown = path.display();
     match state {
@@ -298,7 +352,7 @@ fn agent_policy(
         );
         if args.dry_run {
             for a in &c.added {
-                println!("  + {a}");
+                say(&format!("  + {a}"));
             }
         }
     }
@@ -360,7 +414,11 @@ fn ci(root: &Path, args: &InitArgs, src: &Source, out: &mut Out) -> Result<()> {
                             out.verb("wrote", "would write")
                         ),
                     );
-                    out.placeholders.push(rel);
+                    // The `uses:` line keeps OWNER whenever credgate's repository is not a
+                    // GitHub one, even one the user named.
+                    if src.is_placeholder() || src.github_slug().is_none() {
+                        out.placeholders.push(rel);
+                    }
                 }
             }
         }

@@ -61,6 +61,13 @@ pub fn load(arg: &str) -> Result<Input> {
     let (name, file) = parse_arg(arg);
     let shown = file.display();
     let bytes = std::fs::read(&file).map_err(|e| anyhow!("{shown}: cannot read: {e}"))?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        // A scan that failed before writing (`scan -f json > r.json` with a bad flag) leaves
+        // this; "EOF at line 1 column 0" would not say so.
+        return Err(anyhow!(
+            "{shown}: empty file, not a report; `credgate scan --format json` writes one"
+        ));
+    }
     let doc: Value = serde_json::from_slice(&bytes).map_err(|e| {
         if e.is_eof() {
             anyhow!("{shown}: the JSON ends early ({e}): a truncated report?")
@@ -84,9 +91,16 @@ pub fn load(arg: &str) -> Result<Input> {
             "{shown}: not a credgate report (not a JSON object); `credgate scan --format json` writes one"
         ));
     };
-    if doc.get("runs").is_some_and(Value::is_array) && doc.contains_key("version") {
+    // `scan --format sarif` is the other report a user has at hand; it has no top-level tool.
+    let sarif_mark = |k: &str, needle: &str| {
+        doc.get(k)
+            .and_then(Value::as_str)
+            .is_some_and(|s| s.contains(needle))
+    };
+    if doc.contains_key("runs") && (sarif_mark("$schema", "sarif") || sarif_mark("version", "2.1"))
+    {
         return Err(anyhow!(
-            "{shown}: a SARIF log; merge reads the reports of `credgate scan --format json`"
+            "{shown}: a SARIF file; merge reads the reports of `credgate scan --format json`"
         ));
     }
     if doc
@@ -101,6 +115,11 @@ pub fn load(arg: &str) -> Result<Input> {
     }
     match doc.get("report_version").and_then(Value::as_u64) {
         Some(v) if v == u64::from(REPORT_VERSION) => {}
+        Some(v) if v > u64::from(REPORT_VERSION) => {
+            return Err(anyhow!(
+                "{shown}: report_version {v}, written by a newer credgate (this one reads {REPORT_VERSION}): merge it with that version or a later one"
+            ));
+        }
         Some(v) => {
             return Err(anyhow!(
                 "{shown}: report_version {v}, and this credgate reads {REPORT_VERSION}: scan again with this version"

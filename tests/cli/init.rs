@@ -365,3 +365,110 @@ fn from_a_subdirectory_the_top_is_set_up_and_links_are_not_written_through() {
     assert!(read(p, ".git/hooks/pre-commit").contains(credgate::testing::HOOK_MARK));
     assert!(!p.join("src/deep/.credgate-baseline").exists());
 }
+
+#[test]
+fn a_reader_that_goes_away_does_not_stop_init_half_way() {
+    // `credgate init | head -1`: the lines after the first fail to print; every step must still
+    // be done (a panic here once left the baseline and CI unwritten), and quietly.
+    let d = repo(Some("https://github.com/acme/api"));
+    let p = d.path();
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let o = std::process::Command::new(crate::common::binary())
+        .current_dir(p)
+        .args([
+            "init",
+            "--credgate-repo",
+            "https://github.com/acme/credgate",
+        ])
+        .stdout(writer)
+        .output()
+        .unwrap();
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(!err.contains("internal error"), "{err}");
+    assert!(read(p, ".git/hooks/pre-commit").contains(credgate::testing::HOOK_MARK));
+    assert!(p.join(".credgate-baseline").is_file());
+    assert!(p.join(".github/workflows/credgate.yml").is_file());
+}
+
+#[test]
+fn a_hooks_path_outside_the_repository_is_left_alone() {
+    // core.hooksPath set globally (~/.githooks) is shared by every repository: a hook written
+    // there by init would gate them all, which `hook install` may do when asked, init never.
+    let d = repo(None);
+    let p = d.path();
+    let shared = tempfile::tempdir().unwrap();
+    git(
+        p,
+        &["config", "core.hooksPath", shared.path().to_str().unwrap()],
+    );
+    for args in [&["--dry-run"][..], &[], &["--force"]] {
+        let (code, out, err) = init(p, args);
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(
+            out.contains("git hook: skipped: core.hooksPath is outside this repository"),
+            "{out}"
+        );
+        assert!(out.contains("`credgate hook install`"), "{out}");
+        assert_eq!(fs::read_dir(shared.path()).unwrap().count(), 0, "{out}");
+    }
+    // Inside the repository it is the repository's own: installed there.
+    git(p, &["config", "core.hooksPath", ".githooks"]);
+    let (code, out, _) = init(p, &[]);
+    assert_eq!(code, 0);
+    assert!(out.contains("git hook: installed "), "{out}");
+    assert!(read(p, ".githooks/pre-commit").contains(credgate::testing::HOOK_MARK));
+}
+
+#[test]
+fn a_bare_repository_is_named_as_such() {
+    let d = tempfile::tempdir().unwrap();
+    git(d.path(), &["init", "-q", "--bare"]);
+    let before = tree(d.path());
+    let (code, out, err) = init(d.path(), &[]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty(), "{out}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("is a bare repository"), "{err}");
+    assert_eq!(tree(d.path()), before);
+}
+
+#[test]
+fn the_action_is_named_from_any_form_of_a_github_url_and_a_placeholder_left_is_said() {
+    for (repo_url, uses) in [
+        (
+            "git@github.com:acme/credgate.git",
+            Some("uses: acme/credgate@v9.9.9"),
+        ),
+        (
+            "ssh://git@github.com/acme/credgate",
+            Some("uses: acme/credgate@v9.9.9"),
+        ),
+        // An action is used from GitHub only: OWNER stays, and the to-do line says so.
+        ("https://gitlab.com/acme/credgate", None),
+    ] {
+        let d = repo(Some("https://github.com/acme/api"));
+        let o = credgate()
+            .current_dir(d.path())
+            .args(["init", "--skip", "baseline,agent-policy,hook"])
+            .args(["--credgate-repo", repo_url, "--credgate-rev", "v9.9.9"])
+            .output()
+            .unwrap();
+        let out = String::from_utf8(o.stdout).unwrap();
+        let wf = read(d.path(), ".github/workflows/credgate.yml");
+        match uses {
+            Some(u) => {
+                assert!(wf.contains(u), "{repo_url}: {wf}");
+                assert!(!out.contains("to do:"), "{repo_url}: {out}");
+            }
+            None => {
+                assert!(wf.contains("uses: OWNER/credgate@v9.9.9"), "{wf}");
+                assert!(
+                    out.contains("to do: replace OWNER in .github/workflows/credgate.yml"),
+                    "{repo_url}: {out}"
+                );
+            }
+        }
+    }
+}

@@ -198,6 +198,12 @@ fn bad_inputs_are_one_line_errors_naming_the_file_and_write_nothing() {
         .unwrap()
         .stdout;
     fs::write(p.join("scan.sarif"), sarif).unwrap();
+    fs::write(
+        p.join("newer.json"),
+        good.replacen("\"report_version\": 2", "\"report_version\": 3", 1),
+    )
+    .unwrap();
+    fs::write(p.join("empty.json"), "").unwrap();
     for (file, want) in [
         ("truncated.json", "truncated.json: the JSON ends early"),
         ("other.json", "other.json: not a credgate report"),
@@ -210,8 +216,14 @@ fn bad_inputs_are_one_line_errors_naming_the_file_and_write_nothing() {
             "partial.json: findings[0] has no fingerprint",
         ),
         ("lines.json", "lines.json: a JSON Lines report"),
-        ("scan.sarif", "scan.sarif: a SARIF log"),
         ("missing.json", "missing.json: cannot read"),
+        // A mistaken input is named for what it is, with what to pass instead.
+        ("scan.sarif", "scan.sarif: a SARIF file; merge reads"),
+        (
+            "newer.json",
+            "newer.json: report_version 3, written by a newer credgate (this one reads 2): merge it with that version",
+        ),
+        ("empty.json", "empty.json: empty file, not a report"),
     ] {
         let (code, out, err) = merge(p, &["good.json", file, "-f", "json", "-o", "out.json"]);
         assert_eq!(code, 2, "{file}");
