@@ -341,16 +341,22 @@ pub fn add_to_gitlab_ci(text: &str, src: &Source) -> Edit {
     if !out.is_empty() {
         out.push('\n');
     }
-    out.push_str(&gitlab_job(src));
+    let job = gitlab_job(src);
+    match stage_instead_of_test(text) {
+        Some(stage) => {
+            out.push_str(&job.replacen("\n  stage: test\n", &format!("\n  stage: {stage}\n"), 1))
+        }
+        None => out.push_str(&job),
+    }
     Edit::Changed(out)
 }
 
-/// Whether a pipeline's `stages:` list, if it has one, lacks `test` (the job's stage).
-pub fn gitlab_lacks_test_stage(text: &str) -> bool {
+/// The stage the credgate job takes instead of `test` when a pipeline's `stages:` lists
+/// stages without it: the first one, so the gate runs with the build and before any deploy.
+/// `None` when there is no list, an empty one, or one with `test`.
+pub fn stage_instead_of_test(text: &str) -> Option<String> {
     let lines: Vec<&str> = text.lines().collect();
-    let Some(start) = lines.iter().position(|l| top_key(l, "stages").is_some()) else {
-        return false;
-    };
+    let start = lines.iter().position(|l| top_key(l, "stages").is_some())?;
     let inline = top_key(lines[start], "stages").unwrap_or("");
     let mut words: Vec<String> = inline
         .trim_matches(['[', ']'])
@@ -372,7 +378,11 @@ pub fn gitlab_lacks_test_stage(text: &str) -> bool {
                 .to_string(),
         );
     }
-    !words.iter().any(|w| w == "test")
+    words.retain(|w| !w.is_empty());
+    if words.iter().any(|w| w == "test") {
+        return None;
+    }
+    words.into_iter().next()
 }
 
 /// Where `origin` points, classified by its host: the CI that host runs. github.com (and
@@ -505,9 +515,30 @@ mod tests {
         assert!(out.contains("\ncredgate:\n"));
         assert!(out.contains("CREDGATE_REV: \"v1.2.3\""));
         assert_eq!(add_to_gitlab_ci(&out, &src()), Edit::Already);
-        assert!(!gitlab_lacks_test_stage(text));
-        assert!(gitlab_lacks_test_stage("stages:\n  - build\n  - deploy\n"));
-        assert!(!gitlab_lacks_test_stage("build:\n  script: x\n"));
+        assert_eq!(stage_instead_of_test(text), None);
+        assert_eq!(
+            stage_instead_of_test("stages:\n  - build\n  - deploy\n").as_deref(),
+            Some("build")
+        );
+        assert_eq!(stage_instead_of_test("build:\n  script: x\n"), None);
+        assert_eq!(stage_instead_of_test("stages: []\n"), None);
+    }
+
+    #[test]
+    fn a_pipeline_without_a_test_stage_gets_the_job_in_its_first_stage() {
+        // GitLab rejects the whole pipeline, every job of it, when a job names a stage that
+        // `stages:` does not list.
+        for text in [
+            "stages:\n  - build\n  - deploy\nbuild:\n  stage: build\n  script: make\n",
+            "stages: [\"build\", deploy]\nbuild:\n  script: make\n",
+        ] {
+            let Edit::Changed(out) = add_to_gitlab_ci(text, &src()) else {
+                panic!()
+            };
+            assert!(out.starts_with(text));
+            assert!(out.contains("\ncredgate:\n  stage: build\n"), "{out}");
+            assert!(!out.contains("stage: test"), "{out}");
+        }
     }
 
     #[test]

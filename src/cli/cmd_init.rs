@@ -442,11 +442,11 @@ fn ci(root: &Path, args: &InitArgs, src: &Source, out: &mut Out) -> Result<()> {
                         return Ok(());
                     }
                     Edit::Changed(new) => {
-                        if init::gitlab_lacks_test_stage(text) {
+                        if let Some(stage) = init::stage_instead_of_test(text) {
                             out.line(
                                 item,
                                 &format!(
-                                    "note: {rel} lists stages without `test`, the job's stage: add it, or change the job's stage"
+                                    "note: {rel} lists stages without `test`: the credgate job runs in its first stage, {stage}"
                                 ),
                             );
                         }
