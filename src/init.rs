@@ -134,14 +134,37 @@ pub fn put_file(
     Ok(FileOutcome::Written)
 }
 
-/// The workflow for GitHub: the example, using the action from credgate's repository.
-pub fn github_workflow(src: &Source) -> String {
+/// The workflow for GitHub: the example, using the action from credgate's repository, on
+/// pushes to `branch` (the default branch of origin, when known; else the example's main).
+pub fn github_workflow(src: &Source, branch: Option<&str>) -> String {
     let uses = format!(
         "uses: {}@{}",
         src.github_slug().unwrap_or("OWNER/credgate"),
         src.rev
     );
-    GITHUB_TEMPLATE.replace("uses: OWNER/credgate@main", &uses)
+    let text = GITHUB_TEMPLATE.replace("uses: OWNER/credgate@main", &uses);
+    match branch {
+        Some(b) => text.replacen(
+            "    branches: [main]\n",
+            &format!("    branches: [{b}]\n"),
+            1,
+        ),
+        None => text,
+    }
+}
+
+/// The default branch of origin, from `refs/remotes/origin/HEAD` (which a clone sets), when
+/// its name needs no YAML quoting.
+pub fn origin_default_branch(root: &Path) -> Option<String> {
+    let repo = gix::open(root).ok()?;
+    let head = repo.find_reference("refs/remotes/origin/HEAD").ok()?;
+    let target = head.target().try_name()?.as_bstr().to_string();
+    let name = target.strip_prefix("refs/remotes/origin/")?;
+    (!name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)))
+    .then(|| name.to_string())
 }
 
 /// The GitLab job: the example, building credgate from its repository at the rev.
@@ -567,7 +590,9 @@ mod tests {
         ] {
             assert_eq!(ci_of_remote(url), want, "{url}");
         }
-        assert!(github_workflow(&src()).contains("uses: acme/credgate@v1.2.3"));
+        assert!(github_workflow(&src(), None).contains("uses: acme/credgate@v1.2.3"));
+        assert!(github_workflow(&src(), None).contains("    branches: [main]\n"));
+        assert!(github_workflow(&src(), Some("trunk")).contains("    branches: [trunk]\n"));
         let s = Source::new(Some("https://github.com/acme/credgate.git/".into()), None);
         assert_eq!(s.repo, "https://github.com/acme/credgate");
         // cargo install --git takes no scp-like address.

@@ -400,7 +400,7 @@ fn ci(root: &Path, args: &InitArgs, src: &Source, out: &mut Out) -> Result<()> {
             match init::put_file(
                 root,
                 rel,
-                init::github_workflow(src).as_bytes(),
+                init::github_workflow(src, init::origin_default_branch(root).as_deref()).as_bytes(),
                 args.force,
                 args.dry_run,
             )? {
