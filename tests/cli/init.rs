@@ -502,3 +502,27 @@ fn the_workflow_runs_on_pushes_to_the_default_branch_of_origin() {
     );
     assert!(read(d.path(), ".github/workflows/credgate.yml").contains("    branches: [main]\n"));
 }
+
+#[test]
+fn a_hook_of_another_threshold_is_not_called_set_up() {
+    let d = repo(None);
+    let p = d.path();
+    let skip = ["--skip", "baseline,agent-policy,ci"];
+    init(p, &[&skip[..], &["--fail-on", "critical"]].concat());
+    let (code, out, _) = init(p, &[&skip[..], &["--fail-on", "medium"]].concat());
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("stops commits at critical, not medium; kept it (--force rewrites it)"),
+        "{out}"
+    );
+    assert!(read(p, ".git/hooks/pre-commit").contains("--fail-on critical\n"));
+    let (_, out, _) = init(
+        p,
+        &[&skip[..], &["--fail-on", "medium", "--force"]].concat(),
+    );
+    assert!(out.contains("git hook: installed"), "{out}");
+    assert!(read(p, ".git/hooks/pre-commit").contains("--fail-on medium\n"));
+    assert!(!p.join(".git/hooks/pre-commit.credgate-backup").exists());
+    let (_, out, _) = init(p, &[&skip[..], &["--fail-on", "medium"]].concat());
+    assert!(out.contains("git hook: already set up"), "{out}");
+}
