@@ -26,7 +26,20 @@ pub fn hooks_dir(dir: &Path) -> Result<PathBuf> {
     Ok(match configured {
         Some(p) if p.is_absolute() => p,
         Some(p) => repo.workdir().unwrap_or(repo.common_dir()).join(p),
-        None => repo.common_dir().join("hooks"),
+        None => {
+            // In a linked worktree gix gives the common directory as `.git/worktrees/NAME/../..`;
+            // resolved, the path in a message is the one the user would look in.
+            let common = repo.common_dir();
+            let common = if common
+                .components()
+                .any(|c| c == std::path::Component::ParentDir)
+            {
+                std::fs::canonicalize(common).unwrap_or_else(|_| common.to_path_buf())
+            } else {
+                common.to_path_buf()
+            };
+            common.join("hooks")
+        }
     })
 }
 

@@ -134,14 +134,37 @@ pub fn put_file(
     Ok(FileOutcome::Written)
 }
 
-/// The workflow for GitHub: the example, using the action from credgate's repository.
-pub fn github_workflow(src: &Source) -> String {
+/// The workflow for GitHub: the example, using the action from credgate's repository, on
+/// pushes to `branch` (the default branch of origin, when known; else the example's main).
+pub fn github_workflow(src: &Source, branch: Option<&str>) -> String {
     let uses = format!(
         "uses: {}@{}",
         src.github_slug().unwrap_or("OWNER/credgate"),
         src.rev
     );
-    GITHUB_TEMPLATE.replace("uses: OWNER/credgate@main", &uses)
+    let text = GITHUB_TEMPLATE.replace("uses: OWNER/credgate@main", &uses);
+    match branch {
+        Some(b) => text.replacen(
+            "    branches: [main]\n",
+            &format!("    branches: [{b}]\n"),
+            1,
+        ),
+        None => text,
+    }
+}
+
+/// The default branch of origin, from `refs/remotes/origin/HEAD` (which a clone sets), when
+/// its name needs no YAML quoting.
+pub fn origin_default_branch(root: &Path) -> Option<String> {
+    let repo = gix::open(root).ok()?;
+    let head = repo.find_reference("refs/remotes/origin/HEAD").ok()?;
+    let target = head.target().try_name()?.as_bstr().to_string();
+    let name = target.strip_prefix("refs/remotes/origin/")?;
+    (!name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)))
+    .then(|| name.to_string())
 }
 
 /// The GitLab job: the example, building credgate from its repository at the rev.
@@ -341,16 +364,22 @@ pub fn add_to_gitlab_ci(text: &str, src: &Source) -> Edit {
     if !out.is_empty() {
         out.push('\n');
     }
-    out.push_str(&gitlab_job(src));
+    let job = gitlab_job(src);
+    match stage_instead_of_test(text) {
+        Some(stage) => {
+            out.push_str(&job.replacen("\n  stage: test\n", &format!("\n  stage: {stage}\n"), 1))
+        }
+        None => out.push_str(&job),
+    }
     Edit::Changed(out)
 }
 
-/// Whether a pipeline's `stages:` list, if it has one, lacks `test` (the job's stage).
-pub fn gitlab_lacks_test_stage(text: &str) -> bool {
+/// The stage the credgate job takes instead of `test` when a pipeline's `stages:` lists
+/// stages without it: the first one, so the gate runs with the build and before any deploy.
+/// `None` when there is no list, an empty one, or one with `test`.
+pub fn stage_instead_of_test(text: &str) -> Option<String> {
     let lines: Vec<&str> = text.lines().collect();
-    let Some(start) = lines.iter().position(|l| top_key(l, "stages").is_some()) else {
-        return false;
-    };
+    let start = lines.iter().position(|l| top_key(l, "stages").is_some())?;
     let inline = top_key(lines[start], "stages").unwrap_or("");
     let mut words: Vec<String> = inline
         .trim_matches(['[', ']'])
@@ -372,7 +401,11 @@ pub fn gitlab_lacks_test_stage(text: &str) -> bool {
                 .to_string(),
         );
     }
-    !words.iter().any(|w| w == "test")
+    words.retain(|w| !w.is_empty());
+    if words.iter().any(|w| w == "test") {
+        return None;
+    }
+    words.into_iter().next()
 }
 
 /// Where `origin` points, classified by its host: the CI that host runs. github.com (and
@@ -505,9 +538,30 @@ mod tests {
         assert!(out.contains("\ncredgate:\n"));
         assert!(out.contains("CREDGATE_REV: \"v1.2.3\""));
         assert_eq!(add_to_gitlab_ci(&out, &src()), Edit::Already);
-        assert!(!gitlab_lacks_test_stage(text));
-        assert!(gitlab_lacks_test_stage("stages:\n  - build\n  - deploy\n"));
-        assert!(!gitlab_lacks_test_stage("build:\n  script: x\n"));
+        assert_eq!(stage_instead_of_test(text), None);
+        assert_eq!(
+            stage_instead_of_test("stages:\n  - build\n  - deploy\n").as_deref(),
+            Some("build")
+        );
+        assert_eq!(stage_instead_of_test("build:\n  script: x\n"), None);
+        assert_eq!(stage_instead_of_test("stages: []\n"), None);
+    }
+
+    #[test]
+    fn a_pipeline_without_a_test_stage_gets_the_job_in_its_first_stage() {
+        // GitLab rejects the whole pipeline, every job of it, when a job names a stage that
+        // `stages:` does not list.
+        for text in [
+            "stages:\n  - build\n  - deploy\nbuild:\n  stage: build\n  script: make\n",
+            "stages: [\"build\", deploy]\nbuild:\n  script: make\n",
+        ] {
+            let Edit::Changed(out) = add_to_gitlab_ci(text, &src()) else {
+                panic!()
+            };
+            assert!(out.starts_with(text));
+            assert!(out.contains("\ncredgate:\n  stage: build\n"), "{out}");
+            assert!(!out.contains("stage: test"), "{out}");
+        }
     }
 
     #[test]
@@ -536,7 +590,9 @@ mod tests {
         ] {
             assert_eq!(ci_of_remote(url), want, "{url}");
         }
-        assert!(github_workflow(&src()).contains("uses: acme/credgate@v1.2.3"));
+        assert!(github_workflow(&src(), None).contains("uses: acme/credgate@v1.2.3"));
+        assert!(github_workflow(&src(), None).contains("    branches: [main]\n"));
+        assert!(github_workflow(&src(), Some("trunk")).contains("    branches: [trunk]\n"));
         let s = Source::new(Some("https://github.com/acme/credgate.git/".into()), None);
         assert_eq!(s.repo, "https://github.com/acme/credgate");
         // cargo install --git takes no scp-like address.

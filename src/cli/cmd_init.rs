@@ -232,8 +232,30 @@ fn hook(root: &Path, args: &InitArgs, src: &Source, fail_on: Risk, out: &mut Out
     }
     let (path, state) = crate::git_hook::state(root)?;
     let shown = path.display();
+    // Credgate's hook, stopping commits at another risk than asked: not "set up" as asked.
+    let other_risk = match state {
+        Some(true) => std::fs::read_to_string(&path).ok().and_then(|t| {
+            let at = t
+                .rsplit("--fail-on ")
+                .next()?
+                .split_whitespace()
+                .next()?
+                .to_string();
+            (at != fail_on.to_string()).then_some(at)
+        }),
+        _ => None,
+    };
     match state {
-        Some(true) => out.line(item, &format!("already set up: {shown} is credgate's")),
+        Some(true) if other_risk.is_none() => {
+            out.line(item, &format!("already set up: {shown} is credgate's"))
+        }
+        Some(true) if !args.force => out.line(
+            item,
+            &format!(
+                "{shown} is credgate's but stops commits at {}, not {fail_on}; kept it (--force rewrites it)",
+                other_risk.as_deref().unwrap_or("?")
+            ),
+        ),
         Some(false) if !args.force => out.line(
             item,
             &format!(
@@ -244,7 +266,7 @@ fn hook(root: &Path, args: &InitArgs, src: &Source, fail_on: Risk, out: &mut Out
             item,
             &format!(
                 "would install {shown} (credgate scan --staged --fail-on {fail_on}){}",
-                if state.is_some() {
+                if state == Some(false) {
                     ", setting the existing hook aside"
                 } else {
                     ""
@@ -400,7 +422,7 @@ fn ci(root: &Path, args: &InitArgs, src: &Source, out: &mut Out) -> Result<()> {
             match init::put_file(
                 root,
                 rel,
-                init::github_workflow(src).as_bytes(),
+                init::github_workflow(src, init::origin_default_branch(root).as_deref()).as_bytes(),
                 args.force,
                 args.dry_run,
             )? {
@@ -442,11 +464,11 @@ fn ci(root: &Path, args: &InitArgs, src: &Source, out: &mut Out) -> Result<()> {
                         return Ok(());
                     }
                     Edit::Changed(new) => {
-                        if init::gitlab_lacks_test_stage(text) {
+                        if let Some(stage) = init::stage_instead_of_test(text) {
                             out.line(
                                 item,
                                 &format!(
-                                    "note: {rel} lists stages without `test`, the job's stage: add it, or change the job's stage"
+                                    "note: {rel} lists stages without `test`: the credgate job runs in its first stage, {stage}"
                                 ),
                             );
                         }

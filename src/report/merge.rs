@@ -214,18 +214,24 @@ fn by_risk<'a>(findings: impl Iterator<Item = &'a Value>) -> Value {
     Value::Object(m)
 }
 
-/// Merges checked reports (see the module's rules).
-pub fn merge(inputs: &[Input]) -> Merged {
+/// Merges checked reports (see the module's rules). The inputs are consumed: their findings
+/// move into the merge rather than being copied, so a report of 100,000 findings is held once.
+pub fn merge(inputs: Vec<Input>) -> Merged {
     let mut m = Merged::default();
     let mut seen = HashSet::new();
     let mut seen_suppressed = HashSet::new();
     let mut reports: Vec<(String, String, u64)> = Vec::new();
     let mut sums: BTreeMap<&str, u64> = BTreeMap::new();
     let mut timed_out = false;
-    for input in inputs {
+    for mut input in inputs {
         let file = input.file.display().to_string();
-        let tag = |v: &Value| -> Value {
-            let mut v = v.clone();
+        let mut lists: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+        for key in ["findings", "suppressed", "skipped", "warnings"] {
+            if let Some(Value::Array(a)) = input.doc.get_mut(key) {
+                lists.insert(key, std::mem::take(a));
+            }
+        }
+        let tag = |mut v: Value| -> Value {
             if let Value::Object(o) = &mut v {
                 o.remove("secret");
                 o.entry("repository")
@@ -255,7 +261,7 @@ pub fn merge(inputs: &[Input]) -> Merged {
                     .unwrap_or(0),
             )),
         }
-        for f in input.doc["findings"].as_array().into_iter().flatten() {
+        for f in lists.remove("findings").unwrap_or_default() {
             let f = tag(f);
             if seen.insert(identity(&f)) {
                 m.findings.push(f);
@@ -263,7 +269,7 @@ pub fn merge(inputs: &[Input]) -> Merged {
                 m.duplicates += 1;
             }
         }
-        for f in input.doc["suppressed"].as_array().into_iter().flatten() {
+        for f in lists.remove("suppressed").unwrap_or_default() {
             let f = tag(f);
             if seen_suppressed.insert(identity(&f)) {
                 m.suppressed.push(f);
@@ -275,7 +281,7 @@ pub fn merge(inputs: &[Input]) -> Merged {
             } else {
                 &mut m.warnings
             };
-            for v in input.doc[key].as_array().into_iter().flatten() {
+            for v in lists.remove(key).unwrap_or_default() {
                 list.push(tag(v));
             }
         }
@@ -687,7 +693,7 @@ fn finding(f: &Value, out: &mut dyn Write) -> io::Result<()> {
 /// Loads every input (all checked before any output), merges them.
 pub fn load_all(args: &[String]) -> Result<Merged> {
     let inputs = args.iter().map(|a| load(a)).collect::<Result<Vec<_>>>()?;
-    Ok(merge(&inputs))
+    Ok(merge(inputs))
 }
 
 #[cfg(test)]
@@ -737,7 +743,7 @@ mod tests {
             "b",
             vec![finding("f1", "z", "critical"), finding("f2", "z", "low")],
         );
-        let m = merge(&[a, a2, b]);
+        let m = merge(vec![a, a2, b]);
         assert_eq!(m.findings.len(), 4);
         assert_eq!(m.duplicates, 1);
         assert_eq!(m.credentials, 3);

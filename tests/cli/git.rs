@@ -281,12 +281,17 @@ fn hooks_path_and_worktrees() {
     let wt_path = wt.path().join("wt");
     git(p, &["worktree", "add", "-q", wt_path.to_str().unwrap()]);
     // Installed from a linked worktree, the hook goes where git runs it: the common hooks dir.
-    credgate()
+    let o = credgate()
         .current_dir(&wt_path)
         .args(["hook", "install"])
-        .assert()
-        .code(0);
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
     assert!(p.join(".git/hooks/pre-commit").exists());
+    // The message names that directory as it is, not as `.git/worktrees/wt/../../hooks`.
+    let said = String::from_utf8(o.stdout).unwrap() + &String::from_utf8(o.stderr).unwrap();
+    assert!(said.contains("/.git/hooks/pre-commit"), "{said}");
+    assert!(!said.contains("/../"), "{said}");
     fs::write(
         wt_path.join("leak.txt"),
         format!("{}\n", tok("FAKEworktreeLeakBodyQ7x9Lm2Vn1")),

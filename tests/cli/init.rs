@@ -472,3 +472,57 @@ fn the_action_is_named_from_any_form_of_a_github_url_and_a_placeholder_left_is_s
         }
     }
 }
+
+#[test]
+fn the_workflow_runs_on_pushes_to_the_default_branch_of_origin() {
+    // A clone of a repository whose default branch is master: `branches: [main]` would never
+    // scan a push.
+    let upstream = repo(None);
+    git(upstream.path(), &["checkout", "-q", "-b", "master"]);
+    git(upstream.path(), &["add", "-A"]);
+    git(upstream.path(), &["commit", "-q", "-m", "x"]);
+    let parent = tempfile::tempdir().unwrap();
+    let clone = parent.path().join("clone");
+    git(
+        parent.path(),
+        &["clone", "-q", upstream.path().to_str().unwrap(), "clone"],
+    );
+    let (code, out, err) = init(
+        &clone,
+        &["--ci", "github", "--skip", "hook,baseline,agent-policy"],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let wf = read(&clone, ".github/workflows/credgate.yml");
+    assert!(wf.contains("    branches: [master]\n"), "{wf}");
+    // Without an origin HEAD the example's main stays.
+    let d = repo(None);
+    init(
+        d.path(),
+        &["--ci", "github", "--skip", "hook,baseline,agent-policy"],
+    );
+    assert!(read(d.path(), ".github/workflows/credgate.yml").contains("    branches: [main]\n"));
+}
+
+#[test]
+fn a_hook_of_another_threshold_is_not_called_set_up() {
+    let d = repo(None);
+    let p = d.path();
+    let skip = ["--skip", "baseline,agent-policy,ci"];
+    init(p, &[&skip[..], &["--fail-on", "critical"]].concat());
+    let (code, out, _) = init(p, &[&skip[..], &["--fail-on", "medium"]].concat());
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("stops commits at critical, not medium; kept it (--force rewrites it)"),
+        "{out}"
+    );
+    assert!(read(p, ".git/hooks/pre-commit").contains("--fail-on critical\n"));
+    let (_, out, _) = init(
+        p,
+        &[&skip[..], &["--fail-on", "medium", "--force"]].concat(),
+    );
+    assert!(out.contains("git hook: installed"), "{out}");
+    assert!(read(p, ".git/hooks/pre-commit").contains("--fail-on medium\n"));
+    assert!(!p.join(".git/hooks/pre-commit.credgate-backup").exists());
+    let (_, out, _) = init(p, &[&skip[..], &["--fail-on", "medium"]].concat());
+    assert!(out.contains("git hook: already set up"), "{out}");
+}
