@@ -142,13 +142,12 @@ fn address_user_in(line: &[u8], v: &[u8]) -> bool {
                 continue;
             }
             Some(b':') => {
-                // `scheme://user:v@`: `v` is the password.
+                // `scheme://user:v@`, `redis://:v@`: `v` is the password.
                 let start = before
                     .iter()
                     .rposition(|c| c.is_ascii_whitespace() || matches!(c, b'"' | b'\'' | b'/'))
                     .map_or(0, |i| i + 1);
-                let user = &before[start..before.len() - 1];
-                if !user.is_empty() && start >= 2 && &before[start - 2..start] == b"//" {
+                if before[..start].ends_with(b"//") {
                     continue;
                 }
                 return true;
@@ -629,6 +628,13 @@ mod tests {
             "postgres://app:Vb7Nq2Xz9Lm4@db.corp.example/prod",
             "Vb7Nq2Xz9Lm4"
         ));
+        assert!(
+            !u(
+                "redis://:Vb7Nq2Xz9Lm4@cache.corp.example:6379",
+                "Vb7Nq2Xz9Lm4"
+            ),
+            "a password with no user"
+        );
         assert!(!u("mail: a.jsmith@corp.example", "jsmith"), "a longer user");
         assert!(!u("token Vb7Nq2Xz9Lm4 for x", "Vb7Nq2Xz9Lm4"), "no address");
     }
