@@ -16,6 +16,7 @@
 //! once, when it is dropped, so threads do not contend per file.
 
 use crate::assessment::context::locate;
+use crate::assessment::package::published_package;
 use crate::engine::{Engine, EngineStats, RawMatch, Scratch};
 use crate::finding::{Context, Finding, Origin, build_findings};
 use crate::gitignore::{GitIgnoreIndex, GitStatus};
@@ -501,6 +502,27 @@ fn scan_loaded(
         // Before the cap: a secret added below a hundred old ones must not be cut off.
         matches = on_lines(hay, matches, lines);
     }
+    // What a published package ships is public and not this workspace's: reported at low only.
+    let package = match &blob.origin {
+        _ if matches.is_empty() => None,
+        Origin::Workspace { .. } => blob
+            .origin
+            .file(None)
+            .and_then(|f| published_package(&f, true)),
+        Origin::GitIndex { path } | Origin::GitCommit { path, .. } => {
+            published_package(Path::new(path), false)
+        }
+        Origin::Home { .. } | Origin::EnvVar { .. } => None,
+    };
+    // Each match's confidence before, for the evidence: all are low after, so all or none are
+    // kept below and this stays in step with them.
+    let mut before = Vec::new();
+    if package.is_some() {
+        for m in &mut matches {
+            before.push(m.confidence);
+            m.confidence = Confidence::Low;
+        }
+    }
     // Every match is masked in the lines shown; only those at the confidence asked for are
     // reported.
     let mask = matches.clone();
@@ -561,6 +583,7 @@ fn scan_loaded(
         workspace_env: p.settings.workspace_env,
         now: p.settings.now,
         line_hashes: p.settings.line_hashes,
+        package: package.as_ref().map(|p| (p, &before[..])),
     };
     let t_build = p.settings.stats.then(Instant::now);
     let mut built = build_findings(p.engine, hay, &matches[..listed], &mask, &ctx, &|r| {

@@ -9,6 +9,7 @@
 //! with one documented table.
 
 pub mod context;
+pub mod package;
 pub mod token;
 
 pub use crate::model::{Environment, Lifetime, Location, Risk, Scope};

@@ -29,6 +29,12 @@ pub struct Context<'a> {
     pub now: jiff::Timestamp,
     /// Compute each finding's GitHub line hash (see [`crate::pipeline::Settings::line_hashes`]).
     pub line_hashes: bool,
+    /// The published package the content belongs to, which made every match's confidence low,
+    /// and each match's confidence before.
+    pub package: Option<(
+        &'a crate::assessment::package::Package,
+        &'a [crate::model::Confidence],
+    )>,
 }
 
 /// Turns confirmed matches (sorted by start) into findings: line and column, the redacted line,
@@ -60,7 +66,7 @@ pub fn build_findings(
     let mut line = 1u64;
     let mut line_start = 0usize;
     let mut counted_to = 0usize;
-    for m in matches {
+    for (i, m) in matches.iter().enumerate() {
         let s = m.secret.start;
         // Count newlines incrementally: one pass over the file however many findings it has,
         // in steps, giving back what is behind as it goes.
@@ -169,6 +175,9 @@ pub fn build_findings(
         if let (Some(s), Some(f)) = (&m.scored, out.last_mut()) {
             // Second line of the evidence: why the layer believes the value is a credential.
             f.assessment.evidence.insert(1, score_note(s));
+        }
+        if let (Some((p, before)), Some(f)) = (ctx.package, out.last_mut()) {
+            f.assessment.evidence.insert(1, p.evidence(before[i]));
         }
     }
     if !ctx.line_hashes {

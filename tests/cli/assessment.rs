@@ -839,3 +839,65 @@ fn bad_now_is_an_error() {
         .code(2)
         .stderr(predicate::str::contains("CREDGATE_NOW"));
 }
+
+/// What a published package ships (its test keys, its documentation's examples) is public and
+/// not the workspace's: confidence low, with the package named; the same line in the
+/// workspace's own code is reported as before.
+#[test]
+fn published_packages_are_reported_at_low_confidence_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = "const db_password = \"q7Vd2LxP9tRw4Kz8\";\n";
+    for (path, content) in [
+        ("src/config.js", line),
+        ("node_modules/fake-sdk/test/fixture.js", line),
+        ("node_modules/@acme/client/README.md", line),
+        ("third_party/pem/.cargo-checksum.json", "{}"),
+        ("third_party/pem/src/lib.rs", line),
+    ] {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, content).unwrap();
+    }
+    let rows = |extra: &[&str]| -> Vec<String> {
+        let (_, report) = scan(dir.path(), extra);
+        let mut rows: Vec<String> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let package = f["assessment"]["evidence"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(|e| e.as_str())
+                    .find(|e| e.starts_with("in the published "))
+                    .unwrap_or("-");
+                format!(
+                    "{} {} {package}",
+                    f["path"].as_str().unwrap(),
+                    f["confidence"]
+                )
+            })
+            .collect();
+        rows.sort();
+        rows
+    };
+    assert_eq!(rows(&[]), [r#"src/config.js "high" -"#]);
+    let tail = ": public since its release and not this workspace's credential (confidence low \
+                here, high elsewhere)";
+    assert_eq!(
+        rows(&["--confidence", "low"]),
+        [
+            format!(
+                r#"node_modules/@acme/client/README.md "low" in the published npm package @acme/client{tail}"#
+            ),
+            format!(
+                r#"node_modules/fake-sdk/test/fixture.js "low" in the published npm package fake-sdk{tail}"#
+            ),
+            r#"src/config.js "high" -"#.to_string(),
+            format!(
+                r#"third_party/pem/src/lib.rs "low" in the published crates.io package pem{tail}"#
+            ),
+        ]
+    );
+}
