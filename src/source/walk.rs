@@ -71,6 +71,11 @@ pub fn build(opts: &WalkOptions, excludes: GlobSet) -> anyhow::Result<WalkParall
 /// `config.worktree`, hooks (not the `.sample` ones), and the same inside `modules/<name>/` and
 /// `worktrees/<name>/`.
 pub fn git_internal_allowed(path: &Path, is_dir: bool) -> bool {
+    // Nearly every path holds no `.git`: answered without splitting it (every walked entry
+    // comes here).
+    if memchr::memmem::find(path.as_os_str().as_encoded_bytes(), b".git").is_none() {
+        return true;
+    }
     let comps: Vec<&OsStr> = path
         .components()
         .filter_map(|c| match c {
