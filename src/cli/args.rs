@@ -97,7 +97,7 @@ pub enum HookCommand {
         #[arg(long, value_enum, value_name = "AGENT")]
         agent: Vec<crate::agent::hook::Host>,
         /// Stop commits (or, with --agent, tool calls) with a finding of this risk or higher
-        /// [default: high for commits; for agents, the config's fail_on, else high].
+        /// [default: high for commits; for agents, the config's fail_on, else medium].
         #[arg(long, value_parser = vocab!(Risk), value_name = "RISK")]
         fail_on: Option<Risk>,
         /// Set an existing hook aside (uninstall restores it).
@@ -128,7 +128,7 @@ pub struct InitArgs {
     #[arg(long, value_enum, value_delimiter = ',', value_name = "STEP")]
     pub skip: Vec<InitStep>,
     /// The hook stops commits, and agents are denied files, with credentials of this risk or
-    /// higher [default: the config's fail_on, else high].
+    /// higher [default: the config's fail_on, else high for commits and medium for agents].
     #[arg(long, value_parser = vocab!(Risk), value_name = "RISK")]
     pub fail_on: Option<Risk>,
     /// The agents whose deny rules are written (claude, cursor, gemini, copilot, all).
@@ -192,7 +192,7 @@ pub enum InitStep {
 #[derive(clap::Args, Debug)]
 pub struct AgentHookArgs {
     /// Deny calls that would expose a credential of this risk or higher [default: the
-    /// config's fail_on, else high].
+    /// config's fail_on, else medium, the level `guard --sandbox` hides from].
     #[arg(long, value_parser = vocab!(Risk), value_name = "RISK")]
     pub fail_on: Option<Risk>,
     /// Instead of running as the hook, add it to the agent's configuration here (as `hook

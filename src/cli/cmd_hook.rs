@@ -45,7 +45,7 @@ pub fn agent(host: Host, args: AgentHookArgs) -> anyhow::Result<u8> {
     let gate = Gate {
         engine: prepared.engine,
         settings: &prepared.scan,
-        level: prepared.fail_on(args.fail_on),
+        level: prepared.agent_level(args.fail_on),
         workspace: &call.workspace,
     };
     let verdict = hook::decide(&call, &gate)?;

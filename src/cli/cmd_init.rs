@@ -99,7 +99,7 @@ pub fn run(args: InitArgs) -> Result<u8> {
 
     // One scan, for the baseline and the policy, before anything is written.
     let needs_scan = !skip(InitStep::Baseline) || !skip(InitStep::AgentPolicy);
-    let (result, fail_on) = if needs_scan {
+    let (result, fail_on, agent_level) = if needs_scan {
         let prepared = settings::prepare(
             &args.options,
             std::slice::from_ref(&root),
@@ -116,10 +116,18 @@ pub fn run(args: InitArgs) -> Result<u8> {
             },
             None,
         )?;
-        let fail_on = prepared.fail_on(args.fail_on);
-        (Some(prepared.run(&prepared.reach_sources())?), fail_on)
+        let (fail_on, agent_level) = (
+            prepared.fail_on(args.fail_on),
+            prepared.agent_level(args.fail_on),
+        );
+        (
+            Some(prepared.run(&prepared.reach_sources())?),
+            fail_on,
+            agent_level,
+        )
     } else {
-        (None, args.fail_on.unwrap_or(Risk::High))
+        let fail_on = args.fail_on.unwrap_or(Risk::High);
+        (None, fail_on, fail_on)
     };
 
     if !skip(InitStep::Hook) {
@@ -129,7 +137,7 @@ pub fn run(args: InitArgs) -> Result<u8> {
         baseline(&root, &args, r, &out)?;
     }
     if let (false, Some(r)) = (skip(InitStep::AgentPolicy), &result) {
-        agent_policy(&root, &args, r, fail_on, &out)?;
+        agent_policy(&root, &args, r, agent_level, &out)?;
     }
     if !skip(InitStep::Ci) {
         or_skip("CI", ci(&root, &args, &src, &mut out))?;

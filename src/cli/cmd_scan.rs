@@ -59,7 +59,9 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     let fail_on = prepared.fail_on(args.fail_on);
     let fail = result.any_at_least(fail_on);
     if !args.agent_policy.is_empty() {
-        agent_policy(&args, &result, fail_on, home.as_deref())?;
+        // The agent's level, as the hook's: medium unless --fail-on or the config says.
+        let level = prepared.agent_level(args.fail_on);
+        agent_policy(&args, &result, level, home.as_deref())?;
     }
     result.retain_at_least(prepared.min_risk(args.min_risk));
     write_report(&args, &prepared, &result)?;

@@ -181,6 +181,13 @@ impl Prepared {
         flag.or(self.config.fail_on).unwrap_or(Risk::High)
     }
 
+    /// What an agent is kept from: `--fail-on`, else the config's `fail_on`, else medium, the
+    /// level `guard --sandbox` hides from. High (the default for commits and CI) let an agent
+    /// read a gitignored `.env` whose database password is medium.
+    pub fn agent_level(&self, flag: Option<Risk>) -> Risk {
+        flag.or(self.config.fail_on).unwrap_or(Risk::Medium)
+    }
+
     /// `--min-risk`, else the config's `min_risk`, else `info` (everything).
     pub fn min_risk(&self, flag: Option<Risk>) -> Risk {
         flag.or(self.config.min_risk).unwrap_or(Risk::Info)

@@ -703,6 +703,33 @@ fn claude_hook_blocks_reads_of_credentials_and_allows_the_rest() {
     }
 }
 
+/// A medium-risk credential (a database password in a gitignored `.env`) is kept from the agent
+/// by default, at the level `guard --sandbox` hides from; `--fail-on high` lets it through.
+#[test]
+fn claude_hook_denies_medium_risk_credentials_by_default() {
+    let ws = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let p = ws.path();
+    crate::common::git(p, &["init", "-q"]);
+    fs::write(p.join(".gitignore"), ".env\n").unwrap();
+    fs::write(p.join(".env"), "DATABASE_PASSWORD=q7Vd2LxP9tRw4Kz8\n").unwrap();
+    let (_, report) = crate::common::scan_json(p, &[]);
+    assert_eq!(report["findings"][0]["assessment"]["risk"], "medium");
+    let event = json!({"tool_name": "Read", "cwd": p.to_str().unwrap(), "tool_input": {"file_path": ".env"}});
+    let (code, err) = hook(p, cache.path(), event.clone());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("at or above medium risk"), "{err}");
+    assert!(!err.contains("q7Vd2LxP9tRw4Kz8"), "{err}");
+    let out = credgate()
+        .current_dir(p)
+        .env("CREDGATE_CACHE_DIR", cache.path())
+        .args(["hook", "claude", "--fail-on", "high"])
+        .write_stdin(event.to_string())
+        .output()
+        .unwrap();
+    assert_eq!(crate::common::hook_verdict(&out).0, 0);
+}
+
 /// The cache answers for a file only while it is unchanged: a clean file that gains a token is
 /// blocked on the next call, a file that is gone is forgotten, and names that are not UTF-8
 /// are remembered like any other (the old JSON cache could not hold them and wrote nothing).
