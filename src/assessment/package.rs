@@ -51,10 +51,24 @@ pub fn published_package(path: &Path, on_disk: bool) -> Option<Package> {
         .collect();
     // The directories only: a file named `node_modules` is not a package tree.
     let dirs = &parts[..parts.len().saturating_sub(1)];
-    (0..dirs.len())
-        .rev()
-        .find_map(|i| by_name(dirs, i))
-        .or_else(|| on_disk.then(|| by_marker(path)).flatten())
+    match (0..dirs.len()).rev().find_map(|i| by_name(dirs, i)) {
+        // A workspace's own package linked into `node_modules` (npm, yarn and pnpm workspaces)
+        // is the user's code, reached through the link with `--follow`.
+        Some(p) if on_disk && linked(path, &p) => None,
+        Some(p) => Some(p),
+        None if on_disk => by_marker(path),
+        None => None,
+    }
+}
+
+/// Whether the directory of package `p` on the way to `path` is a symbolic link.
+fn linked(path: &Path, p: &Package) -> bool {
+    let last = p.name.rsplit('/').next().unwrap_or(&p.name);
+    path.ancestors()
+        .skip(1)
+        .find(|a| a.file_name().is_some_and(|n| n == last))
+        .and_then(|dir| dir.symlink_metadata().ok())
+        .is_some_and(|m| m.file_type().is_symlink())
 }
 
 /// A package whose directory is `dirs[i]`, recognised from the directories above it.
@@ -229,6 +243,22 @@ mod tests {
             std::fs::write(at(file), "x").unwrap();
             let got = published_package(&at(file), true).map(|p| (p.ecosystem, p.name));
             assert_eq!(got, Some((want.0, want.1.to_string())), "{file}");
+        }
+        #[cfg(unix)]
+        {
+            // A workspace package linked into node_modules is one's own code.
+            std::fs::create_dir_all(at("ws/packages/app")).unwrap();
+            std::fs::create_dir_all(at("ws/node_modules")).unwrap();
+            std::os::unix::fs::symlink(at("ws/packages/app"), at("ws/node_modules/app")).unwrap();
+            std::fs::write(at("ws/packages/app/index.js"), "x").unwrap();
+            assert_eq!(
+                published_package(&at("ws/node_modules/app/index.js"), true),
+                None
+            );
+            let copied = at("ws/node_modules/dep/index.js");
+            std::fs::create_dir_all(copied.parent().unwrap()).unwrap();
+            std::fs::write(&copied, "x").unwrap();
+            assert!(published_package(&copied, true).is_some());
         }
         std::fs::create_dir_all(at("own/vendor/lib")).unwrap();
         assert_eq!(published_package(&at("own/vendor/lib/a.rs"), true), None);
