@@ -23,7 +23,10 @@ pub mod value;
 
 use crate::detectors::Catalog;
 use model::{Features, FileKind, Kind, Model, Scored};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The lines around an assignment, read only for a candidate that passed every cheaper test
 /// (most lines with a keyword never get that far, and minified code has many).
@@ -239,6 +242,9 @@ pub struct Layer {
     /// judge, and when it did not match (a wrong checksum) it is a near-miss, not a generic
     /// credential.
     prefixes: Vec<&'static str>,
+    /// Distinct per layer built in this process, so that a thread's memo of which detector
+    /// names a word ([`Layer::first_naming`]) is never read for another catalog's layer.
+    id: u64,
 }
 
 impl Layer {
@@ -265,9 +271,38 @@ impl Layer {
             .collect();
         prefixes.sort();
         prefixes.dedup();
-        (!detectors.is_empty()).then_some(Layer {
+        static LAYERS: AtomicU64 = AtomicU64::new(1);
+        (!detectors.is_empty()).then(|| Layer {
             detectors,
             prefixes,
+            id: LAYERS.fetch_add(1, Ordering::Relaxed),
+        })
+    }
+
+    /// The first layer detector that names word `w`, remembered per thread: names repeat (a
+    /// file says `token` hundreds of times), and trying every keyword of every detector on
+    /// each word was a quarter of the layer's time on a large text file.
+    fn first_naming(&self, w: &str) -> Option<usize> {
+        /// Distinct words remembered before the memo starts again.
+        const CAP: usize = 4096;
+        type Memo = (u64, HashMap<Box<str>, Option<usize>>);
+        thread_local! {
+            static MEMO: RefCell<Memo> = RefCell::new((0, HashMap::new()));
+        }
+        MEMO.with_borrow_mut(|(layer, memo)| {
+            if *layer != self.id {
+                memo.clear();
+                *layer = self.id;
+            }
+            if let Some(&d) = memo.get(w) {
+                return d;
+            }
+            let d = self.detectors.iter().position(|d| d.names(w));
+            if memo.len() >= CAP {
+                memo.clear();
+            }
+            memo.insert(w.into(), d);
+            d
         })
     }
 
@@ -350,10 +385,11 @@ impl Layer {
         around: Around,
     ) -> Option<(usize, Vec<f64>, bool)> {
         let words = names::words(&text[a.name.clone()]);
-        let d = self
-            .detectors
-            .iter()
-            .find(|d| words.iter().any(|w| d.names(w)))?;
+        // For each word, the first layer detector that names it, looked up once: the detector
+        // is the first (in catalog order) that names any word, and the last named word is the
+        // secret word.
+        let named: Vec<Option<usize>> = words.iter().map(|w| self.first_naming(w)).collect();
+        let d = &self.detectors[named.iter().flatten().min().copied()?];
         let v = &text[a.value.clone()];
         // In source code an unquoted value is a variable or an expression, not a literal.
         // (After `Bearer`/`Basic` the value is inside a string already: `"Authorization: Basic
@@ -406,10 +442,7 @@ impl Layer {
         // A name that also says what else it is (`TargetKeyId`, `ChangeToken`, `token_url`) is
         // rarely a credential's (2% on CredData), and an ARN names a resource; one that only
         // says whose it is (`user_password`, `TEST_TOKEN`) still is.
-        let secret_at = words
-            .iter()
-            .rposition(|w| self.detectors.iter().any(|d| d.names(w)))
-            .unwrap_or(0);
+        let secret_at = named.iter().rposition(Option::is_some).unwrap_or(0);
         let other = names::undone_by_other_word(&words, secret_at) || v.starts_with(b"arn:");
         // Bytes written as `\x9b\x0c...` are a test vector's binary key, not a credential
         // someone can paste; a badge image's `?token=` is public by design (Codecov's graph

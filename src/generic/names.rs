@@ -48,11 +48,19 @@ pub fn word_matches(word: &str, keyword: &str) -> bool {
         return true;
     }
     if keyword.len() >= 5 {
-        return word.contains(keyword) && !FALSE_COMPOUNDS.iter().any(|f| word.contains(f));
+        return holds(word, keyword) && !FALSE_COMPOUNDS.iter().any(|f| holds(word, f));
     }
     word.len() <= keyword.len() + 6
         && word.ends_with(keyword)
         && !FALSE_COMPOUNDS.iter().any(|f| word.ends_with(f))
+}
+
+/// Whether `needle` occurs in `word`. Words are short: comparing at each offset is cheaper than
+/// setting up a substring searcher (`str::contains` built one per call, a tenth of the layer's
+/// time on a large text file).
+fn holds(word: &str, needle: &str) -> bool {
+    let (w, n) = (word.as_bytes(), needle.as_bytes());
+    n.len() <= w.len() && w.windows(n.len()).any(|x| x == n)
 }
 
 /// Ordinary words that hold a secret word: not names of secrets.
@@ -344,7 +352,21 @@ pub fn qualified_key(words: &[String]) -> bool {
 
 /// True if any word of the name is in [`OTHER_WORDS`].
 pub fn has_other_word(words: &[String]) -> bool {
-    words.iter().any(|w| OTHER_WORDS.contains(&w.as_str()))
+    words.iter().any(|w| is_other_word(w))
+}
+
+/// Whether `w` is one of [`OTHER_WORDS`]: a binary search of a sorted copy (the list is kept in
+/// an order that reads well; a linear search of it was a tenth of the layer's time).
+fn is_other_word(w: &str) -> bool {
+    static SORTED: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    SORTED
+        .get_or_init(|| {
+            let mut v = OTHER_WORDS.to_vec();
+            v.sort_unstable();
+            v
+        })
+        .binary_search(&w)
+        .is_ok()
 }
 
 /// Words of [`OTHER_WORDS`] that say what something else is when they follow the secret word
@@ -365,7 +387,7 @@ pub fn undone_by_other_word(words: &[String], secret_at: usize) -> bool {
     // An OAuth request token is a credential; AWS's `ClientRequestToken` is an idempotency key.
     let oauth = words.iter().any(|w| w == "oauth");
     words.iter().enumerate().any(|(i, w)| {
-        OTHER_WORDS.contains(&w.as_str())
+        is_other_word(w)
             && (i > secret_at
                 || !(QUALIFY_BEFORE.contains(&w.as_str()) || (oauth && w == "request")))
     })
