@@ -135,6 +135,8 @@ struct Collected {
     warnings: Vec<Warning>,
     files: u64,
     bytes: u64,
+    /// Matches in published packages that only the package rule put below `--confidence`.
+    in_packages: usize,
 }
 
 /// The shared state of one scan. See the module documentation.
@@ -350,6 +352,7 @@ impl<'a> Pipeline<'a> {
             findings: findings.len(),
             by_risk: RiskCounts::of(&findings),
             not_shown: 0,
+            in_published_packages: c.in_packages,
             suppressed: suppressed.len(),
             files_skipped: skipped.len(),
             warnings: warnings.len(),
@@ -398,6 +401,7 @@ impl Drop for Worker<'_, '_> {
         out.warnings.extend(local.warnings);
         out.files += local.files;
         out.bytes += local.bytes;
+        out.in_packages += local.in_packages;
     }
 }
 
@@ -527,6 +531,13 @@ fn scan_loaded(
     // reported.
     let mask = matches.clone();
     matches.retain(|m| m.confidence >= p.settings.confidence);
+    if package.is_some() && matches.is_empty() {
+        // Counted, so that a scan of `node_modules` does not say "no findings" without a hint.
+        local.in_packages += before
+            .iter()
+            .filter(|&&c| c >= p.settings.confidence)
+            .count();
+    }
     // Only for a warning: formatting the path of every file cost 1.5% of a scan.
     let shown = || blob.origin.to_string();
     let cap = p.settings.max_findings_per_file.max(1);

@@ -53,6 +53,11 @@ pub struct Summary {
     pub by_risk: RiskCounts,
     /// Findings below `--min-risk`, counted but not in the report.
     pub not_shown: usize,
+    /// Findings in published packages (`node_modules`, `site-packages`, the cargo registry...)
+    /// that would be at `--confidence` or above anywhere else: a package's files are reported
+    /// at low only, so they are counted here instead, and `--confidence low` lists them.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub in_published_packages: usize,
     /// Findings allowed by an inline comment, the baseline or the config (not in `findings`).
     pub suppressed: usize,
     /// Entries in `skipped`.
@@ -152,4 +157,8 @@ impl ScanResult {
     pub fn any_at_least(&self, level: Risk) -> bool {
         self.findings.iter().any(|f| f.assessment.risk >= level)
     }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

@@ -176,6 +176,12 @@ fn summary(result: &ScanResult, out: &mut dyn Write) -> io::Result<()> {
     if s.not_shown > 0 {
         extra.push(format!("{} below --min-risk not shown", s.not_shown));
     }
+    if s.in_published_packages > 0 {
+        extra.push(format!(
+            "{} in published packages held back (--confidence low lists them)",
+            s.in_published_packages
+        ));
+    }
     if s.files_skipped > 0 {
         extra.push(format!("{} skipped", s.files_skipped));
     }

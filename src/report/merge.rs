@@ -286,7 +286,13 @@ pub fn merge(inputs: Vec<Input>) -> Merged {
             }
         }
         let s = &input.doc["summary"];
-        for k in ["files_scanned", "bytes_scanned", "not_shown", "elapsed_ms"] {
+        for k in [
+            "files_scanned",
+            "bytes_scanned",
+            "not_shown",
+            "in_published_packages",
+            "elapsed_ms",
+        ] {
             *sums.entry(k).or_default() += s.get(k).and_then(Value::as_u64).unwrap_or(0);
         }
         timed_out |= s.get("timed_out").and_then(Value::as_bool) == Some(true);
@@ -345,6 +351,12 @@ pub fn merge(inputs: Vec<Input>) -> Merged {
     s.insert("findings".into(), json!(m.findings.len()));
     s.insert("by_risk".into(), by_risk(m.findings.iter()));
     s.insert("not_shown".into(), json!(sums["not_shown"]));
+    if sums["in_published_packages"] > 0 {
+        s.insert(
+            "in_published_packages".into(),
+            json!(sums["in_published_packages"]),
+        );
+    }
     s.insert("suppressed".into(), json!(m.suppressed.len()));
     s.insert("files_skipped".into(), json!(m.skipped.len()));
     s.insert("warnings".into(), json!(m.warnings.len()));
@@ -434,6 +446,15 @@ pub fn write_text(m: &Merged, out: &mut dyn Write) -> io::Result<()> {
     }
     if !m.suppressed.is_empty() {
         extra.push(format!("{} allowed", m.suppressed.len()));
+    }
+    if let Some(n) = m
+        .summary
+        .get("in_published_packages")
+        .and_then(Value::as_u64)
+    {
+        extra.push(format!(
+            "{n} in published packages held back (--confidence low lists them)"
+        ));
     }
     if !m.skipped.is_empty() {
         extra.push(format!("{} skipped", html::count(m.skipped.len(), "file")));

@@ -190,6 +190,13 @@ fn summary(result: &ScanResult, w: &mut dyn WriteColor) -> io::Result<()> {
     if s.not_shown > 0 {
         write!(w, "; {} below --min-risk not shown", s.not_shown)?;
     }
+    if s.in_published_packages > 0 {
+        write!(
+            w,
+            "; {} in published packages held back (--confidence low lists them)",
+            s.in_published_packages
+        )?;
+    }
     if s.files_skipped > 0 {
         write!(w, "; {} skipped", s.files_skipped)?;
     }

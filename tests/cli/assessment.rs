@@ -883,6 +883,21 @@ fn published_packages_are_reported_at_low_confidence_only() {
         rows
     };
     assert_eq!(rows(&[]), [r#"src/config.js "high" -"#]);
+    // What the package rule held back is counted, so that the report says where to look.
+    let (_, report) = scan(dir.path(), &[]);
+    assert_eq!(report["summary"]["in_published_packages"], 3);
+    let (_, report) = scan(dir.path(), &["--confidence", "low"]);
+    assert!(report["summary"].get("in_published_packages").is_none());
+    let text = credgate()
+        .current_dir(dir.path())
+        .args(["scan", "--format", "text"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains("; 3 in published packages held back (--confidence low lists them)"),
+        "{text}"
+    );
     let tail = ": public since its release and not this workspace's credential (confidence low \
                 here, high elsewhere)";
     assert_eq!(
