@@ -15,6 +15,8 @@ pub mod fragments;
 mod list;
 pub mod placeholder;
 pub mod required;
+#[cfg(test)]
+mod runs;
 mod spec;
 pub mod validators;
 mod verify_spec;
