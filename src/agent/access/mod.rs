@@ -226,13 +226,23 @@ pub fn annotate(findings: &mut [Finding], home: Option<&Path>) {
     // rules once per file instead of once per finding made a scan of real source 3% faster
     // (this step runs on one thread, after the walk).
     let mut by_file: HashMap<(PathBuf, PathBuf, bool, bool), Vec<Access>> = HashMap::new();
+    // Where an agent would start for each scan root (a file named alone: its directory),
+    // asked of the file system once per root.
+    let mut start_of: HashMap<PathBuf, PathBuf> = HashMap::new();
     for f in findings.iter_mut() {
         let root = match &f.origin {
-            Origin::Workspace { root, .. } if root.is_dir() => root.clone(),
-            Origin::Workspace { root, .. } => root
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            Origin::Workspace { root, .. } => start_of
+                .entry(root.clone())
+                .or_insert_with(|| {
+                    if root.is_dir() {
+                        root.clone()
+                    } else {
+                        root.parent()
+                            .filter(|p| !p.as_os_str().is_empty())
+                            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+                    }
+                })
+                .clone(),
             _ => PathBuf::from("."),
         };
         let file = match &f.origin {
