@@ -22,15 +22,7 @@ const KEEP: usize = 3;
 /// compiles it) contains, longest first. Empty when the pattern does not parse (loading the
 /// detector reports that) or has none.
 pub fn required_literals(pattern: &str) -> Vec<String> {
-    let Ok(expanded) = super::fragments::expand(pattern) else {
-        return Vec::new();
-    };
-    let Ok(hir) = regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(&expanded)
-    else {
+    let Some(hir) = syntax_tree(pattern) else {
         return Vec::new();
     };
     let mut found = Vec::new();
@@ -43,6 +35,18 @@ pub fn required_literals(pattern: &str) -> Vec<String> {
     out.dedup();
     out.truncate(KEEP);
     out
+}
+
+/// The syntax tree of `pattern` with its fragments expanded, parsed with the ASCII byte
+/// semantics the engine compiles it with; `None` when it does not parse.
+pub fn syntax_tree(pattern: &str) -> Option<Hir> {
+    let expanded = super::fragments::expand(pattern).ok()?;
+    regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(&expanded)
+        .ok()
 }
 
 fn collect(h: &Hir, out: &mut Vec<Vec<u8>>) {

@@ -105,18 +105,7 @@ fn alnum(b: u8) -> bool {
 /// The guaranteed run of letters and digits in every match of `pattern` (fragments expanded,
 /// ASCII byte semantics as the engine compiles it); 0 when it does not parse.
 pub fn min_alnum_run(pattern: &str) -> usize {
-    let Ok(expanded) = super::fragments::expand(pattern) else {
-        return 0;
-    };
-    let Ok(hir) = regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(&expanded)
-    else {
-        return 0;
-    };
-    runs(&hir).best()
+    super::required::syntax_tree(pattern).map_or(0, |hir| runs(&hir).best())
 }
 
 fn runs(h: &Hir) -> Runs {
