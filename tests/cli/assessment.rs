@@ -898,6 +898,41 @@ fn published_packages_are_reported_at_low_confidence_only() {
         text.contains("; 3 in published packages held back (--confidence low lists them)"),
         "{text}"
     );
+    let out = tempfile::tempdir().unwrap();
+    let html = out.path().join("report.html");
+    credgate()
+        .current_dir(dir.path())
+        .args(["scan", "--format", "html", "-o"])
+        .arg(&html)
+        .output()
+        .unwrap();
+    let html = std::fs::read_to_string(html).unwrap();
+    assert!(
+        html.contains("3 in published packages held back (--confidence low lists them)"),
+        "the HTML summary counts them too"
+    );
+    // `report merge` adds the counts of its reports up.
+    let json = out.path().join("a.json");
+    credgate()
+        .current_dir(dir.path())
+        .args(["scan", "--format", "json", "-o"])
+        .arg(&json)
+        .output()
+        .unwrap();
+    let merge = |format: &str| {
+        let out = credgate()
+            .args(["report", "merge", "-f", format])
+            .arg(format!("a={}", json.display()))
+            .arg(format!("b={}", json.display()))
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let merged: Value = serde_json::from_str(&merge("json")).unwrap();
+    assert_eq!(merged["summary"]["in_published_packages"], 6);
+    assert!(
+        merge("text").contains("6 in published packages held back (--confidence low lists them)")
+    );
     let tail = ": public since its release and not this workspace's credential (confidence low \
                 here, high elsewhere)";
     assert_eq!(
