@@ -73,7 +73,9 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Settings {
         Settings {
-            max_file_size: 64 << 20,
+            // The command line's default (`--max-file-size 256MiB`), so the library and the
+            // CLI skip the same files.
+            max_file_size: 256 << 20,
             max_findings_per_file: 100,
             timeout: None,
             excludes: Vec::new(),

@@ -580,4 +580,19 @@ mod tests {
         assert!(parse_size("5X").is_err());
         assert!(parse_size("99999999999999G").is_err());
     }
+
+    /// The library (`ScanOptions::default`, `Scanner::scan_bytes`) skips the files the command
+    /// line skips.
+    #[test]
+    fn default_size_limit_is_the_librarys() {
+        use clap::Parser;
+        let cli = super::Cli::try_parse_from(["credgate", "scan"]).unwrap();
+        let super::Command::Scan(scan) = cli.command else {
+            panic!("not a scan")
+        };
+        assert_eq!(
+            scan.target.options.max_file_size,
+            crate::pipeline::Settings::default().max_file_size
+        );
+    }
 }
