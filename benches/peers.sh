@@ -5,7 +5,8 @@
 # as a whole process (start-up included): RUNS runs (default 3) after one warm-up, and the
 # MEDIAN wall, cpu (user+sys) and peak RSS of the largest process are printed, one Markdown
 # table per corpus, with the findings each tool's JSON report holds and its wall time against
-# credgate's. ripgrep (`rg -uuu -c -F AKIA`) is the floor: walk the tree and read every byte.
+# credgate's. ripgrep (`rg -uuu -c -F AKIA`) is the floor: walk the tree and read every byte;
+# it and credgate run in turn, run for run, and the median of their paired ratios is printed.
 # Then the history of one repository (`scan --git`; Kingfisher --git-history full; Betterleaks
 # git), and two credgate-only bars: `scan --staged` of 10 staged files in a 50,000-file repository
 # (benches/git-staged.sh; issue bar: under 30 ms), and start-up: `scan` of one small file and a
@@ -144,12 +145,28 @@ findings() { # the length of the report's "findings" list (the three reports all
 table() {
   local dir=$1 big=$2 git=$3 tool rep wall cpu peak rc nruns n vs row
   shift 3
-  local rows=() base=
+  local rows=() base= paired=
   for tool in "$@"; do
     [ "$tool" = credgate ] || want "$tool" || continue
+    # ripgrep is timed with credgate, run for run in turn (`--vs`), so that the machine's drift
+    # over a minute falls on both: the bars are this ratio. credgate's row comes from that run.
+    [ "$tool" = credgate ] && [ -n "$paired" ] && { rows+=("$paired"); continue; }
     rep=$tmp/$tool.json; rm -f "$rep"
     set_cmd "$tool" "$dir" "$rep" "$big" "$git"
     echo "    ${cmd[*]}" | sed "s|$dir|DIR|; s|$tmp/|\$TMP/|; s|$tools/|target/bench-tools/|"
+    if [ "$tool" = ripgrep ] && [ -n "$rg" ]; then
+      local rgcmd=("${cmd[@]}") cgrep=$tmp/credgate.json ratio cwall ccpu cpeak crc cn
+      rm -f "$cgrep"
+      set_cmd credgate "$dir" "$cgrep" "$big" "$git"
+      echo "    ${cmd[*]}" | sed "s|$dir|DIR|; s|$tmp/|\$TMP/|; s|$tools/|target/bench-tools/|"
+      { read -r wall cpu peak _ _ rc nruns ratio; read -r cwall ccpu cpeak _ _ crc cn _; } \
+        < <(bench "${rgcmd[@]}" --vs "${cmd[@]}")
+      rows+=("ripgrep|$wall|$cpu|$peak|n/a")
+      n=$(findings "$cgrep"); [[ $crc == [01] ]] || n="$n (exit $crc)"
+      base=$cwall paired="credgate|$cwall|$ccpu|$cpeak|$n"
+      ratio=$(awk -v r="$ratio" 'BEGIN { printf "%.2f", 1 / r }')
+      continue
+    fi
     read -r wall cpu peak _ _ rc nruns < <(bench "${cmd[@]}")
     n=n/a; [ "$tool" = ripgrep ] || n=$(findings "$rep")
     case $tool:$rc in ripgrep:[01]|credgate:[01]|kingfisher:0|kingfisher:200|betterleaks:[01]) ;;
@@ -168,6 +185,8 @@ table() {
       else printf "%.1fx slower\n", r }')
     printf '| %s | %.2f | %.2f | %.0f | %s | %s |\n' "$tool" "$wall" "$cpu" "$peak" "$n" "$vs"
   done
+  [ -z "${ratio:-}" ] || { echo; echo "credgate / ripgrep, median of the $runs paired runs' ratios: **${ratio}x**"; }
+  ratio=
 }
 
 # --- corpora -----------------------------------------------------------------------------
@@ -183,7 +202,8 @@ for dir in "${corpora[@]}"; do
   fi
   dir=$(realpath "$dir")
   read -r bytes files < <(find "$dir" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0, NR}')
-  # Raise every tool's size limit when a file is over credgate's default (64 MiB).
+  # Raise every tool's size limit when a file is over 64 MiB, so that no tool skips a file
+  # the others read (credgate's default is 256 MiB; the peers' differ).
   big=$(find "$dir" -type f -size +64M -print -quit)
   echo; echo "## ${dir#"$corpdir"/}: $(awk -v b="$bytes" 'BEGIN {printf "%.0f", b/1e6}') MB," \
     "$(printf "%'d" "$files") files${big:+ (size limits raised to 2 GiB)}"
