@@ -495,15 +495,18 @@ fn scan_loaded(
             p.engine,
             hay,
             rel,
-            p.settings.stats.then_some(&p.engine_stats),
+            p.settings.stats.then_some((&p.engine_stats, &p.match_ns)),
             &|seg| loaded.content.release(seg),
         ),
-        _ => p.engine.scan(hay, rel, scratch),
+        _ => {
+            let m = p.engine.scan(hay, rel, scratch);
+            if let Some(t) = t_match {
+                p.match_ns
+                    .fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+            }
+            m
+        }
     };
-    if let Some(t) = t_match {
-        p.match_ns
-            .fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
-    }
     if let Some(lines) = blob.lines {
         // Before the cap: a secret added below a hundred old ones must not be cut off.
         matches = on_lines(hay, matches, lines);
@@ -668,7 +671,7 @@ fn scan_parallel(
     engine: &Engine,
     hay: &[u8],
     rel: &Path,
-    stats: Option<&Mutex<EngineStats>>,
+    stats: Option<(&Mutex<EngineStats>, &AtomicU64)>,
     release: &(dyn Fn(std::ops::Range<usize>) + Sync),
 ) -> Vec<RawMatch> {
     rayon_pool(threads);
@@ -680,14 +683,21 @@ fn scan_parallel(
             |scratch, i| {
                 let seg = i * SEGMENT_SIZE..((i + 1) * SEGMENT_SIZE).min(hay.len());
                 let mut out = Vec::new();
+                let t = stats.is_some().then(Instant::now);
                 engine.scan_segment(hay, seg.clone(), rel, i == 0, scratch, &mut out);
+                // Each segment's own time, summed: the match's thread time, as for a small
+                // file (the caller's wall time would count one thread of the pool's, and put
+                // the others' in "walk and other").
+                if let (Some(t), Some((_, match_ns))) = (t, stats) {
+                    match_ns.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+                }
                 // Matched: its pages need not stay resident (a 1 GiB file would otherwise
                 // count 1 GiB of mapped pages against this process), nor those its windows
                 // read on either side, which the neighbouring segments' release may have
                 // given back already (70 MB on a 1 GiB file when only the segment went).
                 let reach = engine.reach();
                 release(seg.start.saturating_sub(reach)..(seg.end + reach).min(hay.len()));
-                if let (Some(total), Some(st)) = (stats, scratch.stats.as_mut()) {
+                if let (Some((total, _)), Some(st)) = (stats, scratch.stats.as_mut()) {
                     // Counted per segment: map_init's scratches are not handed back at the end.
                     total.lock().unwrap().add(st);
                     **st = EngineStats {
