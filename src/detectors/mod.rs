@@ -886,3 +886,29 @@ min_entropy = 1.5
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+#[cfg(test)]
+mod compile_cost {
+    /// `cargo test --release --lib compile_survey -- --ignored --nocapture`: what compiling each
+    /// built-in detector's regex costs (a scan compiles those its keywords hit, once), the
+    /// costliest first.
+    #[test]
+    #[ignore]
+    fn compile_survey() {
+        let cat = super::Catalog::builtin().unwrap();
+        let mut t: Vec<(f64, String)> = (0..cat.detectors.len())
+            .map(|i| {
+                let d = &cat.detectors[i];
+                let s = std::time::Instant::now();
+                let _ = super::build_regex(&d.pattern);
+                (s.elapsed().as_secs_f64() * 1e3, d.id.clone())
+            })
+            .collect();
+        t.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let total: f64 = t.iter().map(|x| x.0).sum();
+        eprintln!("{} detectors, {total:.1} ms in all", t.len());
+        for (ms, id) in t.iter().take(20) {
+            eprintln!("{ms:7.2} ms  {id}");
+        }
+    }
+}
