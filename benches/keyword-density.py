@@ -13,9 +13,10 @@ where a keyword really occurs, and the keywords that occur most.
 import collections
 import glob
 import os
-import random
 import sys
 import tomllib
+
+from corpus_sample import args, sample
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -34,28 +35,12 @@ def keywords():
 
 
 def main():
-    if len(sys.argv) < 2 or sys.argv[1] in ("-h", "--help"):
-        print(__doc__.strip())
-        sys.exit(0 if len(sys.argv) > 1 else 2)
-    root, limit = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 8_000_000
-    if not os.path.isdir(root):
-        sys.exit(f"keyword-density.py: {root}: not a directory")
+    root, limit = args(__doc__, "keyword-density.py", 8_000_000)
     ks = keywords()
     if not ks:
         sys.exit("keyword-density.py: no keywords found under detectors/")
-    files = [os.path.join(d, f) for d, _, names in os.walk(root) for f in names]
-    random.Random(1).shuffle(files)
-    parts, total = [], 0
-    for f in files:
-        try:
-            with open(f, "rb") as fh:
-                b = fh.read()
-        except OSError:
-            continue
-        parts.append(b.lower())
-        total += len(b)
-        if total > limit:
-            break
+    parts, total = sample(root, limit)
+    parts = [b.lower() for b in parts]
     print(f"{len(ks)} keywords; {total:,} bytes in {len(parts):,} files of {root}")
     for n in (2, 3, 4):
         # A keyword shorter than n is a prefix set of its own length.

@@ -145,7 +145,7 @@ findings() { # the length of the report's "findings" list (the three reports all
 table() {
   local dir=$1 big=$2 git=$3 tool rep wall cpu peak rc nruns n vs row
   shift 3
-  local rows=() base= paired=
+  local rows=() base='' paired=''
   for tool in "$@"; do
     [ "$tool" = credgate ] || want "$tool" || continue
     # ripgrep is timed with credgate, run for run in turn (`--vs`), so that the machine's drift
@@ -155,11 +155,11 @@ table() {
     set_cmd "$tool" "$dir" "$rep" "$big" "$git"
     echo "    ${cmd[*]}" | sed "s|$dir|DIR|; s|$tmp/|\$TMP/|; s|$tools/|target/bench-tools/|"
     if [ "$tool" = ripgrep ] && [ -n "$rg" ]; then
-      local rgcmd=("${cmd[@]}") cgrep=$tmp/credgate.json ratio cwall ccpu cpeak crc cn
+      local rgcmd=("${cmd[@]}") cgrep=$tmp/credgate.json ratio cwall ccpu cpeak crc
       rm -f "$cgrep"
       set_cmd credgate "$dir" "$cgrep" "$big" "$git"
       echo "    ${cmd[*]}" | sed "s|$dir|DIR|; s|$tmp/|\$TMP/|; s|$tools/|target/bench-tools/|"
-      { read -r wall cpu peak _ _ rc nruns ratio; read -r cwall ccpu cpeak _ _ crc cn _; } \
+      { read -r wall cpu peak _ _ rc nruns ratio; read -r cwall ccpu cpeak _ _ crc _; } \
         < <(bench "${rgcmd[@]}" --vs "${cmd[@]}")
       rows+=("ripgrep|$wall|$cpu|$peak|n/a")
       n=$(findings "$cgrep"); [[ $crc == [01] ]] || n="$n (exit $crc)"

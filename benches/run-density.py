@@ -8,10 +8,9 @@ within a detector's reach of one (530 before the run, where its keyword may stan
 after). Files are sampled at random (seed 1) up to BYTES (default 60 MB); for three character
 classes and K of 16, 20, 24 and 32 it prints the runs per KiB and the share of bytes covered.
 """
-import os
-import random
 import re
-import sys
+
+from corpus_sample import args, sample
 
 BEFORE, AFTER = 530, 150
 CLASSES = {
@@ -22,25 +21,8 @@ CLASSES = {
 
 
 def main():
-    if len(sys.argv) < 2 or sys.argv[1] in ("-h", "--help"):
-        print(__doc__.strip())
-        sys.exit(0 if len(sys.argv) > 1 else 2)
-    root, limit = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 60_000_000
-    if not os.path.isdir(root):
-        sys.exit(f"run-density.py: {root}: not a directory")
-    files = [os.path.join(d, f) for d, _, names in os.walk(root) for f in names]
-    random.Random(1).shuffle(files)
-    data, total = [], 0
-    for f in files:
-        try:
-            with open(f, "rb") as fh:
-                b = fh.read()
-        except OSError:
-            continue
-        data.append(b)
-        total += len(b)
-        if total > limit:
-            break
+    root, limit = args(__doc__, "run-density.py", 60_000_000)
+    data, total = sample(root, limit)
     print(f"{total:,} bytes in {len(data):,} files of {root}")
     for name, cls in CLASSES.items():
         for k in (16, 20, 24, 32):
