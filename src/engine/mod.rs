@@ -286,8 +286,10 @@ impl Engine {
         self.match_segment(hay, seg.clone(), path, globs, scratch, out);
         // Encoded credentials live in configuration and data (a Kubernetes Secret, a Docker
         // config, a `.env`, a CI file); the base64 of source code is data of its own (images,
-        // fonts, test vectors, source maps) and decoding it would cost a fifth of a scan.
-        if FileKind::of(path) != FileKind::Code {
+        // fonts, test vectors, source maps) and decoding it would cost a fifth of a scan. Nor
+        // is a binary file's (an object file's mangled symbols and hashes are runs of the
+        // alphabet): 7% of a scan of a workspace with `target/`.
+        if FileKind::of(path) != FileKind::Code && !crate::decode::looks_binary(hay) {
             self.scan_decoded(hay, seg, path, scratch, out);
         }
     }

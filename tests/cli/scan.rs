@@ -626,4 +626,24 @@ fn base64_values_are_decoded_and_scanned_again() {
             .all(|f| f["detector_id"] != "github.pat.classic"),
         "{report:#}"
     );
+    // Nor is a binary file's (a NUL in its first 8,000 bytes, as git tells binary files), while
+    // the same bytes with the NUL after that are still read as data.
+    std::fs::remove_file(d.path().join("fixture.py")).unwrap();
+    let binary = |nul_at: usize| {
+        let mut b = vec![b'x'; nul_at];
+        b.push(0);
+        b.extend_from_slice(format!("\nblob: {encoded}\n").as_bytes());
+        b
+    };
+    std::fs::write(d.path().join("app.bin"), binary(7999)).unwrap();
+    std::fs::write(d.path().join("late-nul.bin"), binary(8000)).unwrap();
+    let (_, report) = crate::common::scan_json(d.path(), &["--fail-on", "info"]);
+    let pat_in: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["detector_id"] == "github.pat.classic")
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(pat_in, ["late-nul.bin"], "{report:#}");
 }
