@@ -427,10 +427,18 @@ impl Worker<'_, '_> {
     }
 
     /// Reads the file at `path` (a regular file, as the source found it) and scans it.
-    pub fn scan_file(&mut self, path: &Path, blob: Blob<'_>) {
+    /// Reads and scans the file at `path`. `regular`: the walker's directory entry says it is a
+    /// regular file, so a small one is read without asking its type and size first
+    /// ([`crate::read::Reader::load_regular`]).
+    pub fn scan_file(&mut self, path: &Path, regular: bool, blob: Blob<'_>) {
         let p = self.p;
         let t_read = p.settings.stats.then(Instant::now);
-        let loaded = match self.reader.load(path) {
+        let loaded = if regular {
+            self.reader.load_regular(path)
+        } else {
+            self.reader.load(path)
+        };
+        let loaded = match loaded {
             Ok(l) => l,
             Err(e) => return not_loaded(&mut self.local, &blob.origin, e),
         };

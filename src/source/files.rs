@@ -24,7 +24,7 @@ impl Source for Files {
             if p.excluded(rel) {
                 continue;
             }
-            w.scan_file(file, Blob::new(origin.clone()));
+            w.scan_file(file, false, Blob::new(origin.clone()));
         }
         Ok(())
     }

@@ -132,7 +132,8 @@ impl Visitor<'_, '_, '_> {
         {
             return;
         }
-        self.worker.scan_file(path, Blob::new(origin));
+        // `ft` is the file's type as the walk saw it: a regular file here.
+        self.worker.scan_file(path, true, Blob::new(origin));
     }
 }
 
