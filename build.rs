@@ -13,6 +13,9 @@ use std::{env, fs, path::Path};
 #[allow(dead_code)]
 #[path = "src/detectors/fragments.rs"]
 mod fragments;
+#[allow(dead_code)]
+#[path = "src/engine/keyword_dfa.rs"]
+mod keyword_dfa;
 #[allow(dead_code, unused_imports)]
 #[path = "src/model.rs"]
 mod model;
@@ -36,6 +39,7 @@ fn main() {
         "src/detectors/verify_spec.rs",
         "src/detectors/fragments.rs",
         "src/detectors/required.rs",
+        "src/engine/keyword_dfa.rs",
     ] {
         println!("cargo:rerun-if-changed={f}");
     }
@@ -90,6 +94,19 @@ fn main() {
         });
     }
     let out = Path::new(&env::var("OUT_DIR").unwrap()).to_path_buf();
+    // The keyword automaton over every head's keywords (lowercase, sorted, distinct: the list
+    // the engine builds its prefilter from), embedded so that a scan decodes it instead of
+    // building it; the keywords go beside it, and the scan uses the table only for that list.
+    let mut keywords: Vec<&str> = index
+        .iter()
+        .flat_map(|f| f.detectors.iter())
+        .flat_map(|d| d.head.keywords.iter().copied())
+        .collect();
+    keywords.sort_unstable();
+    keywords.dedup();
+    let table = keyword_dfa::build(&keywords).expect("the catalog's keyword automaton builds");
+    fs::write(out.join("keyword-dfa.keywords"), keywords.join("\0")).unwrap();
+    fs::write(out.join("keyword-dfa.table"), table.to_bytes()).unwrap();
     let index = postcard::to_allocvec(&index).expect("catalog index serializes");
     fs::write(out.join("catalog-index.postcard"), index).unwrap();
     fs::write(out.join("catalog-specs.postcard"), blob).unwrap();

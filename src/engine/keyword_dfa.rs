@@ -1,18 +1,33 @@
 //! The keyword automaton as one flat transition table, for the prefilter's hot loop.
 //!
-//! `aho-corasick` builds the DFA (and keeps saying which keywords a match state holds); its
-//! transitions are copied here once into a table indexed by premultiplied state plus byte class,
-//! with the match states numbered first so that "is this a match" is one comparison. Stepping
+//! `aho-corasick` builds the DFA; its transitions are copied here once into a table indexed by
+//! premultiplied state plus byte class, with the match states numbered first so that "is this a
+//! match" is one comparison, and what each match state matches into two flat lists. Stepping
 //! the crate's DFA through its `Automaton` trait checked bounds and kept the loop's state in
 //! memory; this loop is a load of the byte's class, a load of the next state and a compare.
+//!
+//! The table owns everything it needs, so it serializes ([`KeywordDfa::to_bytes`]): `build.rs`
+//! (which includes this file) builds the built-in catalog's and embeds it, and a scan decodes it
+//! instead of building the automaton (5 ms of CPU, on one thread while the others wait).
 
-use aho_corasick::Anchored;
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
+use aho_corasick::{Anchored, MatchKind};
 
+/// The table over `keywords` (lowercase, distinct): an unanchored DFA, ASCII case-insensitive,
+/// that reports every keyword that ends at each byte (overlapping ones too). `None` past the
+/// crate's DFA state limit (a catalog thousands of times ours).
+pub fn build(keywords: &[&str]) -> Option<KeywordDfa> {
+    let dfa = aho_corasick::dfa::Builder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .build(keywords)
+        .ok()?;
+    Some(KeywordDfa::new(dfa, keywords))
+}
+
+#[derive(Debug, PartialEq, Eq)]
 pub struct KeywordDfa {
-    /// The crate's DFA: what each match state matches.
-    dfa: DFA,
     /// Each byte's class: bytes that no keyword holds (either case) share class 0; the others
     /// have one class per lowercase byte.
     classes: [u32; 256],
@@ -22,13 +37,15 @@ pub struct KeywordDfa {
     /// States below this (premultiplied) are match states.
     match_below: u32,
     start: u32,
-    /// For each state (by index), the crate's state, for its matches.
-    original: Vec<StateID>,
+    /// Match state `i`'s keywords are `matches[match_starts[i]..match_starts[i + 1]]`, each as
+    /// (keyword index, length).
+    match_starts: Vec<u32>,
+    matches: Vec<(u32, u32)>,
 }
 
 impl KeywordDfa {
     /// The table of `dfa`, an unanchored ASCII-case-insensitive DFA over `keywords` (lowercase).
-    pub fn new(dfa: DFA, keywords: &[&str]) -> KeywordDfa {
+    fn new(dfa: DFA, keywords: &[&str]) -> KeywordDfa {
         let mut classes = [0u32; 256];
         let mut reps = vec![0u8]; // class 0's representative: a byte in no keyword
         let mut class_of_lower = [0u32; 256];
@@ -96,16 +113,91 @@ impl KeywordDfa {
         for &k in &by_kind {
             trans.extend(next[k * n..(k + 1) * n].iter().map(|s| index[s.as_usize()]));
         }
-        let original = by_kind.iter().map(|&k| order[k]).collect();
+        let mut match_starts = vec![0u32];
+        let mut matches = Vec::new();
+        for &k in by_kind.iter().take(match_count as usize) {
+            let s = order[k];
+            for i in 0..dfa.match_len(s) {
+                let p = dfa.match_pattern(s, i);
+                matches.push((p.as_u32(), dfa.pattern_len(p) as u32));
+            }
+            match_starts.push(matches.len() as u32);
+        }
         KeywordDfa {
             start: index[start.as_usize()],
-            dfa,
             classes,
             trans,
             stride,
             match_below: match_count * stride,
-            original,
+            match_starts,
+            matches,
         }
+    }
+
+    /// The table as little-endian `u32`s: stride, start, match_below, the 256 classes, then the
+    /// transitions, the match starts and the matches (pairs), each list after its length.
+    #[allow(dead_code)] // `build.rs` writes the embedded table with it (and the tests use it)
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut words: Vec<u32> = vec![self.stride, self.start, self.match_below];
+        words.extend_from_slice(&self.classes);
+        for list in [&self.trans, &self.match_starts] {
+            words.push(list.len() as u32);
+            words.extend_from_slice(list);
+        }
+        words.push(self.matches.len() as u32);
+        words.extend(self.matches.iter().flat_map(|&(p, l)| [p, l]));
+        words.iter().flat_map(|w| w.to_le_bytes()).collect()
+    }
+
+    /// The table [`KeywordDfa::to_bytes`] wrote, or `None` if `bytes` is not one (cut short, or
+    /// with a state or class out of range, which would index out of the table).
+    pub fn from_bytes(bytes: &[u8]) -> Option<KeywordDfa> {
+        if !bytes.len().is_multiple_of(4) {
+            return None;
+        }
+        let mut words = bytes
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]));
+        let mut next = || words.next();
+        let (stride, start, match_below) = (next()?, next()?, next()?);
+        let mut classes = [0u32; 256];
+        for c in &mut classes {
+            *c = next()?;
+        }
+        let list = |next: &mut dyn FnMut() -> Option<u32>, pairs: usize| {
+            let n = next()? as usize;
+            (0..n * pairs).map(|_| next()).collect::<Option<Vec<u32>>>()
+        };
+        let trans = list(&mut next, 1)?;
+        let match_starts = list(&mut next, 1)?;
+        let flat = list(&mut next, 2)?;
+        if next().is_some() || stride == 0 || !trans.len().is_multiple_of(stride as usize) {
+            return None;
+        }
+        let states = trans.len() / stride as usize;
+        let in_table = |s: u32| s.is_multiple_of(stride) && ((s / stride) as usize) < states;
+        let match_states = (match_below / stride) as usize;
+        if classes.iter().any(|&c| c >= stride)
+            || !trans.iter().all(|&s| in_table(s))
+            || !in_table(start)
+            || !match_below.is_multiple_of(stride)
+            || match_states > states
+            || match_starts.len() != match_states + 1
+            || match_starts.first() != Some(&0)
+            || match_starts.windows(2).any(|w| w[0] > w[1])
+            || match_starts.last().map(|&e| e as usize) != Some(flat.len() / 2)
+        {
+            return None;
+        }
+        Some(KeywordDfa {
+            classes,
+            trans,
+            stride,
+            match_below,
+            start,
+            match_starts,
+            matches: flat.chunks_exact(2).map(|p| (p[0], p[1])).collect(),
+        })
     }
 
     pub fn start(&self) -> u32 {
@@ -125,10 +217,10 @@ impl KeywordDfa {
 
     /// Calls `hit(keyword, length)` for every keyword that the match state `s` says ends here.
     pub fn matches(&self, s: u32, mut hit: impl FnMut(usize, usize)) {
-        let original = self.original[(s / self.stride) as usize];
-        for i in 0..self.dfa.match_len(original) {
-            let p = self.dfa.match_pattern(original, i);
-            hit(p.as_usize(), self.dfa.pattern_len(p));
+        let i = (s / self.stride) as usize;
+        let (from, to) = (self.match_starts[i], self.match_starts[i + 1]);
+        for &(p, len) in &self.matches[from as usize..to as usize] {
+            hit(p as usize, len as usize);
         }
     }
 }

@@ -6,15 +6,17 @@
 //! interleaved lanes over six parts of a haystack, so that the core works on six independent
 //! state chains at once. With both cores busy (`--stats`, 2026-12-03): 640 MB/s a thread over
 //! real source, 790 MB/s over one 1 GiB text file; stepping the crate's own DFA through its
-//! trait gave 263 and 280. Building it over the catalog's 500-odd keywords costs about 10 ms of
-//! CPU: more than everything else a hook call or a one-file pre-commit scan does. So it is
-//! built on first need only. Until then, small haystacks are lowercased and searched keyword by
-//! keyword with `memchr::memmem` (about 60 us plus 55 ns a byte for the whole catalog), within
-//! a budget of work that stays below the cost of building the automaton; a large haystack, or
-//! the first one past the budget, builds it. `benches/peers.sh` measures start-up.
+//! trait gave 263 and 280. Building it over the catalog's 500-odd keywords costs about 5-10 ms
+//! of CPU, so `build.rs` builds the built-in catalog's table and embeds it; decoding it costs
+//! about 0.4 ms (a catalog with user detectors builds its own). That is still more than a hook
+//! call or a one-file pre-commit scan does otherwise, so it is made on first need only. Until
+//! then, small haystacks are lowercased and searched keyword by keyword with `memchr::memmem`
+//! (about 60 us plus 55 ns a byte for the whole catalog), within a budget of work; a large
+//! haystack, or the first one past the budget, makes the automaton. `benches/peers.sh`
+//! measures start-up.
 
-use super::keyword_dfa::KeywordDfa;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind, dfa};
+use super::keyword_dfa::{self, KeywordDfa};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -136,16 +138,14 @@ impl Prefilter {
 
     fn automaton(&self) -> &Searcher {
         self.automaton.get_or_init(|| {
-            let built = dfa::Builder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .build(&self.keywords);
-            // The DFA fails only past its state limit (a catalog thousands of times ours);
-            // the crate's own choice then falls back to an NFA, which fails only past 2^31
-            // patterns.
-            built
-                .map(|d| Searcher::Dfa(Box::new(KeywordDfa::new(d, &self.keywords))))
-                .unwrap_or_else(|_| {
+            // The built-in catalog's table comes with the binary; a catalog with user
+            // detectors builds its own. The DFA fails only past its state limit (a catalog
+            // thousands of times ours); the crate's own choice then falls back to an NFA,
+            // which fails only past 2^31 patterns.
+            embedded_for(&self.keywords)
+                .or_else(|| keyword_dfa::build(&self.keywords))
+                .map(|d| Searcher::Dfa(Box::new(d)))
+                .unwrap_or_else(|| {
                     Searcher::Other(
                         AhoCorasickBuilder::new()
                             .ascii_case_insensitive(true)
@@ -156,6 +156,19 @@ impl Prefilter {
                 })
         })
     }
+}
+
+/// The keywords `build.rs` made [`EMBEDDED_TABLE`] for, `\0`-separated: the built-in catalog's.
+static EMBEDDED_KEYWORDS: &str = include_str!(concat!(env!("OUT_DIR"), "/keyword-dfa.keywords"));
+/// The built-in catalog's keyword table ([`KeywordDfa::to_bytes`]).
+static EMBEDDED_TABLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/keyword-dfa.table"));
+
+/// The embedded table, if it was made for exactly `keywords`.
+fn embedded_for(keywords: &[&str]) -> Option<KeywordDfa> {
+    if !EMBEDDED_KEYWORDS.split('\0').eq(keywords.iter().copied()) {
+        return None;
+    }
+    KeywordDfa::from_bytes(EMBEDDED_TABLE)
 }
 
 /// Every hit of `hay` from [`LANES`] lanes stepped in turn. Lane `k` reports the keywords that
@@ -243,6 +256,34 @@ fn report(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The table `build.rs` embedded is the one the built-in catalog's keywords build, and it
+    /// is used for them; a table cut short or pointing outside itself is refused.
+    #[test]
+    fn embedded_table_is_the_built_one() {
+        let mut k = keywords();
+        k.sort_unstable();
+        k.dedup();
+        let built = keyword_dfa::build(&k).unwrap();
+        assert_eq!(embedded_for(&k).as_ref(), Some(&built));
+        assert_eq!(
+            KeywordDfa::from_bytes(&built.to_bytes()).as_ref(),
+            Some(&built)
+        );
+        assert!(
+            embedded_for(&k[1..]).is_none(),
+            "another keyword list builds its own"
+        );
+        let bytes = built.to_bytes();
+        assert!(KeywordDfa::from_bytes(&bytes[..bytes.len() - 4]).is_none());
+        assert!(KeywordDfa::from_bytes(&bytes[..bytes.len() - 1]).is_none());
+        let mut bad = bytes.clone();
+        // The first transition (after stride, start, match_below, 256 classes and its length)
+        // pointing past the table.
+        let at = 4 * (3 + 256 + 1);
+        bad[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(KeywordDfa::from_bytes(&bad).is_none());
+    }
 
     fn hits(p: &Prefilter, hay: &[u8]) -> Vec<(usize, usize, usize)> {
         let mut v = Vec::new();
