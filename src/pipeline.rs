@@ -426,7 +426,6 @@ impl Worker<'_, '_> {
         });
     }
 
-    /// Reads the file at `path` (a regular file, as the source found it) and scans it.
     /// Reads and scans the file at `path`. `regular`: the walker's directory entry says it is a
     /// regular file, so a small one is read without asking its type and size first
     /// ([`crate::read::Reader::load_regular`]).

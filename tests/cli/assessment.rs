@@ -899,26 +899,24 @@ fn published_packages_are_reported_at_low_confidence_only() {
         "{text}"
     );
     let out = tempfile::tempdir().unwrap();
-    let html = out.path().join("report.html");
-    credgate()
-        .current_dir(dir.path())
-        .args(["scan", "--format", "html", "-o"])
-        .arg(&html)
-        .output()
-        .unwrap();
-    let html = std::fs::read_to_string(html).unwrap();
+    // The workspace's scan written in `format` to `name` in `out`.
+    let report_file = |format: &str, name: &str| {
+        let path = out.path().join(name);
+        credgate()
+            .current_dir(dir.path())
+            .args(["scan", "--format", format, "-o"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        path
+    };
+    let html = std::fs::read_to_string(report_file("html", "report.html")).unwrap();
     assert!(
         html.contains("3 in published packages held back (--confidence low lists them)"),
         "the HTML summary counts them too"
     );
     // `report merge` adds the counts of its reports up.
-    let json = out.path().join("a.json");
-    credgate()
-        .current_dir(dir.path())
-        .args(["scan", "--format", "json", "-o"])
-        .arg(&json)
-        .output()
-        .unwrap();
+    let json = report_file("json", "a.json");
     let merge = |format: &str| {
         let out = credgate()
             .args(["report", "merge", "-f", format])
