@@ -210,6 +210,31 @@ impl KeywordDfa {
         self.trans[(s + self.classes[b as usize]) as usize]
     }
 
+    /// Each ASCII byte's class, where every other byte is in class 0 (no keyword holds it)
+    /// and the classes fit a byte: what [`super::byte_classes`] looks up in bulk. A user's
+    /// keyword with a non-ASCII byte makes it `None`.
+    pub fn ascii_classes(&self) -> Option<[u8; 128]> {
+        if self.stride > 256 || self.classes[128..].iter().any(|&c| c != 0) {
+            return None;
+        }
+        Some(std::array::from_fn(|b| self.classes[b] as u8))
+    }
+
+    /// The state after `s` reads a byte of class `c`, unchecked: the bounds check cost 7% of
+    /// the prefilter's speed with bulk classes.
+    ///
+    /// # Safety
+    /// `s` must be a state of this table and `c` a class of it: one of
+    /// [`KeywordDfa::ascii_classes`], or 0.
+    #[inline(always)]
+    pub unsafe fn next_class(&self, s: u32, c: u8) -> u32 {
+        debug_assert!(u32::from(c) < self.stride && s.is_multiple_of(self.stride));
+        // SAFETY: every state is premultiplied and below `trans.len()` (`new` makes them so,
+        // `from_bytes` checks it), and a class is below `stride`, so `s + c` indexes the row of
+        // `s`.
+        unsafe { *self.trans.get_unchecked((s + u32::from(c)) as usize) }
+    }
+
     #[inline(always)]
     pub fn is_match(&self, s: u32) -> bool {
         s < self.match_below

@@ -6,6 +6,7 @@
 //! the file size (one automaton pass) plus the keyword hits. Overlapping windows of one detector
 //! are merged first, so a file full of hits still costs one regex pass per detector.
 
+mod byte_classes;
 mod keyword_dfa;
 mod path_globs;
 mod prefilter;

@@ -2,11 +2,13 @@
 //! overlapping), which decides the windows each detector's regex runs over.
 //!
 //! Two searchers give the same hits. The Aho-Corasick DFA is the fast one: one pass whatever
-//! the number of keywords, copied into a flat table ([`super::keyword_dfa`]) and stepped in six
-//! interleaved lanes over six parts of a haystack, so that the core works on six independent
-//! state chains at once. With both cores busy (`--stats`, 2026-12-03): 640 MB/s a thread over
-//! real source, 790 MB/s over one 1 GiB text file; stepping the crate's own DFA through its
-//! trait gave 263 and 280. Building it over the catalog's 500-odd keywords costs about 5-10 ms
+//! the number of keywords, copied into a flat table ([`super::keyword_dfa`]) and stepped in
+//! interleaved lanes over as many parts of a haystack, so that the core works on independent
+//! state chains at once: six lanes reading bytes, or eight reading byte classes looked up in
+//! bulk where the processor can ([`super::byte_classes`]). One thread over the 1 GiB text
+//! file (`prefilter_speed` below, 2026-12-07): 2.6 GB/s reading bytes, 3.3 reading classes;
+//! stepping the crate's own DFA through its trait gave 263 MB/s a thread over real source where
+//! the byte lanes gave 640 (both cores busy, `--stats`, 2026-12-03). Building it over the catalog's 500-odd keywords costs about 5-10 ms
 //! of CPU, so `build.rs` builds the built-in catalog's table and embeds it; decoding it costs
 //! about 0.4 ms (a catalog with user detectors builds its own). That is still more than a hook
 //! call or a one-file pre-commit scan does otherwise, so it is made on first need only. Until
@@ -15,6 +17,7 @@
 //! haystack, or the first one past the budget, makes the automaton. `benches/peers.sh`
 //! measures start-up.
 
+use super::byte_classes::{self, Classifier};
 use super::keyword_dfa::{self, KeywordDfa};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::sync::OnceLock;
@@ -34,20 +37,41 @@ const PER_SEARCH: usize = 1024;
 /// The automaton, once built: the DFA, or where a user's catalog is too large for one, what the
 /// crate chooses instead.
 enum Searcher {
-    Dfa(Box<KeywordDfa>),
+    Dfa(Box<Laned>),
     Other(AhoCorasick),
 }
 
-/// Haystacks shorter than this are searched in one lane (the lanes' warm-up, the longest
-/// keyword's length on each side of each part, would cost more). 4,096 until 2026-12-07: 29%
+/// The DFA, with its byte classes ready for the processor's bulk lookup where it has one. Made
+/// only from the DFA, so the classes are the DFA's own (which [`KeywordDfa::next_class`] needs).
+struct Laned {
+    dfa: KeywordDfa,
+    classes: Option<Classifier>,
+}
+
+impl Laned {
+    fn new(dfa: KeywordDfa) -> Laned {
+        let classes = dfa.ascii_classes().and_then(Classifier::new);
+        Laned { dfa, classes }
+    }
+}
+
+/// Haystacks shorter than this are searched in one lane (the lanes' overlap, the longest
+/// keyword's length past each part, would cost more). 4,096 until 2026-12-07: 29%
 /// of the src corpus's files are 1-4 KiB, and lanes from 1 KiB made its scan 5%
 /// faster (paired medians of 7 and 9; 384 bytes was no faster than 1,024).
 const LANED_ABOVE: usize = 1024;
-/// Interleaved lanes: four measured 1.7-2.5x one lane's speed on the Xeon VM, where eight were no
-/// faster; on the AMD EPYC VM (2026-12-07) six are 8% faster than four over the 1 GiB text
-/// file (2.28 -> 2.48 GB/s one thread; three loads a byte a lane, so about one byte a cycle
-/// is all a table-driven automaton gets) and eight no faster than six.
+/// Interleaved lanes reading bytes: four measured 1.7-2.5x one lane's speed on the Xeon VM,
+/// where eight were no faster; on the AMD EPYC VM (2026-12-07) six are 8% faster than four over
+/// the 1 GiB text file (2.28 -> 2.48 GB/s one thread) and eight are 6% slower than six (the
+/// lanes' states and byte pointers no longer fit the registers).
 const LANES: usize = 6;
+/// Interleaved lanes reading byte classes from a block buffer ([`byte_classes`]): one
+/// pointer for all of them, so eight states fit the registers, and eight measured 3.0-3.3
+/// GB/s against six's 2.6 (ten and twelve no faster).
+const CLASS_LANES: usize = 8;
+/// Steps each class lane takes between lookups: 128 measured 3.37 GB/s, 64 3.22 and 256 the
+/// same as 128.
+const CLASS_BLOCK: usize = 2 * byte_classes::BLOCK;
 
 /// Every keyword of the catalog, and the searchers over them.
 pub struct Prefilter {
@@ -118,8 +142,13 @@ impl Prefilter {
         mut hit: impl FnMut(usize, usize, usize),
     ) {
         match a {
-            Searcher::Dfa(d) if hay.len() > LANED_ABOVE => laned(d, hay, self.max_len, hit),
-            Searcher::Dfa(d) => lane(d, hay, 0..hay.len(), 0..hay.len(), &mut hit),
+            Searcher::Dfa(l) if hay.len() <= LANED_ABOVE => {
+                lane(&l.dfa, hay, 0..hay.len(), 0..hay.len(), &mut hit)
+            }
+            Searcher::Dfa(l) if l.classes.is_some() => {
+                laned::<CLASS_LANES>(l, hay, self.max_len, hit)
+            }
+            Searcher::Dfa(l) => laned::<LANES>(l, hay, self.max_len, hit),
             Searcher::Other(ac) => {
                 for m in ac.find_overlapping_iter(hay) {
                     hit(m.start(), m.end(), m.pattern().as_usize());
@@ -144,7 +173,7 @@ impl Prefilter {
             // which fails only past 2^31 patterns.
             embedded_for(&self.keywords)
                 .or_else(|| keyword_dfa::build(&self.keywords))
-                .map(|d| Searcher::Dfa(Box::new(d)))
+                .map(|d| Searcher::Dfa(Box::new(Laned::new(d))))
                 .unwrap_or_else(|| {
                     Searcher::Other(
                         AhoCorasickBuilder::new()
@@ -171,45 +200,88 @@ fn embedded_for(keywords: &[&str]) -> Option<KeywordDfa> {
     KeywordDfa::from_bytes(EMBEDDED_TABLE)
 }
 
-/// Every hit of `hay` from [`LANES`] lanes stepped in turn. Lane `k` reports the keywords that
-/// start in its part `k`; it starts `max_len - 1` bytes before its part (the longest state an
-/// Aho-Corasick automaton can be in is that long, so from there its state is exact) and runs
-/// on as far past it, so a keyword that starts inside ends inside its run.
-fn laned(d: &KeywordDfa, hay: &[u8], max_len: usize, mut hit: impl FnMut(usize, usize, usize)) {
-    let part = hay.len() / LANES;
-    let reach = max_len.saturating_sub(1);
-    let own: [std::ops::Range<usize>; LANES] = std::array::from_fn(|k| {
-        let end = if k == LANES - 1 {
+/// Every hit of `hay` from `N` lanes stepped in turn. Lane `k` runs from the start of its part
+/// `k` (from the start state: it finds every keyword that starts there or later) on past the
+/// part's end by the longest keyword's length less one, so that a keyword that starts inside
+/// the part ends inside the run; it reports the keywords that start in its part.
+///
+/// With a classifier, the lanes step in blocks of [`CLASS_BLOCK`]: each lane's classes are
+/// looked up for the block, then the lanes step over the buffer, noting match states in a
+/// second one, and the block's hits are reported after it. The loop makes no call, so the
+/// lanes' states stay in registers (a call in the loop, even one not taken, made the compiler
+/// keep them on the stack).
+fn laned<const N: usize>(
+    l: &Laned,
+    hay: &[u8],
+    max_len: usize,
+    mut hit: impl FnMut(usize, usize, usize),
+) {
+    let d = &l.dfa;
+    let part = hay.len() / N;
+    let own: [std::ops::Range<usize>; N] = std::array::from_fn(|k| {
+        let end = if k == N - 1 {
             hay.len()
         } else {
             (k + 1) * part
         };
         k * part..end
     });
-    let runs: [std::ops::Range<usize>; LANES] = std::array::from_fn(|k| {
-        own[k].start.saturating_sub(reach)..(own[k].end + reach).min(hay.len())
-    });
-    let together = runs.iter().map(|r| r.len()).min().unwrap_or(0);
-    // Equal lengths, so the loop below indexes without bounds checks.
-    let bytes: [&[u8]; LANES] = std::array::from_fn(|k| &hay[runs[k].start..][..together]);
-    let mut sid = [d.start(); LANES];
+    // Equal lengths, so the loops below index without bounds checks.
+    let bytes: [&[u8]; N] = std::array::from_fn(|k| &hay[k * part..][..part]);
+    let mut sid = [d.start(); N];
+    let mut from = 0;
+    if let Some(c) = &l.classes {
+        let mut buf = [[0u8; CLASS_BLOCK]; N];
+        // Each match state the block reaches, with its lane and step (at most one a step).
+        let mut seen = vec![(0u32, 0u32); N * CLASS_BLOCK];
+        while from + CLASS_BLOCK <= part {
+            for k in 0..N {
+                c.classify(&bytes[k][from..from + CLASS_BLOCK], &mut buf[k]);
+            }
+            let mut n = 0;
+            #[allow(clippy::needless_range_loop)] // one index into the lanes' buffers
+            for t in 0..CLASS_BLOCK {
+                for k in 0..N {
+                    // SAFETY: `sid[k]` is a state of `d`, and `buf` holds `c`'s classes,
+                    // which `Laned::new` made from `d`'s.
+                    let s = unsafe { d.next_class(sid[k], buf[k][t]) };
+                    sid[k] = s;
+                    if d.is_match(s) {
+                        seen[n] = (s, (k * CLASS_BLOCK + t) as u32);
+                        n += 1;
+                    }
+                }
+            }
+            for &(s, at) in &seen[..n] {
+                let (k, t) = (at as usize / CLASS_BLOCK, at as usize % CLASS_BLOCK);
+                report(d, s, k * part + from + t + 1, &own[k], &mut hit);
+            }
+            from += CLASS_BLOCK;
+        }
+    }
     #[allow(clippy::needless_range_loop)] // one index into the lanes' slices
-    for i in 0..together {
-        for k in 0..LANES {
-            let s = d.next(sid[k], bytes[k][i]);
+    for t in from..part {
+        for k in 0..N {
+            let s = d.next(sid[k], bytes[k][t]);
             sid[k] = s;
             if d.is_match(s) {
-                report(d, s, runs[k].start + i + 1, &own[k], &mut hit);
+                report(d, s, k * part + t + 1, &own[k], &mut hit);
             }
         }
     }
-    for k in 0..LANES {
+    let reach = max_len.saturating_sub(1);
+    for k in 0..N {
         let mut s = sid[k];
+        let run_end = if k == N - 1 {
+            hay.len()
+        } else {
+            (own[k].end + reach).min(hay.len())
+        };
         for (at, &b) in hay
             .iter()
             .enumerate()
-            .take(runs[k].end)
-            .skip(runs[k].start + together)
+            .take(run_end)
+            .skip(own[k].start + part)
         {
             s = d.next(s, b);
             if d.is_match(s) {
@@ -333,6 +405,11 @@ mod tests {
             .ascii_case_insensitive(true)
             .build(&kw)
             .unwrap();
+        let classed = Laned::new(keyword_dfa::build(&kw).unwrap());
+        let plain = Laned {
+            dfa: keyword_dfa::build(&kw).unwrap(),
+            classes: None,
+        };
         let p = Prefilter::new(kw);
         let dense: Vec<u8> = b"xoxb-ghp_PASSWORD=key:tokenAKIA aaaaaaaaaaaaaaaaaaaaaaaaaaaa"
             .iter()
@@ -350,6 +427,7 @@ mod tests {
                 1025,
                 1031,
                 2000,
+                2 * CLASS_LANES * CLASS_BLOCK + 7,
                 4097,
                 4100,
                 4103,
@@ -363,12 +441,30 @@ mod tests {
                     .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
                     .collect();
                 want.sort_unstable();
+                assert!(!want.is_empty());
                 let mut got = Vec::new();
                 p.each_automaton_hit(p.automaton(), hay, |s, e, k| got.push((s, e, k)));
                 got.sort_unstable();
-                assert!(!want.is_empty());
                 assert_eq!(got, want, "length {len}");
+                // Both ways of stepping the lanes, whichever this processor takes above.
+                for classes in [false, true] {
+                    let mut got = Vec::new();
+                    let found = |s, e, k| got.push((s, e, k));
+                    if classes {
+                        if classed.classes.is_none() {
+                            continue;
+                        }
+                        laned::<CLASS_LANES>(&classed, hay, p.max_len(), found);
+                    } else {
+                        laned::<LANES>(&plain, hay, p.max_len(), found);
+                    }
+                    got.sort_unstable();
+                    assert_eq!(got, want, "length {len}, classes {classes}");
+                }
             }
+        }
+        if classed.classes.is_none() {
+            eprintln!("no AVX-512 VBMI here: the class lanes were not checked");
         }
     }
 
