@@ -130,6 +130,9 @@ pub struct Head {
     /// The literals every match of its pattern contains ([`super::required`]).
     #[serde(borrow)]
     pub required: Vec<&'static str>,
+    /// The run of one byte class every match of its pattern contains, if long enough to be
+    /// worth testing ([`super::required::required_run`]).
+    pub required_run: Option<super::required::Run>,
 }
 
 /// A string for the life of the process (see [`Head`]).
@@ -165,6 +168,7 @@ pub fn head(s: &DetectorSpec, defaults: &ProviderDefaults) -> Head {
                 .collect(),
             None => Vec::new(),
         },
+        required_run: s.pattern.as_deref().and_then(super::required::required_run),
     }
 }
 

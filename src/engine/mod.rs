@@ -403,10 +403,15 @@ impl Engine {
             merge(windows);
             // A window without a literal every match holds cannot match: it goes before the
             // detector is decoded or its regex compiled.
-            let required = &self.catalog.detectors.head(d).required;
+            let head = self.catalog.detectors.head(d);
+            let required = &head.required;
             if !required.is_empty() {
                 windows
                     .retain(|&(s, e)| crate::detectors::required::holds_all(&hay[s..e], required));
+            }
+            // Nor can one without the run of bytes every match holds (most often the secret).
+            if let Some(run) = &head.required_run {
+                windows.retain(|&(s, e)| run.in_window(&hay[s..e]));
             }
             if windows.is_empty() {
                 continue;
