@@ -278,9 +278,9 @@ mod tests {
         assert!(holds_all(b"anything", &[]));
     }
 
-    /// Every built-in detector's positive examples contain its required literals and run (as written,
-    /// or in the text a base64 run of them decodes to, where the engine matches them too): the
-    /// shortcut never drops a window the regex would match.
+    /// Every built-in detector's positive examples contain its required literals and run (as
+    /// written, or in the text a base64 run of them decodes to, where the engine matches them
+    /// too): the shortcuts never drop a window the regex would match.
     #[test]
     fn built_in_examples_hold_their_literals() {
         let c = crate::detectors::Catalog::builtin().unwrap();

@@ -8,9 +8,10 @@
 //! bulk where the processor can ([`super::byte_classes`]). One thread over the 1 GiB text
 //! file (`prefilter_speed` below, 2026-12-07): 2.6 GB/s reading bytes, 3.3 reading classes;
 //! stepping the crate's own DFA through its trait gave 263 MB/s a thread over real source where
-//! the byte lanes gave 640 (both cores busy, `--stats`, 2026-12-03). Building it over the catalog's 500-odd keywords costs about 5-10 ms
-//! of CPU, so `build.rs` builds the built-in catalog's table and embeds it; decoding it costs
-//! about 0.4 ms (a catalog with user detectors builds its own). That is still more than a hook
+//! the byte lanes gave 640 (both cores busy, `--stats`, 2026-12-03). Building it over the
+//! catalog's 500-odd keywords costs about 5-10 ms of CPU, so `build.rs` builds the built-in
+//! catalog's table and embeds it; decoding it costs about 0.4 ms (a catalog with user detectors
+//! builds its own). That is still more than a hook
 //! call or a one-file pre-commit scan does otherwise, so it is made on first need only. Until
 //! then, small haystacks are lowercased and searched keyword by keyword with `memchr::memmem`
 //! (about 60 us plus 55 ns a byte for the whole catalog), within a budget of work; a large
@@ -232,8 +233,10 @@ fn laned<const N: usize>(
     let mut from = 0;
     if let Some(c) = &l.classes {
         let mut buf = [[0u8; CLASS_BLOCK]; N];
-        // Each match state the block reaches, with its lane and step (at most one a step).
-        let mut seen = vec![(0u32, 0u32); N * CLASS_BLOCK];
+        // Each match state the block reaches, with its lane and step (at most one a step), on
+        // the stack rather than allocated for each haystack.
+        let mut seen = [[(0u32, 0u32); CLASS_BLOCK]; N];
+        let seen = seen.as_flattened_mut();
         while from + CLASS_BLOCK <= part {
             for k in 0..N {
                 c.classify(&bytes[k][from..from + CLASS_BLOCK], &mut buf[k]);
