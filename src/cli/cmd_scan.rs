@@ -55,7 +55,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     }
     // Which agent can read each finding, under the policies it has for this workspace.
     let home = prepared.home.clone().or_else(std::env::home_dir);
-    crate::agent::access::annotate(&mut result.findings, home.as_deref());
+    crate::agent::access::annotate(&mut result.findings, home.as_deref(), prepared.scan.threads);
     let fail_on = prepared.fail_on(args.fail_on);
     let fail = result.any_at_least(fail_on);
     if !args.agent_policy.is_empty() {
