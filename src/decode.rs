@@ -53,34 +53,101 @@ fn is_b64(c: u8) -> bool {
 /// run is not the tail of an identifier or a path), holding a digit or `+`/`/` (a long word is
 /// not base64), of a length a base64 encoder writes.
 ///
-/// Fast on text with no run: a run of at least [`MIN_RUN`] bytes must cover the byte
-/// [`MIN_RUN`] - 1 ahead, so one byte is read per step and the step is skipped whole when that
-/// byte is not in the alphabet (as in ripgrep's and Boyer-Moore's skip loops).
+/// Sixty-four bytes at a time, from a mask of which bytes are in the alphabet: a block where no
+/// [`MIN_RUN`] of them stand in a row costs the mask and a few shifts, and a run's ends are read
+/// from the masks too, so no byte is looked at twice. (Ordinary text has a word-length run every
+/// few bytes and a long identifier or path every line; finding each run's ends a byte at a time
+/// and starting the masks again after it was a third of this pass.)
 pub fn base64_runs(hay: &[u8], seg: Range<usize>) -> Vec<Range<usize>> {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512bw") {
+        // SAFETY: AVX-512BW was detected just above.
+        return unsafe { avx512::base64_runs(hay, seg) };
+    }
+    runs_with(hay, seg, alphabet_mask)
+}
+
+/// [`base64_runs`] with `mask` as [`alphabet_mask`]: inlined into each caller, so that the
+/// AVX-512 one is compiled with its mask inlined rather than called for each block.
+#[inline(always)]
+fn runs_with(
+    hay: &[u8],
+    seg: Range<usize>,
+    mask: impl Fn(&[u8]) -> u64 + Copy,
+) -> Vec<Range<usize>> {
+    const _: () = assert!(MIN_RUN == 20, "the shifts below count 16 + 4");
     let mut out = Vec::new();
-    let mut i = seg.start;
-    while i < seg.end {
-        let Some(probe) = next_window(hay, i, seg.end) else {
-            break;
-        };
-        let mut start = probe + 1 - MIN_RUN;
-        while start > 0 && is_b64(hay[start - 1]) {
-            start -= 1;
+    // A run that starts before `seg.end` holds its MIN_RUN-th byte before this.
+    let limit = (seg.end + MIN_RUN - 1).min(hay.len());
+    let mut base = seg.start;
+    // The previous block's mask: zero at the start and after a run, whose ends are not in the
+    // alphabet, so nothing before `base` is counted.
+    let mut prev = 0u64;
+    while base < limit {
+        let block_end = (base + 64).min(hay.len());
+        let cur = mask(&hay[base..block_end]);
+        // Bit 64 + j of `x` is byte base + j; bits 0..64 are the block before.
+        let x = ((cur as u128) << 64) | prev as u128;
+        let r2 = x & (x << 1);
+        let r4 = r2 & (r2 << 2);
+        let r8 = r4 & (r4 << 4);
+        let r16 = r8 & (r8 << 8);
+        // Bit j: byte base + j ends MIN_RUN alphabet bytes in a row.
+        let mut r20 = ((r16 & (r4 << 16)) >> 64) as u64;
+        let mut next = block_end;
+        while r20 != 0 {
+            let j = r20.trailing_zeros();
+            // The run's first byte: after the last byte outside the alphabet before the window.
+            let below = !x & ((1u128 << (j + 64 + 1 - MIN_RUN as u32)) - 1);
+            let first = 128 - below.leading_zeros() as usize;
+            let mut start = (base + first).saturating_sub(64);
+            // Only a run longer than the two blocks (or one reaching back before `seg`, which
+            // is another segment's) goes on further back.
+            while start > 0 && is_b64(hay[start - 1]) {
+                start -= 1;
+            }
+            let after = !cur & (u64::MAX << j);
+            let stop = if after != 0 && (after.trailing_zeros() as usize) < block_end - base {
+                base + after.trailing_zeros() as usize
+            } else {
+                run_stop(hay, block_end, mask)
+            };
+            let mut end = stop;
+            while end < hay.len() && end < stop + 2 && hay[end] == b'=' {
+                end += 1;
+            }
+            if is_run(hay, &seg, start, stop, end) {
+                out.push(start..end);
+            }
+            if stop >= block_end {
+                // The run went past this block: go on from its end, which is not in the
+                // alphabet, with nothing before it counted.
+                next = stop;
+                break;
+            }
+            // Later windows in this block belong to runs that start after `stop`.
+            r20 &= u64::MAX << (stop - base);
         }
-        let mut stop = probe + 1;
-        while stop < hay.len() && is_b64(hay[stop]) {
-            stop += 1;
-        }
-        let mut end = stop;
-        while end < hay.len() && end < stop + 2 && hay[end] == b'=' {
-            end += 1;
-        }
-        if is_run(hay, &seg, start, stop, end) {
-            out.push(start..end);
-        }
-        i = if end > stop { end } else { stop + 1 };
+        prev = if next == block_end { cur } else { 0 };
+        base = next;
     }
     out
+}
+
+/// The first byte at or after `from` that is not in the alphabet (or the end of `hay`), read 64
+/// bytes at a time.
+#[inline(always)]
+fn run_stop(hay: &[u8], mut from: usize, mask: impl Fn(&[u8]) -> u64) -> usize {
+    while from < hay.len() {
+        let end = (from + 64).min(hay.len());
+        let outside = !mask(&hay[from..end]);
+        let k = outside.trailing_zeros() as usize;
+        if k < end - from {
+            return from + k;
+        }
+        from = end;
+    }
+    hay.len()
 }
 
 /// Whether the alphabet bytes `start..stop`, with their padding up to `end`, are a run to
@@ -101,40 +168,6 @@ fn is_run(hay: &[u8], seg: &Range<usize>, start: usize, stop: usize, end: usize)
         && hay[start..stop]
             .iter()
             .any(|c| c.is_ascii_digit() || *c == b'+' || *c == b'/')
-}
-
-/// The last byte of the first [`MIN_RUN`] alphabet bytes in a row that start at `from` or
-/// later and before `limit`. Sixty-four bytes at a time: a mask of which are in the alphabet,
-/// and-ed with itself shifted (runs of 2, 4, 8, 16, then 16 + 4) over this block and the one
-/// before, so a run that crosses a block boundary is seen. It replaced a skip loop that read a
-/// byte in twenty but mispredicted a branch on most reads (a quarter of the CPU of a scan of
-/// one large text file).
-fn next_window(hay: &[u8], from: usize, limit: usize) -> Option<usize> {
-    const _: () = assert!(MIN_RUN == 20, "the shifts below count 16 + 4");
-    // Bytes before `from` do not count: a window must start at `from` or later.
-    let mut prev = 0u64;
-    let mut base = from;
-    while base < hay.len() {
-        let end = (base + 64).min(hay.len());
-        let cur = alphabet_mask(&hay[base..end]);
-        let x = ((cur as u128) << 64) | prev as u128;
-        let r2 = x & (x << 1);
-        let r4 = r2 & (r2 << 2);
-        let r8 = r4 & (r4 << 4);
-        let r16 = r8 & (r8 << 8);
-        let r20 = (r16 & (r4 << 16)) >> 64;
-        if r20 != 0 {
-            let p = base + r20.trailing_zeros() as usize;
-            return (p + 1 - MIN_RUN < limit).then_some(p);
-        }
-        // A window that ends in a later block starts at `end - MIN_RUN + 1` or later.
-        if end + 1 >= limit + MIN_RUN {
-            return None;
-        }
-        prev = cur;
-        base = end;
-    }
-    None
 }
 
 /// Bit `j` set when `block[j]` is in the alphabet (`block` at most 64 bytes).
@@ -178,6 +211,53 @@ mod sse2 {
             m |= bits << (16 * k);
         }
         m
+    }
+}
+
+/// Detected at run time ([`base64_runs`]).
+#[cfg(target_arch = "x86_64")]
+mod avx512 {
+    use std::arch::x86_64::*;
+    use std::ops::Range;
+
+    /// [`super::base64_runs`] with the mask below.
+    ///
+    /// # Safety
+    ///
+    /// The processor must have AVX-512BW.
+    #[target_feature(enable = "avx512bw")]
+    pub unsafe fn base64_runs(hay: &[u8], seg: Range<usize>) -> Vec<Range<usize>> {
+        super::runs_with(hay, seg, |block| match <&[u8; 64]>::try_from(block) {
+            // SAFETY: this function's caller guarantees AVX-512BW.
+            Ok(full) => unsafe { alphabet_mask(full) },
+            Err(_) => super::alphabet_mask(block),
+        })
+    }
+
+    /// [`super::alphabet_mask`] of 64 bytes in one vector: the same ranges as the SSE2 one, as
+    /// unsigned compares that give the mask directly.
+    ///
+    /// # Safety
+    ///
+    /// The processor must have AVX-512BW.
+    #[target_feature(enable = "avx512bw")]
+    pub unsafe fn alphabet_mask(block: &[u8; 64]) -> u64 {
+        // SAFETY: the load reads the 64 bytes of `block` (unaligned loads are allowed); the
+        // caller guarantees AVX-512BW, which every intrinsic here needs and no more.
+        unsafe {
+            let v = _mm512_loadu_si512(block.as_ptr().cast());
+            let within = |x: __m512i, lo: u8, span: u8| {
+                _mm512_cmple_epu8_mask(
+                    _mm512_sub_epi8(x, _mm512_set1_epi8(lo as i8)),
+                    _mm512_set1_epi8(span as i8),
+                )
+            };
+            let letter = within(_mm512_or_si512(v, _mm512_set1_epi8(0x20)), b'a', 25);
+            let digit = within(v, b'0', 9);
+            let plus = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(b'+' as i8));
+            let slash = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(b'/' as i8));
+            letter | digit | plus | slash
+        }
     }
 }
 
@@ -295,6 +375,47 @@ mod tests {
         }
     }
 
+    /// Generated text with runs of every length from 1 to 300 (past two blocks), padding,
+    /// word characters and `-` around them, cut into segments at many places: the runs are the
+    /// reference loop's, on each mask this processor has. It fails when a run's start or stop
+    /// read from the masks is off by one byte.
+    #[test]
+    fn runs_match_the_reference_on_generated_text() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let alphabet = b"ABCxyz0189+/";
+        let between = b" \n\t.,:\"'=_-";
+        let mut text = Vec::new();
+        while text.len() < 200_000 {
+            let len = match next(4) {
+                0 => 1 + next(300),
+                _ => 16 + next(12),
+            };
+            text.extend((0..len).map(|_| alphabet[next(alphabet.len())]));
+            text.extend(std::iter::repeat_n(b'=', next(3)));
+            text.push(between[next(between.len())]);
+        }
+        let found = base64_runs_reference(&text, 0..text.len());
+        assert!(found.len() > 400, "{}", found.len());
+        assert!(found.iter().any(|r| r.len() > 128));
+        let mut cuts = vec![0, 1, 63, 64, 65, 100_000, text.len() - 21, text.len()];
+        cuts.extend((0..40).map(|_| next(text.len())));
+        for &a in &cuts {
+            for &b in &cuts {
+                if a <= b && (b - a < 70_000 || a == 0) {
+                    let want = base64_runs_reference(&text, a..b);
+                    assert_eq!(base64_runs(&text, a..b), want, "{a}..{b}");
+                    assert_eq!(runs_with(&text, a..b, alphabet_mask), want, "SSE2 {a}..{b}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn the_alphabet_mask_is_the_table() {
         let all: Vec<u8> = (0..=255u8).collect();
@@ -304,6 +425,12 @@ mod tests {
                 .enumerate()
                 .fold(0u64, |m, (j, &c)| m | (u64::from(is_b64(c)) << j));
             assert_eq!(alphabet_mask(block), want);
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx512bw") {
+                let full: &[u8; 64] = block.try_into().unwrap();
+                // SAFETY: detected just above.
+                assert_eq!(unsafe { avx512::alphabet_mask(full) }, want);
+            }
         }
     }
 
