@@ -57,6 +57,7 @@
 
 pub(crate) mod agent;
 pub(crate) mod assessment;
+pub(crate) mod bytes;
 pub(crate) mod catalog_check;
 mod cli;
 pub(crate) mod config;

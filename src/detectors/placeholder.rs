@@ -131,7 +131,10 @@ pub enum Reason {
 /// start are a fixed type prefix (`ghp_`), excluded from the repetition checks.
 pub fn placeholder_reason(secret: &[u8], prefix_len: usize) -> Option<Reason> {
     let s = String::from_utf8_lossy(secret);
-    if KNOWN_DOC_VALUES.iter().any(|v| s.contains(v)) {
+    if KNOWN_DOC_VALUES
+        .iter()
+        .any(|v| crate::bytes::holds(s.as_bytes(), v.as_bytes()))
+    {
         return Some(Reason::DocumentationValue);
     }
     if documentation_jwt(secret) {
@@ -144,7 +147,10 @@ pub fn placeholder_reason(secret: &[u8], prefix_len: usize) -> Option<Reason> {
     if is_template(&lower) {
         return Some(Reason::TemplateVariable);
     }
-    if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) {
+    if PLACEHOLDER_WORDS
+        .iter()
+        .any(|w| crate::bytes::holds(lower.as_bytes(), w.as_bytes()))
+    {
         return Some(Reason::PlaceholderWord);
     }
     let body = &secret[prefix_len.min(secret.len())..];
@@ -259,7 +265,7 @@ pub fn made_up(v: &[u8]) -> bool {
     if leet != lower
         && SELF_NAMING
             .iter()
-            .any(|w| 2 * w.len() >= v.len() && leet.windows(w.len()).any(|x| x == *w))
+            .any(|w| 2 * w.len() >= v.len() && crate::bytes::holds(&leet, w))
     {
         return true;
     }
@@ -367,7 +373,7 @@ pub fn generic_reason(secret: &[u8], matched: &[u8]) -> Option<GenericReason> {
         return Some(GenericReason::SelfNaming);
     }
     // A URL's password (`user:qthn@db`) is a password whatever characters it has.
-    let in_url = matched.windows(3).any(|w| w == b"://");
+    let in_url = crate::bytes::holds(matched, b"://");
     // `dev:dev@`, `postgres:postgres@`: the password is the user's name, a default or an
     // example's, not a secret anyone chose.
     if in_url && url_user(matched).is_some_and(|u| u.eq_ignore_ascii_case(secret)) {
@@ -378,10 +384,7 @@ pub fn generic_reason(secret: &[u8], matched: &[u8]) -> Option<GenericReason> {
         return Some(GenericReason::Identifier);
     }
     let lower = secret.to_ascii_lowercase();
-    if SELF_NAMING
-        .iter()
-        .any(|w| lower.windows(w.len()).any(|x| x == *w))
-    {
+    if SELF_NAMING.iter().any(|w| crate::bytes::holds(&lower, w)) {
         // `SomeKindOfPassword123`, `VERYLONGSECRET...`: a value that names itself is an example.
         return Some(GenericReason::SelfNaming);
     }
@@ -397,7 +400,7 @@ pub fn generic_reason(secret: &[u8], matched: &[u8]) -> Option<GenericReason> {
 
 /// The user of the first `scheme://user:password@` in `matched`.
 fn url_user(matched: &[u8]) -> Option<&[u8]> {
-    let start = matched.windows(3).position(|w| w == b"://")? + 3;
+    let start = crate::bytes::find(matched, b"://")? + 3;
     let rest = &matched[start..];
     let colon = rest.iter().position(|&c| c == b':')?;
     let user = &rest[..colon];

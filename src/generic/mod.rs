@@ -102,10 +102,7 @@ impl<'a> Around<'a> {
     fn script_tag(&self) -> bool {
         let before = self.before();
         ["<script", "<Script"].iter().any(|t| {
-            before
-                .windows(t.len())
-                .rposition(|w| w == t.as_bytes())
-                .is_some_and(|p| !before[p..].contains(&b'>'))
+            crate::bytes::rfind(before, t.as_bytes()).is_some_and(|p| !before[p..].contains(&b'>'))
         })
     }
 }
@@ -121,7 +118,9 @@ fn repeats_name(words: &[String], v: &[u8]) -> bool {
     words.iter().any(|w| {
         w.len() >= 4
             && w.bytes().all(|c| c.is_ascii_lowercase())
-            && lower.windows(w.len()).skip(1).any(|x| x == w.as_bytes())
+            && lower
+                .get(1..)
+                .is_some_and(|l| crate::bytes::holds(l, w.as_bytes()))
     })
 }
 
@@ -450,17 +449,17 @@ impl Layer {
         // Bytes written as `\x9b\x0c...` are a test vector's binary key, not a credential
         // someone can paste; a badge image's `?token=` is public by design (Codecov's graph
         // token); a file path or a dotted identifier names where a secret is, not the secret.
-        let escaped_bytes = v.windows(2).any(|w| w == b"\\x");
+        let escaped_bytes = crate::bytes::holds(v, b"\\x");
         let before = &text[url_start(text, a.name.start)..a.name.start];
-        let badge = before.windows(5).any(|w| w == b".svg?")
-            || before.windows(5).any(|w| w == b"badge")
-            || before.windows(10).any(|w| w == b"shields.io");
+        let badge = [&b".svg?"[..], b"badge", b"shields.io"]
+            .iter()
+            .any(|t| crate::bytes::holds(before, t));
         // `<script nonce="...">`: a Content-Security-Policy nonce is sent to every visitor of
         // the page; it authenticates the script, not a person.
         let csp_nonce = d.kind == Kind::Nonce
             && ([&b"<script"[..], b"<style", b"<link", b"<Script"]
                 .iter()
-                .any(|t| text.windows(t.len()).any(|w| w == *t))
+                .any(|t| crate::bytes::holds(text, t))
                 || around.script_tag());
         // Percent-escapes (`key=value%23still-query`) after a bare `key` are a URL query's
         // data (an `X-Amz-Credential=AKIA...%2F...` or an OAuth consumer key is still judged).
@@ -644,7 +643,7 @@ fn hash_call_before(text: &[u8], name_start: usize) -> bool {
         .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.'))
         .count();
     let f = open[open.len() - ident..].to_ascii_lowercase();
-    f.windows(4).any(|w| w == b"hash")
+    crate::bytes::holds(&f, b"hash")
 }
 
 #[cfg(test)]

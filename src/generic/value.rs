@@ -224,7 +224,7 @@ fn domain_qualified(v: &[u8]) -> bool {
 /// generated clients look like this; credentials do not.
 pub fn code_like(v: &[u8]) -> bool {
     let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    let has = |p: &[u8]| v.windows(p.len()).any(|w| w == p);
+    let has = |p: &[u8]| crate::bytes::holds(v, p);
     // `==` with something after it (base64 ends in `==` padding, a comparison does not).
     // `==` followed by an operand; base64 padding is followed by a separator (`ab==|cd==`).
     let compare = v.windows(3).any(|w| {
@@ -452,7 +452,7 @@ pub fn facts(v: &[u8]) -> ValueFacts {
     let other = v.iter().any(|c| !c.is_ascii_alphanumeric());
     let letters_only = v.iter().all(u8::is_ascii_alphabetic);
     let lv = v.to_ascii_lowercase();
-    let contains = |w: &[u8]| lv.windows(w.len()).any(|x| x == w);
+    let contains = |w: &[u8]| crate::bytes::holds(&lv, w);
     // A backslash that escapes the next character (`\/` in JSON, `\=` in .properties) is
     // not a path separator.
     let slashes = v
