@@ -59,15 +59,31 @@ impl Trie {
     }
 }
 
+/// Commits are counted in contiguous runs of the walk of at least this many, one run at a time
+/// per thread: neighbouring commits share their trees, and a thread's memo carries over from
+/// one of its runs to the next.
+const MIN_RUN: usize = 256;
+
+/// The pack pages read are dropped from memory after this many bytes of trees
+/// ([`super::PackPages`]). Dropping them every 64 commits, as before the threads, made each
+/// thread fault in again what the other was reading; 4 MiB was 15% faster than 1 MiB on the
+/// terraform history but took its peak RSS from 150 to 190 MiB.
+const RELEASE_EVERY: u64 = 1 << 20;
+
 /// For each of `groups` (indices into `targets`), how many of `trees` (one per commit) hold at
-/// least one of its targets. A tree that is not here (a partial clone) holds nothing. `repo`
-/// needs no object cache: what a tree holds is remembered here.
+/// least one of its targets. A tree that is not here (a partial clone) holds nothing.
+///
+/// On rayon's pool: each thread reads trees with its own handle on `repo` (given the blob
+/// reading's delta cache, [`super::tune_for_blobs`]) and remembers what they hold in its own
+/// memo; the counts are summed. Single-threaded this was the last 1.9 s of the terraform
+/// history's 10 s with one core idle; now 1.15 s.
 pub fn carrying_commits(
     repo: &gix::Repository,
     trees: &[ObjectId],
     targets: &[Target<'_>],
     groups: &[Vec<usize>],
 ) -> Vec<usize> {
+    use rayon::prelude::*;
     let trie = Trie::new(targets);
     let mut group_of: Vec<Vec<usize>> = vec![Vec::new(); targets.len()];
     for (g, members) in groups.iter().enumerate() {
@@ -75,45 +91,64 @@ pub fn carrying_commits(
             group_of[t].push(g);
         }
     }
-    let mut memo = Memo {
-        repo,
-        trie: &trie,
-        seen: HashMap::new(),
-        empty: Rc::from(Vec::new()),
-    };
-    let mut counts = vec![0; groups.len()];
-    let mut last: Option<(ObjectId, Vec<usize>)> = None;
-    let pages = super::PackPages::new(repo, u64::MAX);
-    for (n, &tree) in trees.iter().enumerate() {
-        if n % 64 == 0 {
-            pages.release();
-        }
-        let hit = match &last {
-            Some((t, hit)) if *t == tree => hit.clone(),
-            _ => {
-                let mut hit: Vec<usize> = memo
-                    .holds(tree, 0)
-                    .iter()
-                    .flat_map(|&t| group_of[t as usize].iter().copied())
-                    .collect();
-                hit.sort_unstable();
-                hit.dedup();
-                last = Some((tree, hit.clone()));
-                hit
-            }
-        };
-        for g in hit {
-            counts[g] += 1;
-        }
-    }
-    counts
+    let sync = repo.clone().into_sync();
+    let pages = super::PackPages::new(repo, RELEASE_EVERY);
+    let run = MIN_RUN.max(trees.len().div_ceil(4 * rayon::current_num_threads()));
+    trees
+        .par_chunks(run)
+        .map_init(
+            || {
+                let mut repo = sync.to_thread_local();
+                super::tune_for_blobs(&mut repo);
+                (repo, HashMap::new())
+            },
+            |(repo, seen), part| {
+                let mut memo = Memo {
+                    repo,
+                    trie: &trie,
+                    pages: &pages,
+                    seen,
+                    empty: Rc::from(Vec::new()),
+                };
+                let mut counts = vec![0; groups.len()];
+                let mut last: Option<(ObjectId, Vec<usize>)> = None;
+                for &tree in part {
+                    let hit = match &last {
+                        Some((t, hit)) if *t == tree => hit.clone(),
+                        _ => {
+                            let mut hit: Vec<usize> = memo
+                                .holds(tree, 0)
+                                .iter()
+                                .flat_map(|&t| group_of[t as usize].iter().copied())
+                                .collect();
+                            hit.sort_unstable();
+                            hit.dedup();
+                            last = Some((tree, hit.clone()));
+                            hit
+                        }
+                    };
+                    for g in hit {
+                        counts[g] += 1;
+                    }
+                }
+                counts
+            },
+        )
+        .reduce(
+            || vec![0; groups.len()],
+            |mut a, b| {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                a
+            },
+        )
 }
 
 /// What each (tree, directory of the trie) holds, worked out once.
 struct Memo<'r> {
     repo: &'r gix::Repository,
     trie: &'r Trie,
-    seen: HashMap<(ObjectId, usize), Rc<[u32]>>,
+    pages: &'r super::PackPages,
+    seen: &'r mut HashMap<(ObjectId, usize), Rc<[u32]>>,
     empty: Rc<[u32]>,
 }
 
@@ -126,6 +161,7 @@ impl Memo<'_> {
         let mut found: Vec<u32> = Vec::new();
         let mut subtrees: Vec<(ObjectId, usize)> = Vec::new();
         if let Ok(Some(obj)) = self.repo.try_find_object(id) {
+            self.pages.read(obj.data.len() as u64);
             let n = &self.trie.nodes[node];
             for entry in
                 gix::objs::TreeRefIter::from_bytes(&obj.data, self.repo.object_hash()).flatten()

@@ -182,10 +182,8 @@ impl Source for GitHistory {
                     .collect()
             })
             .collect();
-        let mut repo = h.repo.clone();
-        crate::git::tune_for_blobs(&mut repo);
         let trees: Vec<gix::ObjectId> = h.commits.iter().map(|&(_, tree)| tree).collect();
-        let carrying = crate::git::carrying_commits(&repo, &trees, &targets, &groups);
+        let carrying = crate::git::carrying_commits(&h.repo, &trees, &targets, &groups);
         for ((_, (mut f, blobs)), commits) in by_fp.into_iter().zip(carrying) {
             let first = &h.blobs[blobs[0]];
             let (author, date) = crate::git::commit_meta(&h.repo, first.commit);
