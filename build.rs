@@ -11,6 +11,9 @@
 use std::{env, fs, path::Path};
 
 #[allow(dead_code)]
+#[path = "src/bytes.rs"]
+mod bytes;
+#[allow(dead_code)]
 #[path = "src/detectors/fragments.rs"]
 mod fragments;
 #[allow(dead_code)]
@@ -34,6 +37,7 @@ fn main() {
     let dir = Path::new("detectors");
     println!("cargo:rerun-if-changed=detectors");
     for f in [
+        "src/bytes.rs",
         "src/model.rs",
         "src/detectors/spec.rs",
         "src/detectors/verify_spec.rs",

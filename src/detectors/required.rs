@@ -161,11 +161,13 @@ fn collect(h: &Hir, out: &mut Vec<Vec<u8>>) {
     }
 }
 
-/// Whether `window` holds every literal of `required`.
+/// Whether `window` holds every literal of `required`. Windows are a few hundred bytes and
+/// the literals a few (`://`, `@`): a `memmem` searcher set up per window and literal cost more
+/// than the search.
 pub fn holds_all(window: &[u8], required: &[&str]) -> bool {
     required
         .iter()
-        .all(|r| memchr::memmem::find(window, r.as_bytes()).is_some())
+        .all(|r| crate::bytes::holds(window, r.as_bytes()))
 }
 
 #[cfg(test)]

@@ -131,7 +131,7 @@ fn address_user_in(line: &[u8], v: &[u8]) -> bool {
         return false;
     }
     let mut from = 0;
-    while let Some(p) = memchr::memmem::find(&line[from..], v).map(|p| from + p) {
+    while let Some(p) = crate::bytes::find(&line[from..], v).map(|p| from + p) {
         from = p + 1;
         if line.get(p + v.len()) != Some(&b'@') {
             continue;

@@ -72,8 +72,8 @@ pub fn build(opts: &WalkOptions, excludes: GlobSet) -> anyhow::Result<WalkParall
 /// `worktrees/<name>/`.
 pub fn git_internal_allowed(path: &Path, is_dir: bool) -> bool {
     // Nearly every path holds no `.git`: answered without splitting it (every walked entry
-    // comes here).
-    if memchr::memmem::find(path.as_os_str().as_encoded_bytes(), b".git").is_none() {
+    // comes here), and without setting up a `memmem` searcher for each.
+    if !crate::bytes::holds(path.as_os_str().as_encoded_bytes(), b".git") {
         return true;
     }
     let comps: Vec<&OsStr> = path
