@@ -384,6 +384,9 @@ impl Layer {
         around: Around,
     ) -> Option<(usize, Vec<f64>, bool)> {
         let v = &text[a.value.clone()];
+        if value::rejected(v) {
+            return None;
+        }
         // In source code an unquoted value is a variable or an expression, not a literal.
         // (After `Bearer`/`Basic` the value is inside a string already: `"Authorization: Basic
         // abc=="`.)
@@ -391,8 +394,8 @@ impl Layer {
             && a.quote.is_none()
             && a.op != parse::Op::Element
             && !a.scheme
-            && !a.in_string
-            && !a.nested;
+            && !a.nested
+            && !a.in_string(text);
         // A comment is text, where a value needs no quotes (`// export TOKEN=...`), but doc
         // comments are full of signatures and options (`key_der: PrivateKeyDer<'static>`,
         // `--jobserver-auth=fifo:PATH`, `passphrase: ssh-keygen -t rsa`): there an unquoted
@@ -403,7 +406,7 @@ impl Layer {
             && (rest.trim_ascii().is_empty() || rest.starts_with(b"&"))
             && value::looks_generated(v);
         let file = if commented { FileKind::Doc } else { file };
-        if value::rejected(v) || (unquoted_code && !commented) {
+        if unquoted_code && !commented {
             return None;
         }
         // The name's words only now: four assignments in five end above (in source code, most

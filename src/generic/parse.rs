@@ -47,12 +47,23 @@ pub struct Assignment {
     pub expression: bool,
     /// The value was preceded by an authorization scheme word (`Bearer`, `Basic`, `Token`).
     pub scheme: bool,
-    /// The name sits inside a string literal (`"oauth_token=abc&x=y"`, a URL's query, a
-    /// header in a string), so an unquoted value is text, not a variable.
-    pub in_string: bool,
+    /// Whether the name can sit inside a string literal (it was not read as a quoted key or a
+    /// SQL statement's password): [`Assignment::in_string`] then reads the line before it.
+    string_check: bool,
     /// The value was taken from inside a JSON document that was itself the value
     /// (`"Apitoken": "{\"key\": \"v\"}"`).
     pub nested: bool,
+}
+
+impl Assignment {
+    /// The name sits inside a string literal (`"oauth_token=abc&x=y"`, a URL's query, a header
+    /// in a string), so an unquoted value is text, not a variable. `line` is the line the
+    /// assignment was read from. Asked only of unquoted values in code that nothing cheaper
+    /// rejected: it reads the line up to the name, for every assignment of a minified bundle's
+    /// long lines.
+    pub fn in_string(&self, line: &[u8]) -> bool {
+        self.string_check && inside_string(line, self.name.start)
+    }
 }
 
 /// Whether position `at` of `line` is inside a `"` or `'` string (an odd number of unescaped
@@ -147,7 +158,7 @@ pub fn at(line: &[u8], hit: usize) -> Option<Assignment> {
     let next = line.get(i + 1).copied();
     if let Some(value_at) = sql_password(line, &name, i) {
         let mut a = value(line, name, Op::Space, value_at)?;
-        a.in_string = false;
+        a.string_check = false;
         return Some(a);
     }
     let (op, value_at) = match (c, next) {
@@ -186,7 +197,7 @@ pub fn at(line: &[u8], hit: usize) -> Option<Assignment> {
         _ => return None,
     };
     let mut a = value(line, name, op, value_at)?;
-    a.in_string = key_quote.is_none() && inside_string(line, a.name.start);
+    a.string_check = key_quote.is_none();
     Some(a)
 }
 
@@ -282,7 +293,7 @@ fn value(line: &[u8], name: Range<usize>, op: Op, i: usize) -> Option<Assignment
             quote: None,
             expression: false,
             scheme: false,
-            in_string: false,
+            string_check: false,
             nested: false,
         });
     }
@@ -446,7 +457,7 @@ fn value(line: &[u8], name: Range<usize>, op: Op, i: usize) -> Option<Assignment
         quote,
         expression,
         scheme,
-        in_string: false,
+        string_check: false,
         nested,
     })
 }
@@ -739,9 +750,10 @@ mod tests {
         let line = b"body = \"oauth_token=vt2q56n7&oauth_token_secret=lghm7395\";";
         let hit = 14;
         let a = at(line, hit).unwrap();
-        assert!(a.in_string && a.quote.is_none(), "{a:?}");
+        assert!(a.in_string(line) && a.quote.is_none(), "{a:?}");
         assert_eq!(&line[a.value], b"vt2q56n7");
-        assert!(!at(b"token = abc123x", 0).unwrap().in_string);
+        let line = b"token = abc123x";
+        assert!(!at(line, 0).unwrap().in_string(line));
     }
 
     #[test]
