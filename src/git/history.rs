@@ -395,34 +395,58 @@ fn introduced(
             }
         };
         let old_decoded = old_tree.as_ref().map(|t| t.decode()).transpose()?;
-        let before: std::collections::HashMap<
-            &BStr,
-            (gix::objs::tree::EntryMode, &gix::hash::oid),
-        > = old_decoded
-            .iter()
-            .flat_map(|t| t.entries.iter())
-            .map(|e| (e.filename, (e.mode, e.oid)))
-            .collect();
-        for e in new_tree.decode()?.entries {
-            let was = before.get(e.filename).copied();
+        let before = old_decoded.as_ref().map_or(&[][..], |t| &t.entries[..]);
+        // Both trees are in git's order, so one pass pairs each entry with the old one of its
+        // name, where a map of the old entries hashed every name of every changed directory
+        // (a tree that is out of order, which git does not write, pairs less and so reports
+        // more blobs as introduced here, never fewer).
+        let mut b = 0;
+        let path_of = |name: &BStr| {
             let mut path = dir.clone();
             if !path.is_empty() {
                 path.push(b'/');
             }
-            path.extend_from_slice(e.filename);
+            path.extend_from_slice(name);
+            path
+        };
+        for e in new_tree.decode()?.entries {
+            while b < before.len() && git_order(&before[b], &e).is_lt() {
+                b += 1;
+            }
+            let was = before
+                .get(b)
+                .filter(|o| o.filename == e.filename)
+                .map(|o| (o.mode, o.oid));
             if e.mode.is_tree() {
                 let was_tree = was
                     .filter(|(m, _)| m.is_tree())
                     .map(|(_, id)| id.to_owned());
                 if was_tree.as_deref() != Some(e.oid) {
-                    queue.push_back((e.oid.to_owned(), was_tree, path));
+                    queue.push_back((e.oid.to_owned(), was_tree, path_of(e.filename)));
                 }
             } else if e.mode.is_blob() && was != Some((e.mode, e.oid)) {
-                found(path, e.oid.to_owned());
+                found(path_of(e.filename), e.oid.to_owned());
             }
         }
     }
     Ok(())
+}
+
+/// Git's order of tree entries: by name, a tree's name read as if it ended in `/`.
+fn git_order(
+    a: &gix::objs::tree::EntryRef<'_>,
+    b: &gix::objs::tree::EntryRef<'_>,
+) -> std::cmp::Ordering {
+    let (x, y): (&[u8], &[u8]) = (a.filename, b.filename);
+    let n = x.len().min(y.len());
+    x[..n].cmp(&y[..n]).then_with(|| {
+        let end = |name: &[u8], e: &gix::objs::tree::EntryRef<'_>| {
+            name.get(n)
+                .copied()
+                .unwrap_or(if e.mode.is_tree() { b'/' } else { 0 })
+        };
+        end(x, a).cmp(&end(y, b))
+    })
 }
 
 /// The tree `id`, or `None` when this repository does not have it.
@@ -452,4 +476,38 @@ pub fn tune_for_blobs(repo: &mut gix::Repository) {
             8 << 20,
         ))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::git_order;
+    use gix::objs::tree::{EntryKind, EntryRef};
+    use std::cmp::Ordering::{Greater, Less};
+
+    #[test]
+    fn tree_entries_in_gits_order() {
+        let null = gix::hash::ObjectId::null(gix::hash::Kind::Sha1);
+        let entry = |name: &'static str, kind: EntryKind| EntryRef {
+            mode: kind.into(),
+            filename: name.into(),
+            oid: null.as_ref(),
+        };
+        let (blob, tree) = (EntryKind::Blob, EntryKind::Tree);
+        // A tree's name is read as if it ended in `/` (0x2f): after `-` and `.`, before `0`.
+        assert_eq!(
+            git_order(&entry("foo", blob), &entry("foo-bar", blob)),
+            Less
+        );
+        assert_eq!(
+            git_order(&entry("foo", tree), &entry("foo-bar", blob)),
+            Greater
+        );
+        assert_eq!(
+            git_order(&entry("foo", tree), &entry("foo.c", blob)),
+            Greater
+        );
+        assert_eq!(git_order(&entry("foo", tree), &entry("foo0", blob)), Less);
+        assert_eq!(git_order(&entry("a", blob), &entry("b", tree)), Less);
+        assert!(git_order(&entry("same", blob), &entry("same", blob)).is_eq());
+    }
 }
