@@ -2,8 +2,8 @@
 //!
 //! The judging code asks dozens of such questions of each candidate (does the value hold
 //! `your`, does the line hold `shields.io`, which of 28 self-naming words is in it). Written as
-//! `hay.windows(n).any(|w| w == needle)` each question calls `memcmp` at every offset: a
-//! quarter of the generic layer's value facts on the src corpus. `memchr::memmem` sets up a
+//! `hay.windows(n).any(|w| w == needle)` each question calls `memcmp` at every offset: about
+//! half of the generic layer's value facts on the src corpus. `memchr::memmem` sets up a
 //! searcher per call, which costs more than these haystacks take to read. These jump with
 //! `memchr` to each place the needle's first byte occurs and compare the rest there.
 
